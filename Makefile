@@ -1,0 +1,33 @@
+# golive — make targets. `make` alone lists them.
+GO ?= go
+PKGS ?= ./...
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -s -w -X github.com/ag06mixer/golive/internal/cli.Version=$(VERSION)
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: help build test race lint bench fuzz demo
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+build: ## build ./golive the way the Dockerfile does
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o golive ./cmd/golive
+
+test: ## run the tests (an embedded Redis stands in unless GOLIVE_TEST_REDIS_URL is set)
+	$(GO) test $(PKGS)
+
+race: ## run the tests with the race detector
+	$(GO) test -race -count=1 $(PKGS)
+
+lint: ## go vet and staticcheck
+	$(GO) vet $(PKGS)
+	$(GO) run $(STATICCHECK) $(PKGS)
+
+bench: ## run the benchmarks, 6 counts each, into bench/new.txt (compare with benchstat)
+	mkdir -p bench
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 $(PKGS) | tee bench/new.txt
+
+fuzz: ## fuzz each parser for FUZZTIME (default 30s)
+	$(GO) test ./internal/checklist -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s}
+
+demo: ## play a release against the fake GitHub
+	$(GO) run ./cmd/golive demo

@@ -1,0 +1,24 @@
+package checklist
+
+import (
+	"path"
+	"strings"
+)
+
+func anyGlob(globs []string, s string) bool {
+	for _, g := range globs {
+		if Glob(g, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Glob matches s against a path.Match pattern; a bad pattern matches
+// nothing (validation reports it).
+func Glob(pattern, s string) bool {
+	ok, err := path.Match(pattern, s)
+	return err == nil && ok
+}
+
+func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

@@ -1,0 +1,295 @@
+package checklist
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+)
+
+// Resolve merges config layers, lowest first (the built-in default, then
+// the org's golive.yml, then the repo's .github/golive.yml), and validates
+// the result. Nil layers are skipped.
+//
+// Each layer builds on the one below unless it says inherit: false. In a
+// layer, roles replace the fields they set of a role with the same id;
+// sections and groups with a known id gain the groups and items listed;
+// override patches items by id; drop removes items, groups or sections.
+func Resolve(layers ...*File) (*Config, error) {
+	c := &Config{Version: 1}
+	var ps Problems
+	for _, f := range layers {
+		if f == nil {
+			continue
+		}
+		if !f.Inherits() {
+			c = &Config{Version: 1}
+		}
+		ps = append(ps, c.apply(f)...)
+	}
+	ps = append(ps, c.checkResolved()...)
+	if len(c.Release.HeadBranches)+len(c.Release.Labels) == 0 && c.Release.Title == "" && len(ps) == 0 {
+		ps = append(ps, Problem{Pos: Pos{File: lastName(layers)}, Msg: "release matcher matches nothing: set head_branches, labels or title"})
+	}
+	if len(ps) > 0 {
+		return nil, ps.sorted()
+	}
+	return c, nil
+}
+
+func lastName(layers []*File) string {
+	for i := len(layers) - 1; i >= 0; i-- {
+		if layers[i] != nil {
+			return layers[i].Name
+		}
+	}
+	return ""
+}
+
+func (c *Config) apply(f *File) Problems {
+	var ps Problems
+	add := func(p Pos, format string, args ...any) {
+		ps = append(ps, Problem{Pos: p, Msg: fmt.Sprintf(format, args...)})
+	}
+	if f.Release != nil {
+		c.Release = *f.Release
+	}
+	for _, r := range slices.Clone(f.Roles) {
+		i := slices.IndexFunc(c.Roles, func(x Role) bool { return x.ID == r.ID })
+		if i < 0 {
+			c.Roles = append(c.Roles, r)
+			continue
+		}
+		c.Roles[i] = patchRole(c.Roles[i], r)
+	}
+	if f.Rules.AuthorMaySign != nil {
+		c.Rules.AuthorMaySign = f.Rules.AuthorMaySign
+	}
+	if f.Rules.PusherMaySign != nil {
+		c.Rules.PusherMaySign = f.Rules.PusherMaySign
+	}
+	if f.Rules.OnePersonOneRole != nil {
+		c.Rules.OnePersonOneRole = f.Rules.OnePersonOneRole
+	}
+	if f.Defaults.TickBy != nil {
+		c.Defaults.TickBy = f.Defaults.TickBy
+		c.Defaults.o = f.Defaults.o
+	}
+	if f.Defaults.WaiveBy != nil {
+		c.Defaults.WaiveBy = f.Defaults.WaiveBy
+		c.Defaults.o = f.Defaults.o
+	}
+
+	for i, id := range f.Drop {
+		if !c.drop(id) {
+			add(f.idx.pos(fmt.Sprintf("drop.%d", i)), "drop %q: no inherited item, group or section has that id", id)
+		}
+	}
+
+	ids := make([]string, 0, len(f.Override))
+	for id := range f.Override {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		patch := f.Override[id]
+		it := c.findItem(id)
+		if it == nil {
+			add(f.idx.pos("override."+id+"#key"), "override %q: no inherited item has that id%s", id, suggest(id, c.itemIDs()))
+			continue
+		}
+		patchItem(it, patch)
+	}
+
+	known := map[string]bool{}
+	for _, e := range c.Flatten() {
+		known[e.Item.ID] = true
+	}
+	for _, s := range cloneSections(f.Sections) {
+		si := slices.IndexFunc(c.Sections, func(x Section) bool { return x.ID == s.ID })
+		if si < 0 {
+			for _, id := range itemIDsOf(s) {
+				if known[id.id] {
+					add(id.o.at("id"), "item %q is already inherited; use override: to change it, or drop: it first", id.id)
+				}
+			}
+			c.Sections = append(c.Sections, s)
+			continue
+		}
+		cs := &c.Sections[si]
+		if s.Title != "" {
+			cs.Title = s.Title
+		}
+		if s.Phase != "" {
+			cs.Phase = s.Phase
+		}
+		for _, g := range s.Groups {
+			for _, id := range itemIDsOf(Section{Groups: []Group{g}}) {
+				if known[id.id] {
+					add(id.o.at("id"), "item %q is already inherited; use override: to change it, or drop: it first", id.id)
+				}
+			}
+			gi := slices.IndexFunc(cs.Groups, func(x Group) bool { return x.ID == g.ID })
+			if gi < 0 {
+				cs.Groups = append(cs.Groups, g)
+				continue
+			}
+			cg := &cs.Groups[gi]
+			if g.Title != "" {
+				cg.Title = g.Title
+			}
+			if g.Phase != "" {
+				cg.Phase = g.Phase
+			}
+			cg.Items = append(cg.Items, g.Items...)
+		}
+	}
+	return ps
+}
+
+type idAt struct {
+	id string
+	o  origin
+}
+
+func itemIDsOf(s Section) []idAt {
+	var out []idAt
+	var walk func([]Item)
+	walk = func(items []Item) {
+		for _, it := range items {
+			out = append(out, idAt{it.ID, it.o})
+			walk(it.Items)
+		}
+	}
+	for _, g := range s.Groups {
+		walk(g.Items)
+	}
+	return out
+}
+
+func patchRole(base, p Role) Role {
+	if p.Title != "" {
+		base.Title = p.Title
+	}
+	if p.Teams != nil {
+		base.Teams = p.Teams
+	}
+	if p.Users != nil {
+		base.Users = p.Users
+	}
+	if p.Permission != "" {
+		base.Permission = p.Permission
+	}
+	if p.InvalidateOnPush != nil {
+		base.InvalidateOnPush = p.InvalidateOnPush
+	}
+	if p.After != nil {
+		base.After = p.After
+	}
+	base.o = p.o
+	return base
+}
+
+func patchItem(it *Item, p Item) {
+	if p.Title != "" {
+		it.Title = p.Title
+	}
+	if p.Required != nil {
+		it.Required = p.Required
+	}
+	if p.Phase != "" {
+		it.Phase = p.Phase
+	}
+	if p.TickBy != nil {
+		it.TickBy = p.TickBy
+	}
+	if p.WaiveBy != nil {
+		it.WaiveBy = p.WaiveBy
+	}
+	if p.Evidence != nil {
+		it.Evidence = p.Evidence
+	}
+	it.o = p.o
+}
+
+// drop removes the section, group or item with the id.
+func (c *Config) drop(id string) bool {
+	for si := range c.Sections {
+		s := &c.Sections[si]
+		if s.ID == id {
+			c.Sections = slices.Delete(c.Sections, si, si+1)
+			return true
+		}
+		for gi := range s.Groups {
+			g := &s.Groups[gi]
+			if g.ID == id {
+				s.Groups = slices.Delete(s.Groups, gi, gi+1)
+				return true
+			}
+			if dropItem(&g.Items, id) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func dropItem(items *[]Item, id string) bool {
+	for i := range *items {
+		if (*items)[i].ID == id {
+			*items = slices.Delete(*items, i, i+1)
+			return true
+		}
+		if dropItem(&(*items)[i].Items, id) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Config) findItem(id string) *Item {
+	for _, e := range c.Flatten() {
+		if e.Item.ID == id {
+			return e.Item
+		}
+	}
+	return nil
+}
+
+func (c *Config) itemIDs() []string {
+	var out []string
+	for _, e := range c.Flatten() {
+		out = append(out, e.Item.ID)
+	}
+	return out
+}
+
+// Item returns the entry of the item with the id.
+func (c *Config) Item(id string) (Entry, bool) {
+	for _, e := range c.Flatten() {
+		if e.Item.ID == id {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// cloneSections copies sections down to the items, so merging never
+// changes a layer (the built-in default is parsed once and shared).
+func cloneSections(in []Section) []Section {
+	out := slices.Clone(in)
+	for i := range out {
+		out[i].Groups = slices.Clone(out[i].Groups)
+		for j := range out[i].Groups {
+			out[i].Groups[j].Items = cloneItems(out[i].Groups[j].Items)
+		}
+	}
+	return out
+}
+
+func cloneItems(in []Item) []Item {
+	out := slices.Clone(in)
+	for i := range out {
+		out[i].Items = cloneItems(out[i].Items)
+	}
+	return out
+}

@@ -1,0 +1,377 @@
+package checklist
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+// Permissions lists GitHub's repository permission levels, weakest first.
+var Permissions = []string{"read", "triage", "write", "maintain", "admin"}
+
+// PermissionRank orders permission levels; -1 for an unknown level.
+func PermissionRank(p string) int {
+	for i, q := range Permissions {
+		if q == p {
+			return i
+		}
+	}
+	return -1
+}
+
+var dnsTypes = []string{"A", "AAAA", "CNAME", "TXT", "MX"}
+
+// check finds the mistakes visible in one file on its own.
+func (f *File) check() Problems {
+	var ps Problems
+	add := func(p Pos, format string, args ...any) {
+		ps = append(ps, Problem{Pos: p, Msg: fmt.Sprintf(format, args...)})
+	}
+	if f.Version != 1 {
+		add(f.idx.pos("version"), "version must be 1 (got %d)", f.Version)
+	}
+	if m := f.Release; m != nil {
+		for i, g := range m.HeadBranches {
+			if _, err := path.Match(g, ""); err != nil {
+				add(f.idx.pos("release.head_branches."+strconv.Itoa(i)), "bad glob %q in head_branches: %v", g, err)
+			}
+		}
+		for i, g := range m.BaseBranches {
+			if _, err := path.Match(g, ""); err != nil {
+				add(f.idx.pos("release.base_branches."+strconv.Itoa(i)), "bad glob %q in base_branches: %v", g, err)
+			}
+		}
+		if m.Title != "" {
+			if _, err := regexp.Compile(m.Title); err != nil {
+				add(f.idx.pos("release.title"), "bad title regex %q: %v", m.Title, err)
+			}
+		}
+	}
+	roleSeen := map[string]Pos{}
+	for _, r := range f.Roles {
+		if !idPattern.MatchString(r.ID) {
+			add(r.o.at("id"), "role id %q must be lower case letters, digits, '.', '_' or '-' (at most 64)", r.ID)
+		} else if p, dup := roleSeen[r.ID]; dup {
+			add(r.o.at("id"), "duplicate role id %q (first at %s)", r.ID, p)
+		}
+		roleSeen[r.ID] = r.o.at("id")
+		if r.Permission != "" && PermissionRank(r.Permission) < 0 {
+			add(r.o.at("permission"), "unknown permission %q; want one of %s", r.Permission, strings.Join(Permissions, ", "))
+		}
+		for i, t := range r.Teams {
+			if org, slug, ok := strings.Cut(t, "/"); !ok || org == "" || slug == "" || strings.Contains(slug, "/") {
+				add(r.o.at("teams."+strconv.Itoa(i)), "team %q must be written ORG/TEAM-SLUG", t)
+			}
+		}
+	}
+	secSeen := map[string]Pos{}
+	groupSeen := map[string]Pos{}
+	itemSeen := map[string]Pos{}
+	for _, s := range f.Sections {
+		if !idPattern.MatchString(s.ID) {
+			add(s.o.at("id"), "section id %q must be lower case letters, digits, '.', '_' or '-'", s.ID)
+		} else if p, dup := secSeen[s.ID]; dup {
+			add(s.o.at("id"), "duplicate section id %q (first at %s)", s.ID, p)
+		}
+		secSeen[s.ID] = s.o.at("id")
+		checkPhase(&ps, s.o, s.Phase)
+		for _, g := range s.Groups {
+			if !idPattern.MatchString(g.ID) {
+				add(g.o.at("id"), "group id %q must be lower case letters, digits, '.', '_' or '-'", g.ID)
+			} else if p, dup := groupSeen[g.ID]; dup {
+				add(g.o.at("id"), "duplicate group id %q (first at %s)", g.ID, p)
+			}
+			groupSeen[g.ID] = g.o.at("id")
+			checkPhase(&ps, g.o, g.Phase)
+			checkItems(&ps, g.Items, itemSeen, 0, true)
+		}
+	}
+	for id, it := range f.Override {
+		if it.ID != "" && it.ID != id {
+			add(it.o.at("id"), "override %q may not change the item id to %q", id, it.ID)
+		}
+		if len(it.Items) > 0 {
+			add(it.o.at("items"), "override %q may not add sub-items; add them in a section instead", id)
+		}
+		checkPhase(&ps, it.o, it.Phase)
+		checkEvidence(&ps, it)
+	}
+	return ps
+}
+
+func checkPhase(ps *Problems, o origin, p Phase) {
+	if p != "" && !p.Valid() {
+		*ps = append(*ps, Problem{Pos: o.at("phase"), Msg: fmt.Sprintf("unknown phase %q; want one of pre-merge, 24h, 7d, 30d", p)})
+	}
+}
+
+func checkItems(ps *Problems, items []Item, seen map[string]Pos, depth int, top bool) {
+	add := func(p Pos, format string, args ...any) {
+		*ps = append(*ps, Problem{Pos: p, Msg: fmt.Sprintf(format, args...)})
+	}
+	for _, it := range items {
+		if !idPattern.MatchString(it.ID) {
+			add(it.o.at("id"), "item id %q must be lower case letters, digits, '.', '_' or '-' (at most 64)", it.ID)
+		} else if p, dup := seen[it.ID]; dup {
+			add(it.o.at("id"), "duplicate item id %q (first at %s)", it.ID, p)
+		}
+		seen[it.ID] = it.o.at("id")
+		if strings.TrimSpace(it.Title) == "" {
+			add(it.o.at("title"), "item %q has no title", it.ID)
+		} else if strings.ContainsAny(it.Title, "\n\r") {
+			add(it.o.at("title"), "item %q title must be one line", it.ID)
+		}
+		checkPhase(ps, it.o, it.Phase)
+		checkEvidence(ps, it)
+		if len(it.Items) > 0 && depth >= 1 {
+			add(it.o.at("items"), "item %q: sub-items may nest only one level deep", it.ID)
+			continue
+		}
+		checkItems(ps, it.Items, seen, depth+1, false)
+	}
+}
+
+func checkEvidence(ps *Problems, it Item) {
+	add := func(field, format string, args ...any) {
+		*ps = append(*ps, Problem{Pos: it.o.at(field), Msg: fmt.Sprintf(format, args...)})
+	}
+	e := it.Evidence
+	if e == nil {
+		return
+	}
+	n := 0
+	for _, set := range []bool{e.Manual != nil, e.Check != nil, e.Deployment != nil, e.Probe != nil, e.Approval != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		add("evidence", "item %q: evidence must name exactly one of manual, check, deployment, probe, approval (found %d)", it.ID, n)
+		return
+	}
+	switch {
+	case e.Check != nil:
+		if e.Check.Name == "" {
+			add("evidence.check", "item %q: check needs a name pattern", it.ID)
+		} else if _, err := path.Match(e.Check.Name, ""); err != nil {
+			add("evidence.check.name", "item %q: bad check name glob %q: %v", it.ID, e.Check.Name, err)
+		}
+	case e.Deployment != nil:
+		if e.Deployment.Environment == "" {
+			add("evidence.deployment", "item %q: deployment needs an environment", it.ID)
+		}
+	case e.Approval != nil:
+		if e.Approval.Role == "" {
+			add("evidence.approval", "item %q: approval needs a role", it.ID)
+		}
+	case e.Probe != nil:
+		checkProbe(add, it.ID, e.Probe)
+	}
+}
+
+func checkProbe(add func(field, format string, args ...any), id string, p *Probe) {
+	kinds := 0
+	for _, set := range []bool{p.HTTP != nil, p.TLS != nil, p.DNS != nil, p.TCP != nil} {
+		if set {
+			kinds++
+		}
+	}
+	if kinds != 1 {
+		add("evidence.probe", "item %q: probe must name exactly one of http, tls, dns, tcp (found %d)", id, kinds)
+		return
+	}
+	if p.Interval != 0 && p.Interval.D() < 10e9 {
+		add("evidence.probe.interval", "item %q: probe interval %s is under the 10s minimum", id, p.Interval.D())
+	}
+	if w := p.Window; w != nil && (w.MinSuccess <= 0 || w.MinSuccess > 1) {
+		add("evidence.probe.window.min_success", "item %q: window min_success must be above 0 and at most 1 (got %v)", id, w.MinSuccess)
+	}
+	switch {
+	case p.HTTP != nil:
+		h := p.HTTP
+		u, err := url.Parse(h.URL)
+		switch {
+		case err != nil:
+			add("evidence.probe.http.url", "item %q: bad probe URL %q: %v", id, h.URL, err)
+		case u.Scheme != "http" && u.Scheme != "https":
+			add("evidence.probe.http.url", "item %q: probe URL %q must be http or https", id, h.URL)
+		case u.Hostname() == "":
+			add("evidence.probe.http.url", "item %q: probe URL %q has no host", id, h.URL)
+		case u.User != nil:
+			add("evidence.probe.http.url", "item %q: probe URL must not carry credentials; use headers with a secret reference", id)
+		}
+		switch strings.ToUpper(h.Method) {
+		case "", "GET", "HEAD", "POST", "OPTIONS":
+		default:
+			add("evidence.probe.http.method", "item %q: probe method %q is not one of GET, HEAD, POST, OPTIONS", id, h.Method)
+		}
+		for i, s := range h.Status {
+			if s < 100 || s > 599 {
+				add("evidence.probe.http.status."+strconv.Itoa(i), "item %q: %d is not an HTTP status code", id, s)
+			}
+		}
+		if h.Body != "" {
+			if _, err := regexp.Compile(h.Body); err != nil {
+				add("evidence.probe.http.body", "item %q: bad body regex %q: %v", id, h.Body, err)
+			}
+		}
+		for name, ref := range h.Headers {
+			if ref.Secret == "" {
+				add("evidence.probe.http.headers."+name, "item %q: header %q must name a server-side secret", id, name)
+			}
+		}
+	case p.TLS != nil:
+		if err := checkHostPort(p.TLS.Host, true); err != nil {
+			add("evidence.probe.tls.host", "item %q: bad TLS probe host %q: %v", id, p.TLS.Host, err)
+		}
+		if p.TLS.MinDays < 0 {
+			add("evidence.probe.tls.min_days", "item %q: min_days must not be negative", id)
+		}
+	case p.DNS != nil:
+		if p.DNS.Name == "" || strings.ContainsAny(p.DNS.Name, " /:@") {
+			add("evidence.probe.dns.name", "item %q: bad DNS name %q", id, p.DNS.Name)
+		}
+		ok := false
+		for _, t := range dnsTypes {
+			ok = ok || strings.EqualFold(t, p.DNS.Type)
+		}
+		if !ok {
+			add("evidence.probe.dns.type", "item %q: DNS record type %q is not one of %s", id, p.DNS.Type, strings.Join(dnsTypes, ", "))
+		}
+		if p.DNS.Resolver != "" {
+			if err := checkHostPort(p.DNS.Resolver, true); err != nil {
+				add("evidence.probe.dns.resolver", "item %q: bad resolver %q: %v", id, p.DNS.Resolver, err)
+			}
+		}
+	case p.TCP != nil:
+		if err := checkHostPort(p.TCP.Address, false); err != nil {
+			add("evidence.probe.tcp.address", "item %q: bad TCP address %q: %v", id, p.TCP.Address, err)
+		}
+	}
+}
+
+// checkHostPort accepts "host:port", or a bare host when portOptional.
+func checkHostPort(s string, portOptional bool) error {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		if !portOptional {
+			return fmt.Errorf("want HOST:PORT")
+		}
+		host, port = s, ""
+	}
+	if host == "" || strings.ContainsAny(host, " /@") {
+		return fmt.Errorf("no host")
+	}
+	if port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("port %q is not 1-65535", port)
+		}
+	}
+	return nil
+}
+
+// checkResolved finds the mistakes visible only once layers are merged:
+// references to roles, and cycles in role order.
+func (c *Config) checkResolved() Problems {
+	var ps Problems
+	add := func(p Pos, format string, args ...any) {
+		ps = append(ps, Problem{Pos: p, Msg: fmt.Sprintf(format, args...)})
+	}
+	roleIDs := make([]string, 0, len(c.Roles))
+	roles := map[string]Role{}
+	for _, r := range c.Roles {
+		roleIDs = append(roleIDs, r.ID)
+		roles[r.ID] = r
+	}
+	checkPrincipals := func(o origin, field string, list []string) {
+		for i, p := range list {
+			if strings.HasPrefix(p, "@") {
+				if PermissionRank(p[1:]) < 0 {
+					add(o.at(field+"."+strconv.Itoa(i)), "unknown permission %q; want @read, @triage, @write, @maintain or @admin", p)
+				}
+				continue
+			}
+			if _, ok := roles[p]; !ok {
+				add(o.at(field+"."+strconv.Itoa(i)), "unknown role %q%s", p, suggest(p, roleIDs))
+			}
+		}
+	}
+	for _, r := range c.Roles {
+		for i, a := range r.After {
+			if _, ok := roles[a]; !ok {
+				add(r.o.at("after."+strconv.Itoa(i)), "role %q comes after unknown role %q%s", r.ID, a, suggest(a, roleIDs))
+			}
+		}
+	}
+	if cyc := roleCycle(c.Roles); cyc != nil {
+		r := roles[cyc[0]]
+		add(r.o.at("after"), "roles form a cycle in their order: %s", strings.Join(cyc, " → "))
+	}
+	for _, e := range c.Flatten() {
+		it := e.Item
+		if it.Evidence != nil && it.Evidence.Approval != nil {
+			if _, ok := roles[it.Evidence.Approval.Role]; !ok {
+				add(it.o.at("evidence.approval.role"), "item %q needs unknown role %q%s", it.ID, it.Evidence.Approval.Role, suggest(it.Evidence.Approval.Role, roleIDs))
+			}
+		}
+		if it.Evidence != nil && it.Evidence.Probe != nil && it.Evidence.Probe.Window != nil && e.Phase == PhasePreMerge {
+			add(it.o.at("evidence.probe.window"), "item %q: a window applies only to post-go-live items (phase 24h, 7d or 30d)", it.ID)
+		}
+		checkPrincipals(it.o, "tick_by", it.TickBy)
+		checkPrincipals(it.o, "waive_by", it.WaiveBy)
+	}
+	checkPrincipals(c.Defaults.o, "tick_by", c.Defaults.TickBy)
+	checkPrincipals(c.Defaults.o, "waive_by", c.Defaults.WaiveBy)
+	return ps
+}
+
+// roleCycle returns the ids of a cycle in the roles' After order, or nil.
+func roleCycle(roles []Role) []string {
+	after := map[string][]string{}
+	for _, r := range roles {
+		after[r.ID] = r.After
+	}
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[string]int{}
+	var stack []string
+	var found []string
+	var visit func(id string) bool
+	visit = func(id string) bool {
+		color[id] = grey
+		stack = append(stack, id)
+		for _, a := range after[id] {
+			switch color[a] {
+			case grey:
+				for i, s := range stack {
+					if s == a {
+						found = append(append([]string{}, stack[i:]...), a)
+					}
+				}
+				return true
+			case white:
+				if _, known := after[a]; known && visit(a) {
+					return true
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[id] = black
+		return false
+	}
+	for _, r := range roles {
+		if color[r.ID] == white && visit(r.ID) {
+			return found
+		}
+	}
+	return nil
+}

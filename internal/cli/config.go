@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/checklist"
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/render"
+)
+
+// loadConfig resolves the built-in default with an optional file over it.
+func loadConfig(path string) (*checklist.Config, error) {
+	def, err := checklist.Default()
+	if err != nil {
+		return nil, fmt.Errorf("built-in checklist: %w", err)
+	}
+	if path == "" {
+		return checklist.Resolve(def)
+	}
+	f, err := readLayer(path)
+	if err != nil {
+		return nil, err
+	}
+	return checklist.Resolve(def, f)
+}
+
+func readLayer(path string) (*checklist.File, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > checklist.MaxFileSize {
+		return nil, checklist.Problems{{Pos: checklist.Pos{File: path}, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit", fi.Size(), checklist.MaxFileSize)}}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return checklist.Parse(path, data)
+}
+
+func runValidate(e *env, args []string) error {
+	fs := newFlags(e, "validate", "validate FILE…")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageErr("name at least one config file")
+	}
+	bad := false
+	for _, path := range fs.Args() {
+		if _, err := loadConfig(path); err != nil {
+			bad = true
+			var ps checklist.Problems
+			if errors.As(err, &ps) {
+				for _, p := range ps {
+					fmt.Fprintln(e.stdout, p)
+				}
+				continue
+			}
+			fmt.Fprintf(e.stdout, "%s: %v\n", path, err)
+			continue
+		}
+		fmt.Fprintf(e.stderr, "%s: ok\n", path)
+	}
+	if bad {
+		return errReported
+	}
+	return nil
+}
+
+func runRender(e *env, args []string) error {
+	fs := newFlags(e, "render", "render [--config FILE] [--format markdown|json]")
+	cfgPath := fs.String("config", "", "a config `file` layered over the built-in checklist")
+	format := fs.String("format", "markdown", "output `format`: markdown (the tracking issue of a fresh release) or json (the checklist model)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		var ps checklist.Problems
+		if errors.As(err, &ps) {
+			for _, p := range ps {
+				fmt.Fprintln(e.stderr, p)
+			}
+			return errReported
+		}
+		return err
+	}
+	switch *format {
+	case "json":
+		b, err := render.JSON(cfg)
+		if err != nil {
+			return err
+		}
+		_, err = e.stdout.Write(b)
+		return err
+	case "markdown", "md":
+		s := release.New(release.Key{Owner: "OWNER", Repo: "REPO", PR: 1})
+		s.Title = "Release"
+		_, err := fmt.Fprint(e.stdout, render.Issue(cfg, s, time.Unix(0, 0).UTC()))
+		return err
+	default:
+		return usageErr("unknown format %q; want markdown or json", *format)
+	}
+}

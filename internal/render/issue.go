@@ -1,0 +1,283 @@
+// Package render turns a release into the Markdown golive writes to
+// GitHub: the tracking issue body, the PR comment and the check run
+// output, and reads hand ticks back out of an edited issue body.
+//
+// It is pure: the moment to render for comes in as an argument.
+package render
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/checklist"
+	"github.com/ag06mixer/golive/internal/release"
+)
+
+// MaxBody is GitHub's limit on an issue body, in characters.
+const MaxBody = 65536
+
+// Marker is the hidden line naming the release a tracking issue belongs
+// to. golive searches for it before it creates an issue, so a lost Redis
+// never leads to a second one.
+func Marker(k release.Key) string {
+	return fmt.Sprintf("<!-- golive:release %s -->", k)
+}
+
+var markerRE = regexp.MustCompile(`<!-- golive:release ([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)#(\d+) -->`)
+
+// ParseMarker finds the release a body belongs to.
+func ParseMarker(body string) (release.Key, bool) {
+	m := markerRE.FindStringSubmatch(body)
+	if m == nil {
+		return release.Key{}, false
+	}
+	var n int
+	fmt.Sscanf(m[3], "%d", &n)
+	return release.Key{Owner: m[1], Repo: m[2], PR: n}, true
+}
+
+// detail is how much evidence the body carries; lower levels are tried
+// when the body would pass GitHub's limit.
+type detail int
+
+const (
+	detailFull    detail = iota // summary, who, when, commit, link
+	detailNoLinks               // summary, who, when, commit
+	detailTerse                 // who and commit only
+	detailNone                  // no evidence at all
+)
+
+// Issue renders the tracking issue body. It always fits in MaxBody:
+// evidence is abbreviated first, and only then are lines cut.
+func Issue(cfg *checklist.Config, s *release.State, now time.Time) string {
+	rep := release.Evaluate(cfg, s, now)
+	for d := detailFull; d <= detailNone; d++ {
+		if body := issueBody(cfg, s, rep, now, d); len(body) <= MaxBody {
+			return body
+		}
+	}
+	return cut(issueBody(cfg, s, rep, now, detailNone), s.Key)
+}
+
+func cut(body string, k release.Key) string {
+	tail := "\n\n… the checklist is too long for one issue; the rest is on the dashboard.\n" + Marker(k) + "\n"
+	limit := MaxBody - len(tail)
+	if i := strings.LastIndexByte(body[:limit], '\n'); i > 0 {
+		limit = i
+	}
+	return body[:limit] + tail
+}
+
+func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, now time.Time, d detail) string {
+	var b strings.Builder
+	b.WriteString(Marker(s.Key) + "\n")
+	fmt.Fprintf(&b, "## Release readiness: %s\n\n", escape(orDefault(s.Title, s.Key.String())))
+	status := "🔴"
+	if rep.Ready {
+		status = "🟢"
+	}
+	fmt.Fprintf(&b, "%s **%s**  \n", status, escape(rep.Title))
+	fmt.Fprintf(&b, "Pull request %s · head `%s` · %s\n\n", s.Key, short(s.HeadSHA), phaseLine(s))
+	fmt.Fprintf(&b, "Progress: **%d / %d** items of this phase %s\n\n", rep.Done, rep.Total, bar(rep.Done, rep.Total))
+	if rep.Hold != nil {
+		fmt.Fprintf(&b, "> [!WARNING]\n> On hold by %s: %s. `/unhold` lifts it.\n\n", escape(rep.Hold.By), escape(oneLine(rep.Hold.Reason)))
+	}
+	if len(s.ConfigProblems) > 0 {
+		b.WriteString("> [!CAUTION]\n> `.github/golive.yml` on the default branch is invalid:\n")
+		for _, p := range s.ConfigProblems {
+			fmt.Fprintf(&b, "> - `%s:%d:%d`: %s\n", p.Path, p.Line, p.Col, escape(p.Message))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("Ticks come from evidence: checks, deployments, probes and sign-offs. Tick a hand-checked box if you are allowed to, or comment `/golive help`.\n\n")
+
+	var sec *checklist.Section
+	var grp *checklist.Group
+	for i, ir := range rep.Items {
+		if ir.Section != sec {
+			sec = ir.Section
+			done, total := sectionCount(rep, sec)
+			fmt.Fprintf(&b, "### %s (%d/%d)\n", escape(sec.Title), done, total)
+			grp = nil
+		}
+		if ir.Group != grp {
+			grp = ir.Group
+			label := escape(grp.Title)
+			if ir.Phase != checklist.PhasePreMerge {
+				label += " · _" + windowNote(s, ir.Phase) + "_"
+			}
+			fmt.Fprintf(&b, "\n**%s**\n", label)
+		}
+		b.WriteString(itemLine(ir, d))
+		if i == len(rep.Items)-1 || rep.Items[i+1].Section != sec {
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString(signoffTable(cfg, s, d))
+	return b.String()
+}
+
+func sectionCount(rep release.Report, s *checklist.Section) (done, total int) {
+	for _, ir := range rep.Items {
+		if ir.Section == s {
+			total++
+			if ir.State.Satisfied() {
+				done++
+			}
+		}
+	}
+	return done, total
+}
+
+// ItemMarker is the hidden comment after an item's box; hand ticks are
+// read back by it.
+func ItemMarker(id string) string { return "<!-- golive:item " + id + " -->" }
+
+func itemLine(ir release.ItemReport, d detail) string {
+	box := " "
+	if ir.State.Satisfied() {
+		box = "x"
+	}
+	var b strings.Builder
+	b.WriteString(strings.Repeat("  ", ir.Depth))
+	fmt.Fprintf(&b, "- [%s] %s %s", box, ItemMarker(ir.Item.ID), escape(ir.Item.Title))
+	if !ir.Item.IsRequired() && !strings.Contains(ir.Item.Title, "(optional)") {
+		b.WriteString(" _(optional)_")
+	}
+	switch {
+	case ir.State == release.ItemWaived && d < detailNone:
+		b.WriteString(" — ⚪ " + evidenceText(ir.Evidence, d))
+	case ir.State == release.ItemDone && d < detailNone:
+		b.WriteString(" — ✅ " + evidenceText(ir.Evidence, d))
+	case ir.State == release.ItemFailing && d < detailTerse:
+		b.WriteString(" — ❌ " + escape(ir.Note))
+	case ir.State == release.ItemPending && ir.Item.Source() != checklist.SourceManual && d < detailTerse:
+		b.WriteString(" — ⏳ " + escape(ir.Note))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+func evidenceText(e *release.Evidence, d detail) string {
+	if e == nil {
+		return ""
+	}
+	var parts []string
+	if d <= detailNoLinks && e.Summary != "" {
+		s := escape(e.Summary)
+		if d == detailFull && e.URL != "" {
+			s = "[" + s + "](" + e.URL + ")"
+		}
+		parts = append(parts, s)
+	}
+	if e.Actor != "" {
+		parts = append(parts, "by "+escape(e.Actor))
+	}
+	if d <= detailNoLinks && !e.At.IsZero() {
+		parts = append(parts, e.At.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	if e.SHA != "" {
+		parts = append(parts, "`"+short(e.SHA)+"`")
+	}
+	return strings.Join(parts, " · ")
+}
+
+func signoffTable(cfg *checklist.Config, s *release.State, d detail) string {
+	if len(cfg.Roles) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("### Production Go-Live Authorization\n\n| Sign-off | By | Date | Commit |\n|---|---|---|---|\n")
+	for _, r := range cfg.Roles {
+		so, ok := release.ActiveSignoff(s, r.ID)
+		if !ok {
+			fmt.Fprintf(&b, "| %s | _`/approve %s`_ | | |\n", escape(r.Title), r.ID)
+			continue
+		}
+		// Logins are written without "@": an edit of the issue would
+		// otherwise notify everyone named in it, every time.
+		who := escape(so.By)
+		if d == detailFull && so.URL != "" {
+			who = "[" + who + "](" + so.URL + ")"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | `%s` |\n", escape(r.Title), who, so.At.UTC().Format("2006-01-02 15:04 UTC"), short(so.SHA))
+	}
+	var voided []release.Signoff
+	for _, so := range s.Signoffs {
+		if !so.Active() {
+			voided = append(voided, so)
+		}
+	}
+	if len(voided) > 0 && d < detailNone {
+		b.WriteString("\n<details><summary>Voided sign-offs</summary>\n\n")
+		for _, so := range voided {
+			fmt.Fprintf(&b, "- ~~%s by %s on `%s`~~: %s\n", escape(roleTitleOf(cfg, so.Role)), escape(so.By), short(so.SHA), escape(so.VoidReason))
+		}
+		b.WriteString("\n</details>\n")
+	}
+	return b.String()
+}
+
+func roleTitleOf(cfg *checklist.Config, id string) string {
+	if r, ok := cfg.Role(id); ok {
+		return r.Title
+	}
+	return id
+}
+
+func phaseLine(s *release.State) string {
+	switch s.Status {
+	case release.StatusMerged:
+		return "merged " + s.MergedAt.UTC().Format("2006-01-02 15:04 UTC") + ", post-go-live monitoring"
+	case release.StatusClosed:
+		return "closed without merge"
+	}
+	return "before merge"
+}
+
+func windowNote(s *release.State, p checklist.Phase) string {
+	if s.Status != release.StatusMerged {
+		return p.Title() + " after go-live; starts at the merge"
+	}
+	end := s.MergedAt.Add(p.Window())
+	return p.Title() + " after go-live, until " + end.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+func bar(done, total int) string {
+	if total == 0 {
+		return ""
+	}
+	const width = 20
+	n := done * width / total
+	return "`" + strings.Repeat("█", n) + strings.Repeat("░", width-n) + "`"
+}
+
+func short(sha string) string {
+	if sha == "" {
+		return "—"
+	}
+	return release.Short(sha)
+}
+
+func orDefault(s, d string) string {
+	if strings.TrimSpace(s) == "" {
+		return d
+	}
+	return s
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// escape neutralises text from users and config before it goes into
+// Markdown: no HTML, no mentions or closing keywords, no markers.
+func escape(s string) string {
+	s = oneLine(s)
+	r := strings.NewReplacer(
+		"<", "&lt;", ">", "&gt;",
+		"@", "@\u200b", // a zero-width space keeps a mention from pinging
+		"|", "\\|",
+	)
+	return r.Replace(s)
+}
