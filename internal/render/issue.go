@@ -131,10 +131,6 @@ func sectionCount(rep release.Report, s *checklist.Section) (done, total int) {
 	return done, total
 }
 
-// ItemMarker is the hidden comment after an item's box; hand ticks are
-// read back by it.
-func ItemMarker(id string) string { return "<!-- golive:item " + id + " -->" }
-
 func itemLine(ir release.ItemReport, d detail) string {
 	box := " "
 	if ir.State.Satisfied() {
@@ -142,7 +138,7 @@ func itemLine(ir release.ItemReport, d detail) string {
 	}
 	var b strings.Builder
 	b.WriteString(strings.Repeat("  ", ir.Depth))
-	fmt.Fprintf(&b, "- [%s] %s %s", box, ItemMarker(ir.Item.ID), escape(ir.Item.Title))
+	fmt.Fprintf(&b, "- [%s] %s %s", box, release.ItemMarker(ir.Item.ID), escape(ir.Item.Title))
 	if !ir.Item.IsRequired() && !strings.Contains(ir.Item.Title, "(optional)") {
 		b.WriteString(" _(optional)_")
 	}

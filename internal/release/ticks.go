@@ -1,4 +1,4 @@
-package render
+package release
 
 import (
 	"regexp"
@@ -7,6 +7,10 @@ import (
 )
 
 var tickRE = regexp.MustCompile(`^\s*[-*+] \[([ xX])\] <!-- golive:item ([a-z0-9][a-z0-9._-]{0,63}) -->`)
+
+// ItemMarker is the hidden comment after an item's box in the tracking
+// issue; hand ticks are read back by it.
+func ItemMarker(id string) string { return "<!-- golive:item " + id + " -->" }
 
 // Ticks reads the boxes of a tracking issue body: item id → ticked. Lines
 // without golive's item marker are ignored, so text a human adds does not
@@ -21,9 +25,9 @@ func Ticks(body string) map[string]bool {
 	return out
 }
 
-// TickChanges compares the boxes of two bodies: the ids ticked and unticked
+// tickChanges compares the boxes of two bodies: the ids ticked and unticked
 // going from before to after. Items missing from either body are skipped.
-func TickChanges(before, after string) (ticked, unticked []string) {
+func tickChanges(before, after string) (ticked, unticked []string) {
 	b, a := Ticks(before), Ticks(after)
 	for id, now := range a {
 		was, ok := b[id]

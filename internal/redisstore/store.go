@@ -1,0 +1,222 @@
+// Package redisstore is golive's Redis adapter: the delivery queue (a
+// stream with a consumer group, a delay set for retries and a dead-letter
+// stream), delivery dedupe, per-release locks, release state and caches.
+//
+// Keys carry hash tags so that Redis Cluster works: everything about one
+// release shares the slot of {rel:owner/repo#pr}, and the queue's keys
+// share {q}.
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Store is golive's state in Redis.
+type Store struct {
+	rdb    redis.UniversalClient
+	prefix string
+}
+
+// New wraps a connected client. prefix namespaces every key ("golive").
+func New(rdb redis.UniversalClient, prefix string) *Store {
+	if prefix == "" {
+		prefix = "golive"
+	}
+	return &Store{rdb: rdb, prefix: prefix}
+}
+
+// Client returns the underlying client.
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+// Open connects to the Redis named by a URL:
+//
+//	redis://[user:pass@]host:port/db       one server
+//	rediss://…                             the same over TLS
+//	redis+sentinel://[:pass@]h1:26379,h2:26379/MASTER?db=0
+//	redis+cluster://[:pass@]h1:6379,h2:6379
+func Open(raw string) (redis.UniversalClient, error) {
+	switch {
+	case strings.HasPrefix(raw, "redis://"), strings.HasPrefix(raw, "rediss://"):
+		opt, err := redis.ParseURL(raw)
+		if err != nil {
+			return nil, fmt.Errorf("parse GOLIVE_REDIS_URL: %w", err)
+		}
+		return redis.NewClient(opt), nil
+	case strings.HasPrefix(raw, "redis+sentinel://"), strings.HasPrefix(raw, "redis+cluster://"):
+		u, err := url.Parse(raw)
+		if err != nil {
+			return nil, fmt.Errorf("parse GOLIVE_REDIS_URL: %w", err)
+		}
+		pass, _ := u.User.Password()
+		addrs := strings.Split(u.Host, ",")
+		if u.Scheme == "redis+cluster" {
+			return redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, Password: pass}), nil
+		}
+		master := strings.Trim(u.Path, "/")
+		if master == "" {
+			return nil, errors.New("parse GOLIVE_REDIS_URL: a sentinel URL names the master: redis+sentinel://h1:26379,h2:26379/MASTER")
+		}
+		db := 0
+		if v := u.Query().Get("db"); v != "" {
+			fmt.Sscanf(v, "%d", &db)
+		}
+		return redis.NewFailoverClient(&redis.FailoverOptions{MasterName: master, SentinelAddrs: addrs, Password: pass, DB: db}), nil
+	}
+	return nil, fmt.Errorf("parse GOLIVE_REDIS_URL: unknown scheme in %q; want redis://, rediss://, redis+sentinel:// or redis+cluster://", redact(raw))
+}
+
+func redact(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		u.User = url.User("…")
+		return u.String()
+	}
+	return raw
+}
+
+// Ping checks that Redis answers.
+func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
+
+func (s *Store) key(parts ...string) string {
+	return s.prefix + ":" + strings.Join(parts, ":")
+}
+
+// releaseTag is the hash tag of a release's keys.
+func releaseTag(release string) string { return "{rel:" + release + "}" }
+
+// ErrLockHeld is returned when another worker holds a release's lock.
+var ErrLockHeld = errors.New("release lock held by another worker")
+
+// ErrLockLost is returned when a lock expired and was taken by another.
+var ErrLockLost = errors.New("release lock lost")
+
+// Lock is a held per-release lock.
+type Lock struct {
+	s     *Store
+	key   string
+	token string
+	ttl   time.Duration
+}
+
+var unlockScript = redis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+  return redis.call("DEL", KEYS[1])
+end
+return 0`)
+
+var renewScript = redis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+  return redis.call("PEXPIRE", KEYS[1], ARGV[2])
+end
+return 0`)
+
+// TryLock takes the release's lock with SET NX PX and an owner token. A
+// holder that dies leaves the lock to expire after ttl; nobody waits on a
+// dead holder longer than that.
+func (s *Store) TryLock(ctx context.Context, release, token string, ttl time.Duration) (*Lock, error) {
+	k := s.key(releaseTag(release), "lock")
+	ok, err := s.rdb.SetNX(ctx, k, token, ttl).Result()
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", release, err)
+	}
+	if !ok {
+		return nil, ErrLockHeld
+	}
+	return &Lock{s: s, key: k, token: token, ttl: ttl}, nil
+}
+
+// Renew extends the lock if this holder still owns it.
+func (l *Lock) Renew(ctx context.Context) error {
+	n, err := renewScript.Run(ctx, l.s.rdb, []string{l.key}, l.token, l.ttl.Milliseconds()).Int()
+	if err != nil {
+		return fmt.Errorf("renew lock: %w", err)
+	}
+	if n == 0 {
+		return ErrLockLost
+	}
+	return nil
+}
+
+// Unlock releases the lock if this holder still owns it; it never deletes
+// a lock someone else took after this one expired.
+func (l *Lock) Unlock(ctx context.Context) error {
+	n, err := unlockScript.Run(ctx, l.s.rdb, []string{l.key}, l.token).Int()
+	if err != nil {
+		return fmt.Errorf("unlock: %w", err)
+	}
+	if n == 0 {
+		return ErrLockLost
+	}
+	return nil
+}
+
+// LoadState returns the saved JSON state of a release, or nil.
+func (s *Store) LoadState(ctx context.Context, release string) ([]byte, error) {
+	b, err := s.rdb.Get(ctx, s.key(releaseTag(release), "state")).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load state %s: %w", release, err)
+	}
+	return b, nil
+}
+
+// SaveState stores a release's state and indexes it as open or not.
+func (s *Store) SaveState(ctx context.Context, release string, state []byte, open bool) error {
+	pipe := s.rdb.TxPipeline()
+	pipe.Set(ctx, s.key(releaseTag(release), "state"), state, 0)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("save state %s: %w", release, err)
+	}
+	idx := s.key("releases")
+	var err error
+	if open {
+		err = s.rdb.SAdd(ctx, idx, release).Err()
+	} else {
+		err = s.rdb.SRem(ctx, idx, release).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("index release %s: %w", release, err)
+	}
+	return nil
+}
+
+// Releases lists the releases indexed as open.
+func (s *Store) Releases(ctx context.Context) ([]string, error) {
+	return s.rdb.SMembers(ctx, s.key("releases")).Result()
+}
+
+// CacheGet reads a cached value; ok is false on a miss.
+func (s *Store) CacheGet(ctx context.Context, key string) (val []byte, ok bool, err error) {
+	b, err := s.rdb.Get(ctx, s.key("cache", key)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return b, true, nil
+}
+
+// CacheSet stores a value for ttl.
+func (s *Store) CacheSet(ctx context.Context, key string, val []byte, ttl time.Duration) error {
+	return s.rdb.Set(ctx, s.key("cache", key), val, ttl).Err()
+}
+
+// CacheDel removes cached values.
+func (s *Store) CacheDel(ctx context.Context, keys ...string) error {
+	// One DEL per key: in Redis Cluster the keys may live in different slots.
+	for _, k := range keys {
+		if err := s.rdb.Del(ctx, s.key("cache", k)).Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
