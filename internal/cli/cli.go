@@ -41,12 +41,8 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"serve", "run the GitHub App server", runServe},
 		{"validate", "check config files: golive validate FILE…", runValidate},
 		{"render", "print the tracking issue or the checklist model", runRender},
-		{"demo", "play a release against a fake GitHub, with no setup", runDemo},
-		{"reconcile", "rebuild releases from GitHub: golive reconcile [OWNER/REPO#PR]", runReconcile},
-		{"requeue", "replay dead-lettered deliveries", runRequeue},
 		{"version", "print the version", runVersion},
 	}
 }

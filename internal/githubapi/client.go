@@ -1,0 +1,392 @@
+// Package githubapi is golive's GitHub adapter: App and installation
+// authentication through ghinstallation, a go-github client per
+// installation, and a transport that honours rate limits.
+package githubapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bradleyfalzon/ghinstallation/v2"
+	"github.com/google/go-github/v60/github"
+
+	"github.com/ag06mixer/golive/internal/release"
+)
+
+// Config says how to reach GitHub as the App.
+type Config struct {
+	AppID      int64
+	PrivateKey []byte
+	// BaseURL is the REST API root, "https://api.github.com/" or a GitHub
+	// Enterprise Server's ".../api/v3/".
+	BaseURL string
+	// Transport under the auth and rate-limit layers; nil means default.
+	Transport http.RoundTripper
+	Clock     Clock
+	// MaxWait caps one rate-limit wait (default 2 minutes).
+	MaxWait time.Duration
+	// OnRequest, when set, is told of each request: route, status.
+	OnRequest func(method, path string, status int, d time.Duration)
+	// OnRateLimit, when set, is told the remaining budget per installation.
+	OnRateLimit func(installation int64, remaining int)
+}
+
+// App is the GitHub App: one client per installation, made once and kept.
+type App struct {
+	cfg     Config
+	appTr   *ghinstallation.AppsTransport
+	mu      sync.Mutex
+	clients map[int64]*github.Client
+	// tokenless is used when no key is configured (the demo's fake GitHub
+	// accepts any caller).
+	tokenless bool
+}
+
+// New builds the App. An empty PrivateKey makes an unauthenticated client,
+// for the fake GitHub of the demo and tests.
+func New(cfg Config) (*App, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "https://api.github.com/"
+	}
+	if !strings.HasSuffix(cfg.BaseURL, "/") {
+		cfg.BaseURL += "/"
+	}
+	if cfg.Transport == nil {
+		cfg.Transport = http.DefaultTransport
+	}
+	if cfg.MaxWait == 0 {
+		cfg.MaxWait = 2 * time.Minute
+	}
+	a := &App{cfg: cfg, clients: map[int64]*github.Client{}}
+	if len(cfg.PrivateKey) == 0 {
+		a.tokenless = true
+		return a, nil
+	}
+	tr, err := ghinstallation.NewAppsTransport(a.base(0), cfg.AppID, cfg.PrivateKey)
+	if err != nil {
+		return nil, fmt.Errorf("GitHub App key: %w", err)
+	}
+	tr.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	a.appTr = tr
+	return a, nil
+}
+
+// base is the transport stack under authentication: rate limits, then
+// metrics, then the network.
+func (a *App) base(installation int64) http.RoundTripper {
+	rl := &RateLimited{Base: observed{a.cfg.Transport, a.cfg.OnRequest}, Clock: a.cfg.Clock, MaxWait: a.cfg.MaxWait}
+	if a.cfg.OnRateLimit != nil {
+		rl.onUpdate = func(n int) { a.cfg.OnRateLimit(installation, n) }
+	}
+	return rl
+}
+
+type observed struct {
+	next http.RoundTripper
+	on   func(method, path string, status int, d time.Duration)
+}
+
+func (o observed) RoundTrip(r *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := o.next.RoundTrip(r)
+	if o.on != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		o.on(r.Method, r.URL.Path, status, time.Since(start))
+	}
+	return resp, err
+}
+
+// Client returns the go-github client of an installation.
+func (a *App) Client(installation int64) (*github.Client, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.clients[installation]; ok {
+		return c, nil
+	}
+	var hc *http.Client
+	if a.tokenless {
+		hc = &http.Client{Transport: a.base(installation), Timeout: 30 * time.Second}
+	} else {
+		itr := ghinstallation.NewFromAppsTransport(a.appTr, installation)
+		itr.BaseURL = strings.TrimSuffix(a.cfg.BaseURL, "/")
+		hc = &http.Client{Transport: itr, Timeout: 30 * time.Second}
+	}
+	c, err := github.NewClient(hc).WithEnterpriseURLs(a.cfg.BaseURL, a.cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("GitHub base URL %q: %w", a.cfg.BaseURL, err)
+	}
+	// WithEnterpriseURLs adds "api/v3/" to a bare host; golive takes the
+	// API root as given, so set it back exactly.
+	c.BaseURL, _ = c.BaseURL.Parse(a.cfg.BaseURL)
+	a.clients[installation] = c
+	return c, nil
+}
+
+// CheckApp asks GitHub whether it accepts the App's JWT (for /readyz).
+func (a *App) CheckApp(ctx context.Context) error {
+	if a.tokenless {
+		return nil
+	}
+	c, err := github.NewClient(&http.Client{Transport: a.appTr, Timeout: 10 * time.Second}).WithEnterpriseURLs(a.cfg.BaseURL, a.cfg.BaseURL)
+	if err != nil {
+		return err
+	}
+	c.BaseURL, _ = c.BaseURL.Parse(a.cfg.BaseURL)
+	_, _, err = c.Apps.Get(ctx, "")
+	return err
+}
+
+// ErrNotFound is returned for a 404.
+var ErrNotFound = errors.New("not found on GitHub")
+
+func notFound(resp *github.Response, err error) error {
+	if resp != nil && resp.StatusCode == http.StatusNotFound {
+		return ErrNotFound
+	}
+	return err
+}
+
+// Installation binds the App to one installation: the methods the worker
+// calls.
+type Installation struct {
+	c  *github.Client
+	ID int64
+}
+
+// For returns the installation's API.
+func (a *App) For(installation int64) (*Installation, error) {
+	c, err := a.Client(installation)
+	if err != nil {
+		return nil, err
+	}
+	return &Installation{c: c, ID: installation}, nil
+}
+
+// ConfigFiles reads the repo's .github/golive.yml from its default branch
+// and the org's golive.yml from its .github repository. A missing file is
+// nil, not an error.
+func (in *Installation) ConfigFiles(ctx context.Context, owner, repo string) (repoFile, orgFile []byte, err error) {
+	r, _, err := in.c.Repositories.Get(ctx, owner, repo)
+	if err != nil {
+		return nil, nil, fmt.Errorf("get repo %s/%s: %w", owner, repo, err)
+	}
+	branch := r.GetDefaultBranch()
+	repoFile, err = in.file(ctx, owner, repo, ".github/golive.yml", branch)
+	if err != nil {
+		return nil, nil, err
+	}
+	orgFile, err = in.file(ctx, owner, ".github", "golive.yml", "")
+	if err != nil {
+		return nil, nil, err
+	}
+	return repoFile, orgFile, nil
+}
+
+func (in *Installation) file(ctx context.Context, owner, repo, path, ref string) ([]byte, error) {
+	var opt *github.RepositoryContentGetOptions
+	if ref != "" {
+		opt = &github.RepositoryContentGetOptions{Ref: ref}
+	}
+	fc, _, resp, err := in.c.Repositories.GetContents(ctx, owner, repo, path, opt)
+	if err := notFound(resp, err); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("read %s/%s:%s: %w", owner, repo, path, err)
+	}
+	if fc == nil {
+		return nil, nil
+	}
+	s, err := fc.GetContent()
+	if err != nil {
+		return nil, fmt.Errorf("decode %s/%s:%s: %w", owner, repo, path, err)
+	}
+	return []byte(s), nil
+}
+
+// FindIssue returns the number of the labelled issue whose body holds the
+// marker, or 0.
+func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker string) (int, error) {
+	opt := &github.IssueListByRepoOptions{Labels: []string{release.IssueLabel}, State: "all", ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		issues, resp, err := in.c.Issues.ListByRepo(ctx, owner, repo, opt)
+		if err != nil {
+			return 0, fmt.Errorf("list tracking issues of %s/%s: %w", owner, repo, err)
+		}
+		for _, is := range issues {
+			if strings.Contains(is.GetBody(), marker) {
+				return is.GetNumber(), nil
+			}
+		}
+		if resp.NextPage == 0 {
+			return 0, nil
+		}
+		opt.Page = resp.NextPage
+	}
+}
+
+// CreateIssue opens a tracking issue.
+func (in *Installation) CreateIssue(ctx context.Context, owner, repo, title, body string) (int, error) {
+	labels := []string{release.IssueLabel}
+	is, _, err := in.c.Issues.Create(ctx, owner, repo, &github.IssueRequest{Title: &title, Body: &body, Labels: &labels})
+	if err != nil {
+		return 0, fmt.Errorf("create tracking issue in %s/%s: %w", owner, repo, err)
+	}
+	return is.GetNumber(), nil
+}
+
+// IssueBody reads an issue's body.
+func (in *Installation) IssueBody(ctx context.Context, owner, repo string, n int) (string, error) {
+	is, _, err := in.c.Issues.Get(ctx, owner, repo, n)
+	if err != nil {
+		return "", fmt.Errorf("get issue %s/%s#%d: %w", owner, repo, n, err)
+	}
+	return is.GetBody(), nil
+}
+
+// EditIssueBody replaces an issue's body.
+func (in *Installation) EditIssueBody(ctx context.Context, owner, repo string, n int, body string) error {
+	if _, _, err := in.c.Issues.Edit(ctx, owner, repo, n, &github.IssueRequest{Body: &body}); err != nil {
+		return fmt.Errorf("edit issue %s/%s#%d: %w", owner, repo, n, err)
+	}
+	return nil
+}
+
+// CloseIssue closes an issue with a reason ("completed", "not_planned").
+func (in *Installation) CloseIssue(ctx context.Context, owner, repo string, n int, reason string) error {
+	state := "closed"
+	if _, _, err := in.c.Issues.Edit(ctx, owner, repo, n, &github.IssueRequest{State: &state, StateReason: &reason}); err != nil {
+		return fmt.Errorf("close issue %s/%s#%d: %w", owner, repo, n, err)
+	}
+	return nil
+}
+
+// FindComment returns the id of the comment on issue n holding marker, or 0.
+func (in *Installation) FindComment(ctx context.Context, owner, repo string, n int, marker string) (int64, error) {
+	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		cs, resp, err := in.c.Issues.ListComments(ctx, owner, repo, n, opt)
+		if err != nil {
+			return 0, fmt.Errorf("list comments of %s/%s#%d: %w", owner, repo, n, err)
+		}
+		for _, c := range cs {
+			if strings.Contains(c.GetBody(), marker) {
+				return c.GetID(), nil
+			}
+		}
+		if resp.NextPage == 0 {
+			return 0, nil
+		}
+		opt.Page = resp.NextPage
+	}
+}
+
+// CreateComment comments on an issue or PR.
+func (in *Installation) CreateComment(ctx context.Context, owner, repo string, n int, body string) (int64, error) {
+	c, _, err := in.c.Issues.CreateComment(ctx, owner, repo, n, &github.IssueComment{Body: &body})
+	if err != nil {
+		return 0, fmt.Errorf("comment on %s/%s#%d: %w", owner, repo, n, err)
+	}
+	return c.GetID(), nil
+}
+
+// EditComment replaces a comment's body.
+func (in *Installation) EditComment(ctx context.Context, owner, repo string, id int64, body string) error {
+	if _, _, err := in.c.Issues.EditComment(ctx, owner, repo, id, &github.IssueComment{Body: &body}); err != nil {
+		return fmt.Errorf("edit comment %d in %s/%s: %w", id, owner, repo, err)
+	}
+	return nil
+}
+
+// CreateCheckRun creates the readiness check run.
+func (in *Installation) CreateCheckRun(ctx context.Context, owner, repo string, c release.CheckRun) (int64, error) {
+	opt := github.CreateCheckRunOptions{Name: release.CheckName, HeadSHA: c.SHA, Status: &c.Status, Output: output(c), Actions: actions()}
+	if c.Conclusion != "" {
+		opt.Conclusion = &c.Conclusion
+	}
+	if c.DetailsURL != "" {
+		opt.DetailsURL = &c.DetailsURL
+	}
+	cr, _, err := in.c.Checks.CreateCheckRun(ctx, owner, repo, opt)
+	if err != nil {
+		return 0, fmt.Errorf("create check run on %s/%s@%s: %w", owner, repo, c.SHA, err)
+	}
+	return cr.GetID(), nil
+}
+
+// UpdateCheckRun updates the readiness check run in place.
+func (in *Installation) UpdateCheckRun(ctx context.Context, owner, repo string, id int64, c release.CheckRun) error {
+	opt := github.UpdateCheckRunOptions{Name: release.CheckName, Status: &c.Status, Output: output(c), Actions: actions()}
+	if c.Conclusion != "" {
+		opt.Conclusion = &c.Conclusion
+	}
+	if c.DetailsURL != "" {
+		opt.DetailsURL = &c.DetailsURL
+	}
+	if _, resp, err := in.c.Checks.UpdateCheckRun(ctx, owner, repo, id, opt); err != nil {
+		return fmt.Errorf("update check run %d on %s/%s: %w", id, owner, repo, notFound(resp, err))
+	}
+	return nil
+}
+
+func output(c release.CheckRun) *github.CheckRunOutput {
+	o := &github.CheckRunOutput{Title: &c.Title, Summary: &c.Summary}
+	for i, p := range c.Problems {
+		if i == 50 { // GitHub takes at most 50 annotations per request
+			break
+		}
+		path, line, msg, level := p.Path, p.Line, p.Message, "failure"
+		if line < 1 {
+			line = 1
+		}
+		col := p.Col
+		a := &github.CheckRunAnnotation{Path: &path, StartLine: &line, EndLine: &line, AnnotationLevel: &level, Message: &msg}
+		if col > 0 {
+			a.StartColumn, a.EndColumn = &col, &col
+		}
+		o.Annotations = append(o.Annotations, a)
+	}
+	return o
+}
+
+func actions() []*github.CheckRunAction {
+	return []*github.CheckRunAction{
+		{Label: "Refresh", Description: "Re-read evidence from GitHub", Identifier: "refresh"},
+		{Label: "Re-run probes", Description: "Probe live endpoints now", Identifier: "probes"},
+	}
+}
+
+// Permission returns a user's permission on the repo: admin, maintain,
+// write, triage, read or none.
+func (in *Installation) Permission(ctx context.Context, owner, repo, user string) (string, error) {
+	p, resp, err := in.c.Repositories.GetPermissionLevel(ctx, owner, repo, user)
+	if err != nil {
+		if errors.Is(notFound(resp, err), ErrNotFound) {
+			return "none", nil
+		}
+		return "", fmt.Errorf("permission of %s on %s/%s: %w", user, owner, repo, err)
+	}
+	// go-github v60 has no role_name, so maintain reads as write and
+	// triage as read: the legacy field errs on the side of less access.
+	return p.GetPermission(), nil
+}
+
+// TeamMember reports whether user is an active member of org/slug.
+func (in *Installation) TeamMember(ctx context.Context, org, slug, user string) (bool, error) {
+	m, resp, err := in.c.Teams.GetTeamMembershipBySlug(ctx, org, slug, user)
+	if err != nil {
+		if errors.Is(notFound(resp, err), ErrNotFound) {
+			return false, nil
+		}
+		return false, fmt.Errorf("membership of %s in %s/%s: %w", user, org, slug, err)
+	}
+	return m.GetState() == "active", nil
+}

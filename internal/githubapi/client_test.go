@@ -1,0 +1,185 @@
+package githubapi_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/githubapi"
+	"github.com/ag06mixer/golive/internal/githubfake"
+	"github.com/ag06mixer/golive/internal/release"
+)
+
+var (
+	specOnce sync.Once
+	spec     *githubfake.Spec
+)
+
+func newFake(t *testing.T) *githubfake.Fake {
+	t.Helper()
+	specOnce.Do(func() {
+		var err error
+		spec, err = githubfake.LoadSpec("../../testdata/openapi/api.github.com.json.gz")
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	f := githubfake.New(spec)
+	t.Cleanup(func() {
+		f.Close()
+		for _, v := range f.Violations() {
+			t.Errorf("golive sent a request GitHub does not define: %s", v)
+		}
+	})
+	return f
+}
+
+// fakeClock records sleeps instead of sleeping, and advances itself.
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	sleeps []time.Duration
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Sleep(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sleeps = append(c.sleeps, d)
+	c.now = c.now.Add(d)
+}
+
+func TestClientSpeaksRealAPI(t *testing.T) {
+	f := newFake(t)
+	rp := f.AddRepo("ag06mixer", "mixer")
+	rp.Files[".github/golive.yml"] = "version: 1\n"
+	rp.Perms["alice"] = "admin"
+	f.AddTeamMember("ag06mixer/security", "sam")
+	app, err := githubapi.New(githubapi.Config{BaseURL: f.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := app.For(7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	repoFile, orgFile, err := in.ConfigFiles(ctx, "ag06mixer", "mixer")
+	if err != nil || string(repoFile) != "version: 1\n" || orgFile != nil {
+		t.Fatalf("config files: %q %q %v", repoFile, orgFile, err)
+	}
+	n, err := in.CreateIssue(ctx, "ag06mixer", "mixer", "Release", "<!-- golive:release ag06mixer/mixer#1 -->\nbody")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := in.FindIssue(ctx, "ag06mixer", "mixer", "<!-- golive:release ag06mixer/mixer#1 -->"); got != n || err != nil {
+		t.Fatalf("FindIssue: got %d %v, want %d", got, err, n)
+	}
+	if err := in.EditIssueBody(ctx, "ag06mixer", "mixer", n, "new"); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.CloseIssue(ctx, "ag06mixer", "mixer", n, "not_planned"); err != nil {
+		t.Fatal(err)
+	}
+	id, err := in.CreateComment(ctx, "ag06mixer", "mixer", 1, "hello <!-- golive:comment -->")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := in.FindComment(ctx, "ag06mixer", "mixer", 1, "<!-- golive:comment -->"); got != id {
+		t.Errorf("FindComment: got %d, want %d", got, id)
+	}
+	if err := in.EditComment(ctx, "ag06mixer", "mixer", id, "edited"); err != nil {
+		t.Fatal(err)
+	}
+	cr := release.CheckRun{SHA: "abc", Status: "completed", Conclusion: "failure", Title: "Blocked", Summary: "s",
+		Problems: []release.ConfigProblem{{Path: ".github/golive.yml", Line: 3, Col: 5, Message: "unknown key"}}}
+	crID, err := in.CreateCheckRun(ctx, "ag06mixer", "mixer", cr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr.Conclusion, cr.Title = "success", "Ready"
+	if err := in.UpdateCheckRun(ctx, "ag06mixer", "mixer", crID, cr); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := in.Permission(ctx, "ag06mixer", "mixer", "alice"); p != "admin" || err != nil {
+		t.Errorf("permission: %q %v", p, err)
+	}
+	if ok, err := in.TeamMember(ctx, "ag06mixer", "security", "sam"); !ok || err != nil {
+		t.Errorf("team member: %v %v", ok, err)
+	}
+	if ok, err := in.TeamMember(ctx, "ag06mixer", "security", "mallory"); ok || err != nil {
+		t.Errorf("non-member: %v %v", ok, err)
+	}
+}
+
+// TestRateLimitWaits proves no request is sent before GitHub allows it:
+// after a 429 with Retry-After the next request waits that long; after a
+// response with x-ratelimit-remaining 0 it waits for the reset.
+func TestRateLimitWaits(t *testing.T) {
+	f := newFake(t)
+	f.AddRepo("o", "r")
+	clock := &fakeClock{now: time.Now()}
+	app, err := githubapi.New(githubapi.Config{BaseURL: f.URL(), Clock: clock, MaxWait: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := app.For(1)
+	ctx := context.Background()
+
+	f.Inject(&githubfake.Fault{Match: "GET /repos/{owner}/{repo}/issues/{issue_number}", Status: 429, RetryAfter: 30, Times: 1})
+	if _, err := in.IssueBody(ctx, "o", "r", 1); err == nil {
+		t.Fatal("a 429 did not fail the request")
+	}
+	f.Do(func() {})
+	sent := len(f.Log())
+	in.IssueBody(ctx, "o", "r", 1)
+	if len(clock.sleeps) != 1 || clock.sleeps[0] != 30*time.Second {
+		t.Fatalf("slept %v before the next request, want [30s]", clock.sleeps)
+	}
+	if len(f.Log()) != sent+1 {
+		t.Fatalf("sent %d requests after the wait, want 1", len(f.Log())-sent)
+	}
+
+	// remaining=0: nothing is sent before the reset. (go-github itself
+	// refuses such a request without sending it; the transport would wait.)
+	reset := clock.Now().Add(90 * time.Second)
+	f.Inject(&githubfake.Fault{Match: "GET /repos/{owner}/{repo}/issues/{issue_number}", Status: 403, Reset: reset, Times: 1})
+	in.IssueBody(ctx, "o", "r", 1)
+	sent = len(f.Log())
+	clock.sleeps = nil
+	_, err = in.IssueBody(ctx, "o", "r", 1)
+	waited := len(clock.sleeps) == 1 && !clock.Now().Before(reset)
+	if !waited && (err == nil || len(f.Log()) != sent) {
+		t.Fatalf("after remaining=0: slept %v, err %v, %d requests sent; want a wait until %v or no request", clock.sleeps, err, len(f.Log())-sent, reset)
+	}
+	app, _ = githubapi.New(githubapi.Config{BaseURL: f.URL(), Clock: clock, MaxWait: time.Hour})
+	in, _ = app.For(1)
+
+	// A secondary limit with neither header waits at least a minute.
+	f.Inject(&githubfake.Fault{Match: "GET", Status: 429, Times: 1})
+	in.IssueBody(ctx, "o", "r", 1)
+	clock.sleeps = nil
+	in.IssueBody(ctx, "o", "r", 1)
+	if len(clock.sleeps) != 1 || clock.sleeps[0] < githubapi.SecondaryMinWait {
+		t.Fatalf("after a bare secondary limit: slept %v, want at least a minute", clock.sleeps)
+	}
+}
+
+func TestUnreachableGitHub(t *testing.T) {
+	app, err := githubapi.New(githubapi.Config{BaseURL: "http://127.0.0.1:1/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := app.For(1)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := in.FindIssue(ctx, "o", "r", "m"); err == nil {
+		t.Error("an unreachable GitHub gave no error")
+	}
+}

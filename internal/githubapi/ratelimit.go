@@ -1,0 +1,136 @@
+package githubapi
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Clock is the time source of the rate-limit transport; tests slow it
+// down or observe it.
+type Clock interface {
+	Now() time.Time
+	Sleep(d time.Duration)
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time        { return time.Now() }
+func (realClock) Sleep(d time.Duration) { time.Sleep(d) }
+
+// SecondaryMinWait is how long golive waits on a secondary rate limit
+// that names no Retry-After or reset (GitHub's docs, seen 2026-11: "wait
+// at least one minute").
+const SecondaryMinWait = time.Minute
+
+// RateLimited is a transport that honours GitHub's rate limits. After a
+// 403 or 429 with Retry-After it sends nothing until that time; when
+// x-ratelimit-remaining reaches 0 it sends nothing until x-ratelimit-reset;
+// on a secondary limit with neither header it waits SecondaryMinWait,
+// doubling on repeats. Mutating requests are serialized, as GitHub asks
+// of integrations to avoid secondary limits.
+type RateLimited struct {
+	Base  http.RoundTripper
+	Clock Clock
+	// MaxWait caps a single wait; a longer one fails the request with
+	// ErrRateLimited instead of blocking a worker for an hour.
+	MaxWait time.Duration
+
+	mu       sync.Mutex
+	until    time.Time
+	backoff  time.Duration
+	writes   sync.Mutex
+	onUpdate func(remaining int)
+}
+
+// ErrRateLimited is returned when the wait would exceed MaxWait.
+type ErrRateLimited struct{ Until time.Time }
+
+func (e *ErrRateLimited) Error() string {
+	return "GitHub rate limit: no requests until " + e.Until.UTC().Format(time.RFC3339)
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *RateLimited) RoundTrip(r *http.Request) (*http.Response, error) {
+	clock := t.Clock
+	if clock == nil {
+		clock = realClock{}
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		t.writes.Lock()
+		defer t.writes.Unlock()
+	}
+	for {
+		t.mu.Lock()
+		wait := t.until.Sub(clock.Now())
+		t.mu.Unlock()
+		if wait <= 0 {
+			break
+		}
+		if t.MaxWait > 0 && wait > t.MaxWait {
+			return nil, &ErrRateLimited{Until: clock.Now().Add(wait)}
+		}
+		clock.Sleep(wait)
+	}
+	resp, err := t.Base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	t.observe(resp, clock.Now())
+	return resp, nil
+}
+
+func (t *RateLimited) observe(resp *http.Response, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	h := resp.Header
+	if rem := h.Get("X-RateLimit-Remaining"); rem != "" {
+		if n, err := strconv.Atoi(rem); err == nil {
+			if t.onUpdate != nil {
+				t.onUpdate(n)
+			}
+			if n == 0 {
+				if reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+					t.hold(time.Unix(reset, 0).Add(time.Second))
+				}
+			}
+		}
+	}
+	if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusTooManyRequests {
+		if resp.StatusCode < 300 {
+			t.backoff = 0
+		}
+		return
+	}
+	if ra := h.Get("Retry-After"); ra != "" {
+		if secs, err := strconv.Atoi(ra); err == nil {
+			t.hold(now.Add(time.Duration(secs) * time.Second))
+			return
+		}
+	}
+	if h.Get("X-RateLimit-Remaining") == "0" {
+		return // held until reset above
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || isSecondary(resp) {
+		if t.backoff == 0 {
+			t.backoff = SecondaryMinWait
+		} else {
+			t.backoff *= 2
+		}
+		t.hold(now.Add(t.backoff))
+	}
+}
+
+func (t *RateLimited) hold(until time.Time) {
+	if until.After(t.until) {
+		t.until = until
+	}
+}
+
+// isSecondary tells a secondary-limit 403 from a permission 403 by the
+// header GitHub sends with it; without the body we cannot read the message,
+// so a 403 with neither rate header counts as a permission error.
+func isSecondary(resp *http.Response) bool {
+	return resp.Header.Get("X-RateLimit-Remaining") != "" || resp.Header.Get("Retry-After") != ""
+}

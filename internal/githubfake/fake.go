@@ -1,0 +1,373 @@
+// Package githubfake is a stateful fake of the parts of GitHub's REST API
+// golive uses, for tests and `golive demo`. With a Spec it checks every
+// request against GitHub's own OpenAPI description and records any
+// request GitHub would not define. It counts requests by route and can
+// inject faults on demand.
+package githubfake
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Fake is the fake GitHub.
+type Fake struct {
+	Server *httptest.Server
+	spec   *Spec
+
+	mu         sync.Mutex
+	repos      map[string]*Repo
+	teams      map[string]map[string]bool // "org/slug" → logins
+	counts     map[string]int             // "METHOD /route/template" → n
+	violations []string
+	faults     []*Fault
+	nextID     int64
+	log        []Request
+	// Now is the fake's clock, for timestamps it writes.
+	Now func() time.Time
+}
+
+// Request is one request the fake served.
+type Request struct {
+	Method, Route, Path string
+	Status              int
+	At                  time.Time
+}
+
+// Repo is a repository's state in the fake.
+type Repo struct {
+	Owner, Name   string
+	DefaultBranch string
+	Files         map[string]string // path on the default branch → content
+	Perms         map[string]string // login → permission
+	Issues        []*Issue
+	Comments      []*Comment
+	CheckRuns     []*CheckRun
+	Statuses      []*Status
+	Deployments   []*Deployment
+	Reactions     []Reaction
+}
+
+// Issue is an issue in the fake.
+type Issue struct {
+	Number      int      `json:"number"`
+	Title       string   `json:"title"`
+	Body        string   `json:"body"`
+	State       string   `json:"state"`
+	StateReason string   `json:"state_reason,omitempty"`
+	Labels      []string `json:"-"`
+	Edits       int      `json:"-"`
+}
+
+// Comment is an issue or PR comment in the fake.
+type Comment struct {
+	ID     int64  `json:"id"`
+	Issue  int    `json:"-"`
+	Body   string `json:"body"`
+	Author string `json:"-"`
+	Edits  int    `json:"-"`
+}
+
+// CheckRun is a check run in the fake.
+type CheckRun struct {
+	ID         int64           `json:"id"`
+	Name       string          `json:"name"`
+	HeadSHA    string          `json:"head_sha"`
+	Status     string          `json:"status"`
+	Conclusion string          `json:"conclusion,omitempty"`
+	DetailsURL string          `json:"details_url,omitempty"`
+	Output     json.RawMessage `json:"output,omitempty"`
+	Actions    json.RawMessage `json:"actions,omitempty"`
+	Updates    int             `json:"-"`
+}
+
+// Title returns the check run's output title.
+func (c *CheckRun) Title() string {
+	var o struct {
+		Title   string `json:"title"`
+		Summary string `json:"summary"`
+	}
+	json.Unmarshal(c.Output, &o)
+	return o.Title
+}
+
+// Summary returns the check run's output summary.
+func (c *CheckRun) Summary() string {
+	var o struct {
+		Summary string `json:"summary"`
+	}
+	json.Unmarshal(c.Output, &o)
+	return o.Summary
+}
+
+// Status is a commit status in the fake.
+type Status struct {
+	SHA, Context, State, TargetURL string
+	At                             time.Time
+}
+
+// Deployment is a deployment with its statuses.
+type Deployment struct {
+	ID          int64
+	SHA, Ref    string
+	Environment string
+	Creator     string
+	Statuses    []string
+}
+
+// Reaction is a reaction on a comment.
+type Reaction struct {
+	CommentID int64
+	Content   string
+}
+
+// Fault makes matching requests fail.
+type Fault struct {
+	// Match is "METHOD /route/template" or a prefix of it; "" matches all.
+	Match string
+	// Status to answer with; 0 means a stall of Delay then a normal answer.
+	Status int
+	// RetryAfter, when set, is sent as the Retry-After header (seconds).
+	RetryAfter int
+	// Reset, when set, sends x-ratelimit-remaining: 0 and this reset time.
+	Reset time.Time
+	// Delay stalls the answer.
+	Delay time.Duration
+	// Times is how many requests it hits; 0 means until cleared.
+	Times int
+	hits  int
+}
+
+// New starts a fake. spec may be nil (the demo); tests pass one.
+func New(spec *Spec) *Fake {
+	f := &Fake{spec: spec, repos: map[string]*Repo{}, teams: map[string]map[string]bool{}, counts: map[string]int{}, nextID: 1000, Now: time.Now}
+	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
+	return f
+}
+
+// Close stops the server.
+func (f *Fake) Close() { f.Server.Close() }
+
+// URL is the API base URL, with a trailing slash.
+func (f *Fake) URL() string { return f.Server.URL + "/" }
+
+// AddRepo creates a repository.
+func (f *Fake) AddRepo(owner, name string) *Repo {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r := &Repo{Owner: owner, Name: name, DefaultBranch: "main", Files: map[string]string{}, Perms: map[string]string{}}
+	f.repos[owner+"/"+name] = r
+	return r
+}
+
+// Repo returns a repository by "owner/name".
+func (f *Fake) Repo(full string) *Repo {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.repos[full]
+}
+
+// Do runs fn with the fake's state locked, to read or change it safely.
+func (f *Fake) Do(fn func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn()
+}
+
+// AddTeamMember puts a login in "org/slug".
+func (f *Fake) AddTeamMember(team, login string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.teams[team] == nil {
+		f.teams[team] = map[string]bool{}
+	}
+	f.teams[team][login] = true
+}
+
+// Inject adds a fault.
+func (f *Fake) Inject(ft *Fault) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.faults = append(f.faults, ft)
+}
+
+// ClearFaults removes every fault.
+func (f *Fake) ClearFaults() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.faults = nil
+}
+
+// Violations lists requests GitHub's description does not allow.
+func (f *Fake) Violations() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.violations...)
+}
+
+// Count returns how many requests matched "METHOD /route/template".
+func (f *Fake) Count(route string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.counts[route]
+}
+
+// Counts returns every route's count.
+func (f *Fake) Counts() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make(map[string]int, len(f.counts))
+	for k, v := range f.counts {
+		out[k] = v
+	}
+	return out
+}
+
+// Writes counts the requests that were not GETs.
+func (f *Fake) Writes() int {
+	n := 0
+	for k, v := range f.Counts() {
+		if !strings.HasPrefix(k, "GET ") {
+			n += v
+		}
+	}
+	return n
+}
+
+// Log returns the requests served, in order.
+func (f *Fake) Log() []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Request(nil), f.log...)
+}
+
+// ResetCounts zeroes the counters and the log.
+func (f *Fake) ResetCounts() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.counts = map[string]int{}
+	f.log = nil
+}
+
+// CountsTable formats the counts, sorted, one route per line.
+func (f *Fake) CountsTable() string {
+	c := f.Counts()
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%5d  %s\n", c[k], k)
+	}
+	return b.String()
+}
+
+func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+	route := templateOf(r.URL.Path)
+	if f.spec != nil {
+		tmpl, err := f.spec.Check(r, body)
+		if err != nil {
+			f.mu.Lock()
+			f.violations = append(f.violations, err.Error())
+			f.mu.Unlock()
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "githubfake: " + err.Error()})
+			return
+		}
+		route = tmpl
+	}
+	key := r.Method + " " + route
+	f.mu.Lock()
+	f.counts[key]++
+	var hit *Fault
+	for _, ft := range f.faults {
+		if ft.Times > 0 && ft.hits >= ft.Times {
+			continue
+		}
+		if ft.Match == "" || strings.HasPrefix(key, ft.Match) {
+			ft.hits++
+			hit = ft
+			break
+		}
+	}
+	f.mu.Unlock()
+	status := 0
+	defer func() {
+		f.mu.Lock()
+		f.log = append(f.log, Request{Method: r.Method, Route: route, Path: r.URL.Path, Status: status, At: time.Now()})
+		f.mu.Unlock()
+	}()
+	if hit != nil {
+		if hit.Delay > 0 {
+			select {
+			case <-time.After(hit.Delay):
+			case <-r.Context().Done():
+				status = 499
+				return
+			}
+		}
+		if hit.Status != 0 {
+			if hit.RetryAfter > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(hit.RetryAfter))
+			}
+			if !hit.Reset.IsZero() {
+				w.Header().Set("X-RateLimit-Remaining", "0")
+				w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(hit.Reset.Unix(), 10))
+			}
+			status = hit.Status
+			msg := "fault injected"
+			if hit.Status == 403 || hit.Status == 429 {
+				msg = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+			}
+			writeJSON(w, hit.Status, map[string]string{"message": msg})
+			return
+		}
+	}
+	rec := &statusRecorder{ResponseWriter: w, status: 200}
+	f.route(rec, r, route, body)
+	status = rec.status
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// templateOf names a path's route when no spec is loaded: numbers and
+// names become placeholders well enough for counting.
+func templateOf(path string) string {
+	parts := strings.Split(path, "/")
+	for i, p := range parts {
+		if i > 0 && parts[i-1] == "repos" {
+			parts[i] = "{owner}"
+			if i+1 < len(parts) {
+				parts[i+1] = "{repo}"
+			}
+		}
+		if _, err := strconv.Atoi(p); err == nil && p != "" {
+			parts[i] = "{n}"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}

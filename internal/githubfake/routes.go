@@ -1,0 +1,286 @@
+package githubfake
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body []byte) {
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /app", func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			writeJSON(w, 401, map[string]string{"message": "A JSON web token could not be decoded"})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"id": 1, "slug": "golive", "name": "golive"})
+	})
+	mux.HandleFunc("POST /app/installations/{id}/access_tokens", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 201, map[string]any{"token": "ghs_fake" + r.PathValue("id"), "expires_at": f.Now().Add(time.Hour).UTC().Format(time.RFC3339)})
+	})
+	mux.HandleFunc("POST /app-manifests/{code}/conversions", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 201, map[string]any{"id": 4242, "slug": "golive-test", "pem": "-----BEGIN RSA PRIVATE KEY-----\nfake\n-----END RSA PRIVATE KEY-----\n", "webhook_secret": "whsec-" + r.PathValue("code"), "client_id": "Iv1.fake", "client_secret": "fake-secret"})
+	})
+	mux.HandleFunc("GET /repos/{owner}/{repo}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		writeJSON(w, 200, map[string]any{"id": 1, "name": rp.Name, "full_name": rp.Owner + "/" + rp.Name, "default_branch": rp.DefaultBranch, "owner": map[string]any{"login": rp.Owner}})
+	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/contents/{path...}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		ref := r.URL.Query().Get("ref")
+		content, ok := rp.Files[r.PathValue("path")]
+		if !ok || (ref != "" && ref != rp.DefaultBranch) {
+			writeJSON(w, 404, map[string]string{"message": "Not Found"})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"type": "file", "encoding": "base64", "name": r.PathValue("path"), "path": r.PathValue("path"), "content": base64.StdEncoding.EncodeToString([]byte(content)), "sha": fmt.Sprintf("%x", len(content))})
+	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/issues", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		label := r.URL.Query().Get("labels")
+		out := []map[string]any{}
+		for _, is := range rp.Issues {
+			if label == "" || contains(is.Labels, label) {
+				out = append(out, issueJSON(rp, is))
+			}
+		}
+		writeJSON(w, 200, out)
+	}))
+	mux.HandleFunc("POST /repos/{owner}/{repo}/issues", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		var in struct {
+			Title  string   `json:"title"`
+			Body   string   `json:"body"`
+			Labels []string `json:"labels"`
+		}
+		json.Unmarshal(body, &in)
+		is := &Issue{Number: len(rp.Issues) + 1000, Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels}
+		rp.Issues = append(rp.Issues, is)
+		writeJSON(w, 201, issueJSON(rp, is))
+	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{n}", f.withIssue(func(w http.ResponseWriter, r *http.Request, rp *Repo, is *Issue) {
+		writeJSON(w, 200, issueJSON(rp, is))
+	}))
+	mux.HandleFunc("PATCH /repos/{owner}/{repo}/issues/{n}", f.withIssue(func(w http.ResponseWriter, r *http.Request, rp *Repo, is *Issue) {
+		var in map[string]any
+		json.Unmarshal(body, &in)
+		if v, ok := in["body"].(string); ok {
+			is.Body = v
+		}
+		if v, ok := in["title"].(string); ok {
+			is.Title = v
+		}
+		if v, ok := in["state"].(string); ok {
+			is.State = v
+		}
+		if v, ok := in["state_reason"].(string); ok {
+			is.StateReason = v
+		}
+		is.Edits++
+		writeJSON(w, 200, issueJSON(rp, is))
+	}))
+	// Pull requests are issues too: their comments need no Issue entry.
+	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{n}/comments", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		n, _ := strconv.Atoi(r.PathValue("n"))
+		out := []map[string]any{}
+		for _, c := range rp.Comments {
+			if c.Issue == n {
+				out = append(out, commentJSON(c))
+			}
+		}
+		writeJSON(w, 200, out)
+	}))
+	mux.HandleFunc("POST /repos/{owner}/{repo}/issues/{n}/comments", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		n, _ := strconv.Atoi(r.PathValue("n"))
+		var in struct {
+			Body string `json:"body"`
+		}
+		json.Unmarshal(body, &in)
+		f.nextID++
+		c := &Comment{ID: f.nextID, Issue: n, Body: in.Body, Author: "golive[bot]"}
+		rp.Comments = append(rp.Comments, c)
+		writeJSON(w, 201, commentJSON(c))
+	}))
+	mux.HandleFunc("PATCH /repos/{owner}/{repo}/issues/comments/{id}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		for _, c := range rp.Comments {
+			if c.ID == id {
+				var in struct {
+					Body string `json:"body"`
+				}
+				json.Unmarshal(body, &in)
+				c.Body = in.Body
+				c.Edits++
+				writeJSON(w, 200, commentJSON(c))
+				return
+			}
+		}
+		writeJSON(w, 404, map[string]string{"message": "Not Found"})
+	}))
+	mux.HandleFunc("POST /repos/{owner}/{repo}/issues/comments/{id}/reactions", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		var in struct {
+			Content string `json:"content"`
+		}
+		json.Unmarshal(body, &in)
+		rp.Reactions = append(rp.Reactions, Reaction{CommentID: id, Content: in.Content})
+		f.nextID++
+		writeJSON(w, 201, map[string]any{"id": f.nextID, "content": in.Content})
+	}))
+	mux.HandleFunc("POST /repos/{owner}/{repo}/check-runs", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		var c CheckRun
+		json.Unmarshal(body, &c)
+		f.nextID++
+		c.ID = f.nextID
+		if c.Status == "" {
+			c.Status = "queued"
+		}
+		rp.CheckRuns = append(rp.CheckRuns, &c)
+		writeJSON(w, 201, c)
+	}))
+	mux.HandleFunc("PATCH /repos/{owner}/{repo}/check-runs/{id}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		for _, c := range rp.CheckRuns {
+			if c.ID == id {
+				var in CheckRun
+				json.Unmarshal(body, &in)
+				if in.Name != "" {
+					c.Name = in.Name
+				}
+				if in.Status != "" {
+					c.Status = in.Status
+				}
+				if in.Conclusion != "" {
+					c.Conclusion = in.Conclusion
+					c.Status = "completed"
+				}
+				if in.Output != nil {
+					c.Output = in.Output
+				}
+				if in.DetailsURL != "" {
+					c.DetailsURL = in.DetailsURL
+				}
+				c.Updates++
+				writeJSON(w, 200, c)
+				return
+			}
+		}
+		writeJSON(w, 404, map[string]string{"message": "Not Found"})
+	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		out := []*CheckRun{}
+		for _, c := range rp.CheckRuns {
+			if c.HeadSHA == r.PathValue("ref") {
+				out = append(out, c)
+			}
+		}
+		writeJSON(w, 200, map[string]any{"total_count": len(out), "check_runs": out})
+	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{ref}/status", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		latest := map[string]*Status{}
+		for _, s := range rp.Statuses {
+			if s.SHA == r.PathValue("ref") {
+				latest[s.Context] = s
+			}
+		}
+		out := []map[string]any{}
+		for _, s := range latest {
+			out = append(out, map[string]any{"context": s.Context, "state": s.State, "target_url": s.TargetURL, "updated_at": s.At.UTC().Format(time.RFC3339)})
+		}
+		writeJSON(w, 200, map[string]any{"sha": r.PathValue("ref"), "state": "pending", "statuses": out, "total_count": len(out)})
+	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/collaborators/{user}/permission", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		p, ok := rp.Perms[r.PathValue("user")]
+		if !ok {
+			p = "read"
+		}
+		legacy := p
+		if p == "maintain" {
+			legacy = "write"
+		}
+		if p == "triage" {
+			legacy = "read"
+		}
+		writeJSON(w, 200, map[string]any{"permission": legacy, "role_name": p, "user": map[string]any{"login": r.PathValue("user")}})
+	}))
+	mux.HandleFunc("GET /orgs/{org}/teams/{slug}/memberships/{user}", func(w http.ResponseWriter, r *http.Request) {
+		if f.teams[r.PathValue("org")+"/"+r.PathValue("slug")][r.PathValue("user")] {
+			writeJSON(w, 200, map[string]any{"state": "active", "role": "member"})
+			return
+		}
+		writeJSON(w, 404, map[string]string{"message": "Not Found"})
+	})
+	mux.ServeHTTP(w, r)
+}
+
+func (f *Fake) withRepo(h func(http.ResponseWriter, *http.Request, *Repo)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rp := f.repos[r.PathValue("owner")+"/"+r.PathValue("repo")]
+		if rp == nil {
+			writeJSON(w, 404, map[string]string{"message": "Not Found"})
+			return
+		}
+		h(w, r, rp)
+	}
+}
+
+func (f *Fake) withIssue(h func(http.ResponseWriter, *http.Request, *Repo, *Issue)) http.HandlerFunc {
+	return f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		n, _ := strconv.Atoi(r.PathValue("n"))
+		for _, is := range rp.Issues {
+			if is.Number == n {
+				h(w, r, rp, is)
+				return
+			}
+		}
+		writeJSON(w, 404, map[string]string{"message": "Not Found"})
+	})
+}
+
+func issueJSON(rp *Repo, is *Issue) map[string]any {
+	labels := []map[string]any{}
+	for _, l := range is.Labels {
+		labels = append(labels, map[string]any{"name": l})
+	}
+	return map[string]any{"number": is.Number, "title": is.Title, "body": is.Body, "state": is.State, "labels": labels,
+		"html_url": fmt.Sprintf("https://github.com/%s/%s/issues/%d", rp.Owner, rp.Name, is.Number)}
+}
+
+func commentJSON(c *Comment) map[string]any {
+	return map[string]any{"id": c.ID, "body": c.Body, "user": map[string]any{"login": c.Author}}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// IssueByMarker returns the issue whose body holds marker, or nil.
+func (rp *Repo) IssueByMarker(marker string) *Issue {
+	for _, is := range rp.Issues {
+		if strings.Contains(is.Body, marker) {
+			return is
+		}
+	}
+	return nil
+}
+
+// CheckRunsNamed returns the check runs with a name.
+func (rp *Repo) CheckRunsNamed(name string) []*CheckRun {
+	var out []*CheckRun
+	for _, c := range rp.CheckRuns {
+		if c.Name == name {
+			out = append(out, c)
+		}
+	}
+	return out
+}
