@@ -92,12 +92,12 @@ func (c *Config) apply(f *File) Problems {
 	sort.Strings(ids)
 	for _, id := range ids {
 		patch := f.Override[id]
-		it := c.findItem(id)
-		if it == nil {
+		e, ok := c.Item(id)
+		if !ok {
 			add(f.idx.pos("override."+id+"#key"), "override %q: no inherited item has that id%s", id, suggest(id, c.itemIDs()))
 			continue
 		}
-		patchItem(it, patch)
+		patchItem(e.Item, patch)
 	}
 
 	known := map[string]bool{}
@@ -244,15 +244,6 @@ func dropItem(items *[]Item, id string) bool {
 		}
 	}
 	return false
-}
-
-func (c *Config) findItem(id string) *Item {
-	for _, e := range c.Flatten() {
-		if e.Item.ID == id {
-			return e.Item
-		}
-	}
-	return nil
 }
 
 func (c *Config) itemIDs() []string {
