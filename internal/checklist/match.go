@@ -21,4 +21,12 @@ func Glob(pattern, s string) bool {
 	return err == nil && ok
 }
 
+// NameGlob matches a check run or status name. Unlike Glob, '*' also
+// matches '/': GitHub names checks "CI / unit (push)", and "*unit*" should
+// find that.
+func NameGlob(pattern, s string) bool {
+	const unit = "\x1f"
+	return Glob(strings.ReplaceAll(pattern, "/", unit), strings.ReplaceAll(s, "/", unit))
+}
+
 func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

@@ -41,6 +41,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"serve", "run the GitHub App: webhooks, worker, metrics", runServe},
+		{"demo", "play a release against a fake GitHub, with nothing installed", runDemo},
+		{"reconcile", "rebuild releases from GitHub: golive reconcile [OWNER/REPO#PR…]", runReconcile},
+		{"requeue", "list dead letters and put them back on the queue", runRequeue},
 		{"validate", "check config files: golive validate FILE…", runValidate},
 		{"render", "print the tracking issue or the checklist model", runRender},
 		{"version", "print the version", runVersion},

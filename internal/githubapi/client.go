@@ -34,6 +34,8 @@ type Config struct {
 	OnRequest func(method, path string, status int, d time.Duration)
 	// OnRateLimit, when set, is told the remaining budget per installation.
 	OnRateLimit func(installation int64, remaining int)
+	// Cache, when set, keeps GET answers for revalidation by ETag.
+	Cache Cache
 }
 
 // App is the GitHub App: one client per installation, made once and kept.
@@ -45,6 +47,7 @@ type App struct {
 	// tokenless is used when no key is configured (the demo's fake GitHub
 	// accepts any caller).
 	tokenless bool
+	keyBytes  []byte
 }
 
 // New builds the App. An empty PrivateKey makes an unauthenticated client,
@@ -62,7 +65,7 @@ func New(cfg Config) (*App, error) {
 	if cfg.MaxWait == 0 {
 		cfg.MaxWait = 2 * time.Minute
 	}
-	a := &App{cfg: cfg, clients: map[int64]*github.Client{}}
+	a := &App{cfg: cfg, clients: map[int64]*github.Client{}, keyBytes: cfg.PrivateKey}
 	if len(cfg.PrivateKey) == 0 {
 		a.tokenless = true
 		return a, nil
@@ -111,11 +114,20 @@ func (a *App) Client(installation int64) (*github.Client, error) {
 	if c, ok := a.clients[installation]; ok {
 		return c, nil
 	}
+	// Each installation has its own rate limiter and ETag scope:
+	// auth → ETag cache → rate limits → metrics → network.
+	var tr http.RoundTripper = a.base(installation)
+	if a.cfg.Cache != nil {
+		tr = &ETagCache{Next: tr, Cache: a.cfg.Cache, Scope: fmt.Sprint(installation)}
+	}
 	var hc *http.Client
 	if a.tokenless {
-		hc = &http.Client{Transport: a.base(installation), Timeout: 30 * time.Second}
+		hc = &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	} else {
-		itr := ghinstallation.NewFromAppsTransport(a.appTr, installation)
+		itr, err := ghinstallation.New(tr, a.cfg.AppID, installation, a.keyBytes)
+		if err != nil {
+			return nil, fmt.Errorf("GitHub App key: %w", err)
+		}
 		itr.BaseURL = strings.TrimSuffix(a.cfg.BaseURL, "/")
 		hc = &http.Client{Transport: itr, Timeout: 30 * time.Second}
 	}
@@ -135,13 +147,25 @@ func (a *App) CheckApp(ctx context.Context) error {
 	if a.tokenless {
 		return nil
 	}
-	c, err := github.NewClient(&http.Client{Transport: a.appTr, Timeout: 10 * time.Second}).WithEnterpriseURLs(a.cfg.BaseURL, a.cfg.BaseURL)
+	c, err := a.appClient()
 	if err != nil {
 		return err
 	}
-	c.BaseURL, _ = c.BaseURL.Parse(a.cfg.BaseURL)
 	_, _, err = c.Apps.Get(ctx, "")
 	return err
+}
+
+// appClient speaks as the App itself (JWT), or unauthenticated to a fake.
+func (a *App) appClient() (*github.Client, error) {
+	if a.tokenless {
+		return a.Client(0)
+	}
+	c, err := github.NewClient(&http.Client{Transport: a.appTr, Timeout: 30 * time.Second}).WithEnterpriseURLs(a.cfg.BaseURL, a.cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("GitHub base URL %q: %w", a.cfg.BaseURL, err)
+	}
+	c.BaseURL, _ = c.BaseURL.Parse(a.cfg.BaseURL)
+	return c, nil
 }
 
 // ErrNotFound is returned for a 404.

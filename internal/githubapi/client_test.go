@@ -136,7 +136,7 @@ func TestRateLimitWaits(t *testing.T) {
 	if _, err := in.IssueBody(ctx, "o", "r", 1); err == nil {
 		t.Fatal("a 429 did not fail the request")
 	}
-	f.Do(func() {})
+	f.Do(func(map[string]*githubfake.Repo) {})
 	sent := len(f.Log())
 	in.IssueBody(ctx, "o", "r", 1)
 	if len(clock.sleeps) != 1 || clock.sleeps[0] != 30*time.Second {

@@ -6,6 +6,7 @@
 package githubfake
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -31,6 +32,8 @@ type Fake struct {
 	faults     []*Fault
 	nextID     int64
 	log        []Request
+	// notModified counts conditional GETs answered 304.
+	notModified int
 	// Now is the fake's clock, for timestamps it writes.
 	Now func() time.Time
 }
@@ -54,6 +57,22 @@ type Repo struct {
 	Statuses      []*Status
 	Deployments   []*Deployment
 	Reactions     []Reaction
+	Pulls         map[int]*Pull
+	// Installation is the App installation the repo belongs to.
+	Installation int64
+}
+
+// Pull is a pull request in the fake.
+type Pull struct {
+	Number           int
+	Title, Author    string
+	HeadRef, BaseRef string
+	HeadSHA          string
+	Labels           []string
+	State            string // open, closed
+	Merged           bool
+	MergeSHA         string
+	Commits          []string // SHAs of the PR's commits, head last
 }
 
 // Issue is an issue in the fake.
@@ -86,7 +105,10 @@ type CheckRun struct {
 	DetailsURL string          `json:"details_url,omitempty"`
 	Output     json.RawMessage `json:"output,omitempty"`
 	Actions    json.RawMessage `json:"actions,omitempty"`
-	Updates    int             `json:"-"`
+	HTMLURL    string          `json:"html_url,omitempty"`
+	// CompletedAt is set for check runs other apps report.
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	Updates     int        `json:"-"`
 }
 
 // Title returns the check run's output title.
@@ -120,7 +142,14 @@ type Deployment struct {
 	SHA, Ref    string
 	Environment string
 	Creator     string
-	Statuses    []string
+	Statuses    []DeploymentStatus
+}
+
+// DeploymentStatus is one status of a deployment, newest last.
+type DeploymentStatus struct {
+	ID    int64
+	State string
+	At    time.Time
 }
 
 // Reaction is a reaction on a comment.
@@ -163,9 +192,53 @@ func (f *Fake) URL() string { return f.Server.URL + "/" }
 func (f *Fake) AddRepo(owner, name string) *Repo {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	r := &Repo{Owner: owner, Name: name, DefaultBranch: "main", Files: map[string]string{}, Perms: map[string]string{}}
+	r := &Repo{Owner: owner, Name: name, DefaultBranch: "main", Files: map[string]string{}, Perms: map[string]string{}, Pulls: map[int]*Pull{}, Installation: 1}
 	f.repos[owner+"/"+name] = r
 	return r
+}
+
+// AddPull opens a pull request in repo "owner/name".
+func (f *Fake) AddPull(repo string, p *Pull) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if p.State == "" {
+		p.State = "open"
+	}
+	if len(p.Commits) == 0 && p.HeadSHA != "" {
+		p.Commits = []string{p.HeadSHA}
+	}
+	f.repos[repo].Pulls[p.Number] = p
+}
+
+// AddCheckRun records a check run another app (CI) reported.
+func (f *Fake) AddCheckRun(repo, name, sha, status, conclusion string) *CheckRun {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	at := f.Now().UTC().Truncate(time.Second)
+	c := &CheckRun{ID: f.nextID, Name: name, HeadSHA: sha, Status: status, Conclusion: conclusion,
+		HTMLURL: fmt.Sprintf("https://github.com/%s/runs/%d", repo, f.nextID), CompletedAt: &at}
+	f.repos[repo].CheckRuns = append(f.repos[repo].CheckRuns, c)
+	return c
+}
+
+// AddStatus records a commit status.
+func (f *Fake) AddStatus(repo, sha, context, state string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.repos[repo].Statuses = append(f.repos[repo].Statuses, &Status{SHA: sha, Context: context, State: state, At: f.Now()})
+}
+
+// AddDeployment records a deployment with one status.
+func (f *Fake) AddDeployment(repo, env, sha, ref, state string) *Deployment {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	d := &Deployment{ID: f.nextID, SHA: sha, Ref: ref, Environment: env, Creator: "deployer"}
+	f.nextID++
+	d.Statuses = append(d.Statuses, DeploymentStatus{ID: f.nextID, State: state, At: f.Now().UTC().Truncate(time.Second)})
+	f.repos[repo].Deployments = append(f.repos[repo].Deployments, d)
+	return d
 }
 
 // Repo returns a repository by "owner/name".
@@ -175,11 +248,13 @@ func (f *Fake) Repo(full string) *Repo {
 	return f.repos[full]
 }
 
-// Do runs fn with the fake's state locked, to read or change it safely.
-func (f *Fake) Do(fn func()) {
+// Do runs fn with the fake's state locked, to read or change it safely;
+// fn gets the repositories by "owner/name" (the fake's other methods lock
+// too, so fn must not call them).
+func (f *Fake) Do(fn func(repos map[string]*Repo)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	fn()
+	fn(f.repos)
 }
 
 // AddTeamMember puts a login in "org/slug".
@@ -333,9 +408,46 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if r.Method == http.MethodGet {
+		status = f.serveCached(w, r, route, body)
+		return
+	}
 	rec := &statusRecorder{ResponseWriter: w, status: 200}
 	f.route(rec, r, route, body)
 	status = rec.status
+}
+
+// serveCached answers a GET with an ETag, and 304 when the caller's
+// If-None-Match still matches, as GitHub does (a 304 costs no rate limit).
+func (f *Fake) serveCached(w http.ResponseWriter, r *http.Request, route string, body []byte) int {
+	rec := httptest.NewRecorder()
+	f.route(rec, r, route, body)
+	res := rec.Result()
+	out, _ := io.ReadAll(res.Body)
+	for k, v := range res.Header {
+		w.Header()[k] = v
+	}
+	if res.StatusCode == http.StatusOK {
+		etag := fmt.Sprintf(`W/"%x"`, sha256.Sum256(out))
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			f.mu.Lock()
+			f.notModified++
+			f.mu.Unlock()
+			w.WriteHeader(http.StatusNotModified)
+			return http.StatusNotModified
+		}
+	}
+	w.WriteHeader(res.StatusCode)
+	w.Write(out)
+	return res.StatusCode
+}
+
+// NotModified counts the GETs answered 304.
+func (f *Fake) NotModified() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.notModified
 }
 
 type statusRecorder struct {

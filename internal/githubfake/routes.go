@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -43,10 +44,13 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		writeJSON(w, 200, map[string]any{"type": "file", "encoding": "base64", "name": r.PathValue("path"), "path": r.PathValue("path"), "content": base64.StdEncoding.EncodeToString([]byte(content)), "sha": fmt.Sprintf("%x", len(content))})
 	}))
 	mux.HandleFunc("GET /repos/{owner}/{repo}/issues", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
-		label := r.URL.Query().Get("labels")
+		label, state := r.URL.Query().Get("labels"), r.URL.Query().Get("state")
+		if state == "" {
+			state = "open"
+		}
 		out := []map[string]any{}
 		for _, is := range rp.Issues {
-			if label == "" || contains(is.Labels, label) {
+			if (label == "" || contains(is.Labels, label)) && (state == "all" || state == is.State) {
 				out = append(out, issueJSON(rp, is))
 			}
 		}
@@ -208,6 +212,71 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		}
 		writeJSON(w, 200, map[string]any{"permission": legacy, "role_name": p, "user": map[string]any{"login": r.PathValue("user")}})
 	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{n}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		n, _ := strconv.Atoi(r.PathValue("n"))
+		p, ok := rp.Pulls[n]
+		if !ok {
+			writeJSON(w, 404, map[string]string{"message": "Not Found"})
+			return
+		}
+		writeJSON(w, 200, pullJSON(rp, p))
+	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{sha}/pulls", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		out := []map[string]any{}
+		for _, n := range sortedPulls(rp) {
+			p := rp.Pulls[n]
+			if contains(p.Commits, r.PathValue("sha")) || p.MergeSHA == r.PathValue("sha") {
+				out = append(out, pullJSON(rp, p))
+			}
+		}
+		writeJSON(w, 200, out)
+	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/deployments", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		q := r.URL.Query()
+		out := []map[string]any{}
+		for i := len(rp.Deployments) - 1; i >= 0; i-- { // newest first, as GitHub
+			d := rp.Deployments[i]
+			if (q.Get("environment") == "" || q.Get("environment") == d.Environment) && (q.Get("sha") == "" || q.Get("sha") == d.SHA) {
+				out = append(out, map[string]any{"id": d.ID, "sha": d.SHA, "ref": d.Ref, "environment": d.Environment,
+					"creator": map[string]any{"login": d.Creator}, "created_at": f.Now().UTC().Format(time.RFC3339)})
+			}
+		}
+		writeJSON(w, 200, out)
+	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/deployments/{id}/statuses", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		for _, d := range rp.Deployments {
+			if d.ID == id {
+				out := []map[string]any{}
+				for i := len(d.Statuses) - 1; i >= 0; i-- {
+					st := d.Statuses[i]
+					out = append(out, map[string]any{"id": st.ID, "state": st.State, "environment": d.Environment,
+						"creator": map[string]any{"login": d.Creator}, "created_at": st.At.UTC().Format(time.RFC3339)})
+				}
+				writeJSON(w, 200, out)
+				return
+			}
+		}
+		writeJSON(w, 404, map[string]string{"message": "Not Found"})
+	}))
+	mux.HandleFunc("GET /app/installations", func(w http.ResponseWriter, r *http.Request) {
+		seen := map[int64]bool{}
+		out := []map[string]any{}
+		for _, rp := range f.repos {
+			if !seen[rp.Installation] {
+				seen[rp.Installation] = true
+				out = append(out, map[string]any{"id": rp.Installation, "account": map[string]any{"login": rp.Owner}})
+			}
+		}
+		writeJSON(w, 200, out)
+	})
+	mux.HandleFunc("GET /installation/repositories", func(w http.ResponseWriter, r *http.Request) {
+		out := []map[string]any{}
+		for _, rp := range f.repos {
+			out = append(out, map[string]any{"id": 1, "name": rp.Name, "full_name": rp.Owner + "/" + rp.Name, "owner": map[string]any{"login": rp.Owner}})
+		}
+		writeJSON(w, 200, map[string]any{"total_count": len(out), "repositories": out})
+	})
 	mux.HandleFunc("GET /orgs/{org}/teams/{slug}/memberships/{user}", func(w http.ResponseWriter, r *http.Request) {
 		if f.teams[r.PathValue("org")+"/"+r.PathValue("slug")][r.PathValue("user")] {
 			writeJSON(w, 200, map[string]any{"state": "active", "role": "member"})
@@ -249,6 +318,31 @@ func issueJSON(rp *Repo, is *Issue) map[string]any {
 	}
 	return map[string]any{"number": is.Number, "title": is.Title, "body": is.Body, "state": is.State, "labels": labels,
 		"html_url": fmt.Sprintf("https://github.com/%s/%s/issues/%d", rp.Owner, rp.Name, is.Number)}
+}
+
+func pullJSON(rp *Repo, p *Pull) map[string]any {
+	labels := []map[string]any{}
+	for _, l := range p.Labels {
+		labels = append(labels, map[string]any{"name": l})
+	}
+	out := map[string]any{"number": p.Number, "title": p.Title, "state": p.State, "merged": p.Merged, "labels": labels,
+		"user":     map[string]any{"login": p.Author},
+		"head":     map[string]any{"ref": p.HeadRef, "sha": p.HeadSHA},
+		"base":     map[string]any{"ref": p.BaseRef},
+		"html_url": fmt.Sprintf("https://github.com/%s/%s/pull/%d", rp.Owner, rp.Name, p.Number)}
+	if p.MergeSHA != "" {
+		out["merge_commit_sha"] = p.MergeSHA
+	}
+	return out
+}
+
+func sortedPulls(rp *Repo) []int {
+	ns := make([]int, 0, len(rp.Pulls))
+	for n := range rp.Pulls {
+		ns = append(ns, n)
+	}
+	sort.Ints(ns)
+	return ns
 }
 
 func commentJSON(c *Comment) map[string]any {

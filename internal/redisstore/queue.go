@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/ag06mixer/golive/internal/worker"
 )
 
 // DedupeTTL outlives GitHub's three-day window for redelivering a
@@ -18,21 +20,10 @@ const DedupeTTL = 4 * 24 * time.Hour
 
 const group = "workers"
 
-// Delivery is one webhook delivery, or a synthetic event, in the queue.
-type Delivery struct {
-	// Entry is the stream entry id; set on read.
-	Entry string
-	// ID is the X-GitHub-Delivery id (or a synthetic id).
-	ID      string
-	Event   string
-	Payload []byte
-	// Attempt counts from 1.
-	Attempt int
-	// Received is when ingest accepted it.
-	Received time.Time
-	// Error is the last failure, kept on dead letters.
-	Error string
-}
+// Delivery is the worker's queue entry.
+type Delivery = worker.Delivery
+
+var _ worker.Store = (*Store)(nil)
 
 func (s *Store) streamKey() string  { return s.key("{q}", "events") }
 func (s *Store) delayedKey() string { return s.key("{q}", "delayed") }

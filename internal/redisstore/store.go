@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/ag06mixer/golive/internal/worker"
 )
 
 // Store is golive's state in Redis.
@@ -91,10 +93,10 @@ func (s *Store) key(parts ...string) string {
 func releaseTag(release string) string { return "{rel:" + release + "}" }
 
 // ErrLockHeld is returned when another worker holds a release's lock.
-var ErrLockHeld = errors.New("release lock held by another worker")
+var ErrLockHeld = worker.ErrLockHeld
 
 // ErrLockLost is returned when a lock expired and was taken by another.
-var ErrLockLost = errors.New("release lock lost")
+var ErrLockLost = worker.ErrLockLost
 
 // Lock is a held per-release lock.
 type Lock struct {
@@ -154,6 +156,26 @@ func (l *Lock) Unlock(ctx context.Context) error {
 		return ErrLockLost
 	}
 	return nil
+}
+
+// Acquire takes a release's lock for the holder named by token.
+func (s *Store) Acquire(ctx context.Context, release, token string, ttl time.Duration) error {
+	_, err := s.TryLock(ctx, release, token, ttl)
+	return err
+}
+
+func (s *Store) held(release, token string, ttl time.Duration) *Lock {
+	return &Lock{s: s, key: s.key(releaseTag(release), "lock"), token: token, ttl: ttl}
+}
+
+// Extend renews the lock token holds.
+func (s *Store) Extend(ctx context.Context, release, token string, ttl time.Duration) error {
+	return s.held(release, token, ttl).Renew(ctx)
+}
+
+// Release frees the lock token holds, never another holder's.
+func (s *Store) Release(ctx context.Context, release, token string) error {
+	return s.held(release, token, 0).Unlock(ctx)
 }
 
 // LoadState returns the saved JSON state of a release, or nil.

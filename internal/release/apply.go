@@ -58,6 +58,18 @@ type PRInfo struct {
 	Merged      bool      `json:"merged,omitempty"`
 	MergedAt    time.Time `json:"merged_at,omitzero"`
 	CreatedAt   time.Time `json:"created_at,omitzero"`
+	// State ("open", "closed") and MergeSHA are known when the PR is read
+	// back from GitHub by the reconciler.
+	State    string `json:"state,omitempty"`
+	MergeSHA string `json:"merge_sha,omitempty"`
+}
+
+// IssueInfo is a tracking issue as read back from GitHub.
+type IssueInfo struct {
+	Number int    `json:"number"`
+	Body   string `json:"body"`
+	State  string `json:"state"`
+	URL    string `json:"url"`
 }
 
 // Event is a normalized event: no GitHub types, time included.
@@ -264,7 +276,7 @@ func applyIssueEdit(cfg *checklist.Config, n *State, ev Event) []Effect {
 		n.audit(ev.At, ev.Actor.Login, "unticked", id)
 	}
 	if len(refused) > 0 {
-		eff = append(eff, Effect{Kind: EffReply, Body: fmt.Sprintf("@%s, golive reverted %s of your changes to the checklist:\n\n%s",
+		eff = append(eff, Effect{Kind: EffReply, Body: fmt.Sprintf("@%s, golive reverted %s to the checklist:\n\n%s",
 			ev.Actor.Login, count(len(refused), "change"), strings.Join(refused, "\n"))})
 	}
 	return eff

@@ -154,7 +154,7 @@ func viaURL(via string) string {
 func evaluateCheck(s *State, pattern string, ir *ItemReport) {
 	names := make([]string, 0, len(s.Checks))
 	for n, c := range s.Checks {
-		if c.SHA == s.HeadSHA && checklist.Glob(pattern, n) {
+		if c.SHA == s.HeadSHA && checklist.NameGlob(pattern, n) {
 			names = append(names, n)
 		}
 	}

@@ -52,18 +52,22 @@ const (
 // Issue renders the tracking issue body. It always fits in MaxBody:
 // evidence is abbreviated first, and only then are lines cut.
 func Issue(cfg *checklist.Config, s *release.State, now time.Time) string {
+	return issueWithin(cfg, s, now, MaxBody)
+}
+
+func issueWithin(cfg *checklist.Config, s *release.State, now time.Time, max int) string {
 	rep := release.Evaluate(cfg, s, now)
 	for d := detailFull; d <= detailNone; d++ {
-		if body := issueBody(cfg, s, rep, now, d); len(body) <= MaxBody {
+		if body := issueBody(cfg, s, rep, now, d); len(body) <= max {
 			return body
 		}
 	}
-	return cut(issueBody(cfg, s, rep, now, detailNone), s.Key)
+	return cut(issueBody(cfg, s, rep, now, detailNone), s.Key, max)
 }
 
-func cut(body string, k release.Key) string {
+func cut(body string, k release.Key, max int) string {
 	tail := "\n\n… the checklist is too long for one issue; the rest is on the dashboard.\n" + Marker(k) + "\n"
-	limit := MaxBody - len(tail)
+	limit := max - len(tail)
 	if i := strings.LastIndexByte(body[:limit], '\n'); i > 0 {
 		limit = i
 	}

@@ -1,0 +1,375 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/ag06mixer/golive/internal/checklist"
+	"github.com/ag06mixer/golive/internal/githubfake"
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/worker"
+)
+
+// runDemo plays a release end to end on this machine: an embedded Redis,
+// a fake GitHub and the real server and worker, driven by signed webhooks
+// over loopback.
+func runDemo(e *env, args []string) error {
+	fs := newFlags(e, "demo", "demo [--full]")
+	full := fs.Bool("full", false, "print the whole tracking issue at the end")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+
+	fake := githubfake.New(nil)
+	defer fake.Close()
+	fake.AddRepo("acme", "shop")
+	fake.Do(func(repos map[string]*githubfake.Repo) {
+		r := repos["acme/shop"]
+		r.Perms["rita"] = "write"    // release manager
+		r.Perms["victor"] = "read"   // a viewer
+		r.Perms["carol"] = "write"   // the PR author
+		r.Perms["deploy-bot"] = "write"
+	})
+	st := &settings{WebhookSecret: "demo-secret", GitHubAPI: fake.URL(), Workers: 4, LogLevel: "error"}
+	log := newLogger(io.Discard, "error")
+	sys, err := wire(ctx, st, log, worker.Options{Coalesce: 100 * time.Millisecond, MaxCoalesce: time.Second, Reconcile: -1, ClaimIdle: 5 * time.Second})
+	if err != nil {
+		return err
+	}
+	defer sys.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	served := make(chan error, 1)
+	go func() { served <- serveOn(ctx, sys, ln) }()
+
+	cfg, err := checklist.DefaultConfig()
+	if err != nil {
+		return err
+	}
+	d := &demo{e: e, sys: sys, fake: fake, url: "http://" + ln.Addr().String() + "/webhook", secret: []byte(st.WebhookSecret), cfg: cfg}
+	fmt.Fprintf(e.stdout, "golive demo: the real server on %s, an embedded in-memory Redis and a fake GitHub on loopback.\n\n", ln.Addr())
+	if err := d.play(); err != nil {
+		return err
+	}
+	if *full {
+		fmt.Fprintf(e.stdout, "\n----- tracking issue #%d -----\n%s\n", d.issue().Number, d.issue().Body)
+	}
+	cancel()
+	if err := <-served; err != nil {
+		return err
+	}
+	return nil
+}
+
+type demo struct {
+	e      *env
+	sys    *system
+	fake   *githubfake.Fake
+	url    string
+	secret []byte
+	cfg    *checklist.Config
+	n      int
+	head   string
+}
+
+const demoPR = 42
+
+func (d *demo) play() error {
+	d.head = "3f1c2a9e5b7d4c6e8f0a1b2c3d4e5f6a7b8c9d0e"
+	pr := &githubfake.Pull{Number: demoPR, Title: "Release 2.4.0", Author: "carol", HeadRef: "release/2.4.0", BaseRef: "main", HeadSHA: d.head}
+	d.fake.AddPull("acme/shop", pr)
+
+	d.step("Carol opens the release PR acme/shop#42 from release/2.4.0")
+	if err := d.send("pull_request", d.prEvent("opened", pr, "carol")); err != nil {
+		return err
+	}
+	is := d.issue()
+	fmt.Fprintf(d.e.stdout, "  tracking issue #%d opened, labelled %s\n", is.Number, release.IssueLabel)
+	d.verdict()
+
+	d.step("CI passes unit and integration tests; the e2e suite fails")
+	for _, c := range []struct{ name, concl string }{{"ci / unit", "success"}, {"ci / integration", "success"}, {"ci / e2e", "failure"}} {
+		if err := d.send("check_run", d.checkEvent(c.name, c.concl, "carol")); err != nil {
+			return err
+		}
+	}
+	d.items("unit-tests-comprehensive-and-passing", "integration-tests-covering-critical-paths", "end-to-end-tests-automated")
+	d.verdict()
+
+	d.step("The e2e suite is re-run and passes")
+	if err := d.send("check_run", d.checkEvent("ci / e2e", "success", "carol")); err != nil {
+		return err
+	}
+	d.items("end-to-end-tests-automated")
+
+	d.step("deploy-bot deploys the release head to staging")
+	if err := d.send("deployment_status", d.deployEvent("staging", "success")); err != nil {
+		return err
+	}
+	d.items("deployment-pipeline-configured", "staging-environment-matches-production")
+
+	manual := d.manualItem(func(it *checklist.Item) bool { return it.TickBy == nil })
+	d.step("Rita (write access) ticks a hand-checked box in the tracking issue: " + manual)
+	if err := d.tick("rita", manual); err != nil {
+		return err
+	}
+	d.items(manual)
+
+	guarded := d.manualItem(func(it *checklist.Item) bool { return len(it.TickBy) > 0 })
+	d.step("Victor (read access) ticks a box only the security role may tick: " + guarded)
+	if err := d.tick("victor", guarded); err != nil {
+		return err
+	}
+	d.items(guarded)
+	if r := d.lastReply(); r != "" {
+		fmt.Fprintf(d.e.stdout, "  golive replied in the issue:\n%s", indent(indent(strings.TrimSpace(r))))
+	}
+
+	d.step("Carol pushes a fix to the release branch")
+	d.head = "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b"
+	d.fake.Do(func(repos map[string]*githubfake.Repo) {
+		pr.HeadSHA = d.head
+		pr.Commits = append(pr.Commits, d.head)
+	})
+	if err := d.send("pull_request", d.prEvent("synchronize", pr, "carol")); err != nil {
+		return err
+	}
+	d.items("unit-tests-comprehensive-and-passing", "staging-environment-matches-production", manual)
+	d.verdict()
+
+	d.step("Sign-offs (/approve ROLE) arrive with the commands feature; the gate stays closed meanwhile")
+
+	d.step("The PR is merged: the release enters its post-go-live windows")
+	d.fake.Do(func(repos map[string]*githubfake.Repo) {
+		pr.State, pr.Merged, pr.MergeSHA = "closed", true, "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e"
+	})
+	if err := d.send("pull_request", d.prEvent("closed", pr, "rita")); err != nil {
+		return err
+	}
+	is = d.issue()
+	fmt.Fprintf(d.e.stdout, "  issue #%d is %s; %s\n", is.Number, is.State, firstMatch(is.Body, `Pull request [^\n]*`))
+
+	fmt.Fprintf(d.e.stdout, "\nGitHub API requests golive made (%d writes):\n%s", d.fake.Writes(), indent(d.fake.CountsTable()))
+	fmt.Fprintf(d.e.stdout, "\nFinal tracking issue #%d (head):\n%s\n", is.Number, indent(head(is.Body, 14)))
+	return nil
+}
+
+func (d *demo) step(s string) {
+	d.n++
+	fmt.Fprintf(d.e.stdout, "\n%d. %s\n", d.n, s)
+}
+
+// send signs and posts a webhook as GitHub would, then waits until golive
+// has applied it and written to GitHub.
+func (d *demo) send(event string, payload any) error {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	mac := hmac.New(sha256.New, d.secret)
+	mac.Write(body)
+	req, _ := http.NewRequest(http.MethodPost, d.url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-GitHub-Event", event)
+	req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("demo-%d-%d", d.n, time.Now().UnixNano()))
+	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("post %s webhook: %w", event, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		return fmt.Errorf("post %s webhook: golive answered %s", event, resp.Status)
+	}
+	return d.settle()
+}
+
+// settle waits for the queue to drain and owed syncs to be written.
+func (d *demo) settle() error {
+	ctx := d.e.ctx
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		q, err := d.sys.store.Stats(ctx)
+		if err != nil {
+			return err
+		}
+		dirty, err := d.sys.store.DirtyCount(ctx)
+		if err != nil {
+			return err
+		}
+		if q.Depth == 0 && q.Delayed == 0 && q.Pending == 0 && dirty == 0 {
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("golive did not settle within 15s")
+}
+
+func (d *demo) issue() githubfake.Issue {
+	var out githubfake.Issue
+	d.fake.Do(func(repos map[string]*githubfake.Repo) {
+		if is := repos["acme/shop"].Issues; len(is) > 0 {
+			out = *is[0]
+		}
+	})
+	return out
+}
+
+func (d *demo) verdict() {
+	var title, concl string
+	d.fake.Do(func(repos map[string]*githubfake.Repo) {
+		for _, c := range repos["acme/shop"].CheckRuns {
+			if c.Name == release.CheckName && c.HeadSHA == d.head {
+				title, concl = c.Title(), c.Conclusion
+			}
+		}
+	})
+	fmt.Fprintf(d.e.stdout, "  check %s on %s: %s — %s\n", release.CheckName, d.head[:7], concl, title)
+}
+
+func (d *demo) items(ids ...string) {
+	ticks := release.Ticks(d.issue().Body)
+	for _, id := range ids {
+		box := "[ ]"
+		if ticks[id] {
+			box = "[x]"
+		}
+		title := id
+		if e, ok := d.cfg.Item(id); ok {
+			title = e.Item.Title
+		}
+		fmt.Fprintf(d.e.stdout, "  %s %s\n", box, title)
+	}
+}
+
+func (d *demo) manualItem(ok func(*checklist.Item) bool) string {
+	for _, e := range d.cfg.Flatten() {
+		if e.Phase == checklist.PhasePreMerge && e.Item.Source() == checklist.SourceManual && len(e.Item.Items) == 0 && ok(e.Item) {
+			return e.Item.ID
+		}
+	}
+	return ""
+}
+
+// tick edits the issue body on the fake as a person would in the browser,
+// then sends the issues.edited webhook GitHub would send.
+func (d *demo) tick(user, id string) error {
+	var before, after string
+	var number int
+	d.fake.Do(func(repos map[string]*githubfake.Repo) {
+		is := repos["acme/shop"].Issues[0]
+		before, number = is.Body, is.Number
+		is.Body = strings.Replace(is.Body, "- [ ] "+release.ItemMarker(id), "- [x] "+release.ItemMarker(id), 1)
+		after = is.Body
+	})
+	ev := &github.IssuesEvent{
+		Action:  github.String("edited"),
+		Issue:   &github.Issue{Number: github.Int(number), Body: github.String(after), UpdatedAt: &github.Timestamp{Time: time.Now()}},
+		Changes: &github.EditChange{Body: &github.EditBody{From: github.String(before)}},
+	}
+	ev.Repo, ev.Sender, ev.Installation = demoRepo(), demoUser(user), demoInstallation()
+	return d.send("issues", ev)
+}
+
+func (d *demo) lastReply() string {
+	var body string
+	d.fake.Do(func(repos map[string]*githubfake.Repo) {
+		r := repos["acme/shop"]
+		for _, c := range r.Comments {
+			if len(r.Issues) > 0 && c.Issue == r.Issues[0].Number {
+				body = c.Body
+			}
+		}
+	})
+	return body
+}
+
+func (d *demo) prEvent(action string, p *githubfake.Pull, sender string) *github.PullRequestEvent {
+	var pr *github.PullRequest
+	d.fake.Do(func(repos map[string]*githubfake.Repo) {
+		now := &github.Timestamp{Time: time.Now()}
+		pr = &github.PullRequest{
+			Number: github.Int(p.Number), Title: github.String(p.Title), State: github.String(p.State),
+			User: demoUser(p.Author), HTMLURL: github.String("https://github.com/acme/shop/pull/42"),
+			Head:   &github.PullRequestBranch{Ref: github.String(p.HeadRef), SHA: github.String(p.HeadSHA)},
+			Base:   &github.PullRequestBranch{Ref: github.String(p.BaseRef)},
+			Merged: github.Bool(p.Merged), UpdatedAt: now, CreatedAt: &github.Timestamp{Time: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)},
+		}
+		if p.Merged {
+			pr.MergedAt, pr.MergeCommitSHA = now, github.String(p.MergeSHA)
+		}
+	})
+	return &github.PullRequestEvent{Action: github.String(action), Number: github.Int(p.Number), PullRequest: pr,
+		Repo: demoRepo(), Sender: demoUser(sender), Installation: demoInstallation()}
+}
+
+func (d *demo) checkEvent(name, conclusion, sender string) *github.CheckRunEvent {
+	c := d.fake.AddCheckRun("acme/shop", name, d.head, "completed", conclusion)
+	return &github.CheckRunEvent{
+		Action: github.String("completed"),
+		CheckRun: &github.CheckRun{
+			ID: github.Int64(c.ID), Name: github.String(name), HeadSHA: github.String(d.head),
+			Status: github.String("completed"), Conclusion: github.String(conclusion), HTMLURL: github.String(c.HTMLURL),
+			CompletedAt:  &github.Timestamp{Time: *c.CompletedAt},
+			PullRequests: []*github.PullRequest{{Number: github.Int(demoPR)}},
+		},
+		Repo: demoRepo(), Sender: demoUser(sender), Installation: demoInstallation(),
+	}
+}
+
+func (d *demo) deployEvent(env, state string) *github.DeploymentStatusEvent {
+	dep := d.fake.AddDeployment("acme/shop", env, d.head, "release/2.4.0", state)
+	st := dep.Statuses[0]
+	return &github.DeploymentStatusEvent{
+		Deployment: &github.Deployment{ID: github.Int64(dep.ID), SHA: github.String(d.head), Ref: github.String(dep.Ref), Environment: github.String(env)},
+		DeploymentStatus: &github.DeploymentStatus{ID: github.Int64(st.ID), State: github.String(state), Environment: github.String(env),
+			Creator: demoUser("deploy-bot"), CreatedAt: &github.Timestamp{Time: st.At}},
+		Repo: demoRepo(), Sender: demoUser("deploy-bot"), Installation: demoInstallation(),
+	}
+}
+
+func demoRepo() *github.Repository {
+	return &github.Repository{Name: github.String("shop"), FullName: github.String("acme/shop"), Owner: &github.User{Login: github.String("acme")}}
+}
+
+func demoUser(login string) *github.User {
+	return &github.User{Login: github.String(login), Type: github.String("User")}
+}
+
+func demoInstallation() *github.Installation { return &github.Installation{ID: github.Int64(1)} }
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+func firstMatch(s, re string) string { return regexp.MustCompile(re).FindString(s) }
+
+func head(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) <= n {
+		return s
+	}
+	return strings.Join(lines[:n], "\n") + fmt.Sprintf("\n… %d more lines (golive demo --full prints them all)", len(lines)-n)
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ") + "\n"
+}

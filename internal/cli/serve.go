@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/worker"
+)
+
+func runServe(e *env, args []string) error {
+	fs := newFlags(e, "serve", "serve [flags]")
+	st := bindSettings(fs, e.getenv)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := st.check(); err != nil {
+		return err
+	}
+	log := newLogger(e.stderr, st.LogLevel)
+	opts := worker.DefaultOptions()
+	opts.Coalesce = st.Coalesce
+	sys, err := wire(e.ctx, st, log, opts)
+	if err != nil {
+		return err
+	}
+	defer sys.Close()
+	ln, err := net.Listen("tcp", st.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", st.Listen, err)
+	}
+	log.Info("golive serving", "addr", ln.Addr().String(), "version", version(), "github", st.GitHubAPI)
+	return serveOn(e.ctx, sys, ln)
+}
+
+// serveOn runs the HTTP server and the worker until ctx ends, then shuts
+// both down: the server stops taking webhooks first, then the worker
+// finishes what it holds.
+func serveOn(ctx context.Context, sys *system, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           sys.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sys.worker.Run(ctx)
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	srv.Shutdown(sctx)
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func runReconcile(e *env, args []string) error {
+	fs := newFlags(e, "reconcile", "reconcile [OWNER/REPO#PR…]")
+	st := bindSettings(fs, e.getenv)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := st.check(); err != nil {
+		return err
+	}
+	log := newLogger(e.stderr, st.LogLevel)
+	sys, err := wire(e.ctx, st, log, worker.Options{Reconcile: -1})
+	if err != nil {
+		return err
+	}
+	defer sys.Close()
+	return reconcile(e, sys, fs.Args())
+}
+
+// reconcile rebuilds the named releases, or every release Redis or GitHub
+// knows of, and prints one line each.
+func reconcile(e *env, sys *system, names []string) error {
+	targets := map[release.Key]int64{}
+	for _, n := range names {
+		k, err := worker.ParseKey(n)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		targets[k] = 0
+	}
+	if len(names) == 0 {
+		found, err := sys.worker.Discover(e.ctx)
+		if err != nil {
+			return fmt.Errorf("find releases on GitHub: %w", err)
+		}
+		targets = found
+		known, err := sys.store.Releases(e.ctx)
+		if err != nil {
+			return err
+		}
+		for _, n := range known {
+			if k, err := worker.ParseKey(n); err == nil {
+				if _, ok := targets[k]; !ok {
+					targets[k] = 0
+				}
+			}
+		}
+	}
+	bad := 0
+	for k, inst := range targets {
+		if err := sys.worker.Reconcile(e.ctx, k, inst); err != nil {
+			bad++
+			fmt.Fprintf(e.stdout, "%s: %v\n", k, err)
+			continue
+		}
+		fmt.Fprintf(e.stdout, "%s: reconciled\n", k)
+	}
+	if bad > 0 {
+		return errReported
+	}
+	return nil
+}
+
+func runRequeue(e *env, args []string) error {
+	fs := newFlags(e, "requeue", "requeue [--max N]")
+	st := bindSettings(fs, e.getenv)
+	max := fs.Int("max", 1000, "requeue at most `N` dead letters")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if st.RedisURL == "" {
+		return usageErr("set GOLIVE_REDIS_URL (or --redis-url): dead letters live in the Redis golive serves with")
+	}
+	rdb, closeRedis, err := openRedis(e.ctx, st.RedisURL, newLogger(e.stderr, st.LogLevel))
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	store := redisstoreNew(rdb)
+	dead, err := store.Dead(e.ctx, *max)
+	if err != nil {
+		return err
+	}
+	for _, d := range dead {
+		fmt.Fprintf(e.stdout, "%s %s attempt %d: %s\n", d.ID, d.Event, d.Attempt, d.Error)
+	}
+	n, err := store.Requeue(e.ctx, *max)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "requeued %d dead letters\n", n)
+	return nil
+}

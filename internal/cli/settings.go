@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// settings are the server's settings: flags, each defaulting to its
+// GOLIVE_* environment variable (see DESIGN.md and the README).
+type settings struct {
+	Listen         string
+	AppID          int64
+	PrivateKey     []byte
+	PrivateKeyFile string
+	WebhookSecret  string
+	PrevSecret     string
+	GitHubAPI      string
+	RedisURL       string
+	PublicURL      string
+	Workers        int
+	Coalesce       time.Duration
+	Reconcile      time.Duration
+	LogLevel       string
+}
+
+// bindSettings declares the server flags on fs with env defaults.
+func bindSettings(fs *flag.FlagSet, getenv func(string) string) *settings {
+	s := &settings{}
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	appID, _ := strconv.ParseInt(env("GOLIVE_APP_ID", "0"), 10, 64)
+	workers, _ := strconv.Atoi(env("GOLIVE_WORKERS", "8"))
+	coalesce, _ := time.ParseDuration(env("GOLIVE_COALESCE", "2s"))
+	reconcile, _ := time.ParseDuration(env("GOLIVE_RECONCILE_EVERY", "10m"))
+	fs.StringVar(&s.Listen, "listen", env("GOLIVE_LISTEN", ":8080"), "`address` to serve on (GOLIVE_LISTEN)")
+	fs.Int64Var(&s.AppID, "app-id", appID, "GitHub App `id` (GOLIVE_APP_ID)")
+	fs.StringVar(&s.PrivateKeyFile, "private-key-file", env("GOLIVE_PRIVATE_KEY_FILE", ""), "GitHub App private key PEM `file` (GOLIVE_PRIVATE_KEY_FILE; or the PEM itself in GOLIVE_PRIVATE_KEY)")
+	fs.StringVar(&s.WebhookSecret, "webhook-secret", env("GOLIVE_WEBHOOK_SECRET", ""), "webhook `secret` (GOLIVE_WEBHOOK_SECRET)")
+	fs.StringVar(&s.PrevSecret, "webhook-secret-previous", env("GOLIVE_WEBHOOK_SECRET_PREVIOUS", ""), "the `secret` being rotated out, still accepted (GOLIVE_WEBHOOK_SECRET_PREVIOUS)")
+	fs.StringVar(&s.GitHubAPI, "github-api-url", env("GOLIVE_GITHUB_API_URL", "https://api.github.com/"), "GitHub REST API root `URL` (GOLIVE_GITHUB_API_URL; GitHub Enterprise Server: https://HOST/api/v3/)")
+	fs.StringVar(&s.RedisURL, "redis-url", env("GOLIVE_REDIS_URL", ""), "Redis `URL`: redis://, rediss://, redis+sentinel:// or redis+cluster:// (GOLIVE_REDIS_URL; unset: an embedded in-memory Redis, not durable)")
+	fs.StringVar(&s.PublicURL, "public-url", env("GOLIVE_PUBLIC_URL", ""), "the `URL` golive is reached at, for links (GOLIVE_PUBLIC_URL)")
+	fs.IntVar(&s.Workers, "workers", workers, "concurrent queue `handlers` per replica (GOLIVE_WORKERS)")
+	fs.DurationVar(&s.Coalesce, "coalesce", coalesce, "quiet `time` before a release's GitHub objects are rewritten (GOLIVE_COALESCE)")
+	fs.DurationVar(&s.Reconcile, "reconcile-every", reconcile, "`period` of the sweep that repairs missed webhooks (GOLIVE_RECONCILE_EVERY)")
+	fs.StringVar(&s.LogLevel, "log-level", env("GOLIVE_LOG_LEVEL", "info"), "`level`: debug, info, warn, error (GOLIVE_LOG_LEVEL)")
+	s.PrivateKey = []byte(getenv("GOLIVE_PRIVATE_KEY"))
+	return s
+}
+
+// check reports every missing credential, each with where to get it.
+func (s *settings) check() error {
+	var missing []string
+	if s.WebhookSecret == "" {
+		missing = append(missing, "the webhook secret: set GOLIVE_WEBHOOK_SECRET (or --webhook-secret) to the secret in your GitHub App's settings, under Webhook")
+	}
+	if s.AppID == 0 {
+		missing = append(missing, "the App id: set GOLIVE_APP_ID (or --app-id) to the App ID shown on your GitHub App's General settings page")
+	}
+	if len(s.PrivateKey) == 0 && s.PrivateKeyFile == "" {
+		missing = append(missing, "the private key: generate one under 'Private keys' in your GitHub App's settings and set GOLIVE_PRIVATE_KEY_FILE (or --private-key-file) to the .pem file, or GOLIVE_PRIVATE_KEY to its contents")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("cannot serve without\n  - %s", strings.Join(missing, "\n  - "))
+	}
+	if len(s.PrivateKey) == 0 {
+		b, err := os.ReadFile(s.PrivateKeyFile)
+		if err != nil {
+			return fmt.Errorf("read the private key: %w", err)
+		}
+		s.PrivateKey = b
+	}
+	if s.Workers < 1 {
+		return fmt.Errorf("--workers must be at least 1, got %d", s.Workers)
+	}
+	return nil
+}
+
+func (s *settings) secrets() [][]byte {
+	out := [][]byte{[]byte(s.WebhookSecret)}
+	if s.PrevSecret != "" {
+		out = append(out, []byte(s.PrevSecret))
+	}
+	return out
+}

@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/ag06mixer/golive/internal/githubapi"
+	"github.com/ag06mixer/golive/internal/metrics"
+	"github.com/ag06mixer/golive/internal/redisstore"
+	"github.com/ag06mixer/golive/internal/server"
+	"github.com/ag06mixer/golive/internal/webhook"
+	"github.com/ag06mixer/golive/internal/worker"
+)
+
+// system is golive wired together: Redis, GitHub, the worker and the HTTP
+// handler.
+type system struct {
+	store   *redisstore.Store
+	app     *githubapi.App
+	worker  *worker.Worker
+	handler http.Handler
+	metrics *metrics.Metrics
+	log     *slog.Logger
+	closers []func()
+}
+
+func (s *system) Close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+}
+
+// clients adapts the GitHub App to the worker's interface.
+type clients struct{ app *githubapi.App }
+
+func (c clients) Installation(id int64) (worker.GitHub, error) { return c.app.For(id) }
+func (c clients) Installations(ctx context.Context) ([]int64, error) {
+	return c.app.Installations(ctx)
+}
+
+var _ worker.GitHub = (*githubapi.Installation)(nil)
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// openRedis connects to GOLIVE_REDIS_URL, or starts an embedded
+// in-memory Redis when it is unset.
+func openRedis(ctx context.Context, url string, log *slog.Logger) (redis.UniversalClient, func(), error) {
+	if url == "" {
+		m, err := miniredis.Run()
+		if err != nil {
+			return nil, nil, fmt.Errorf("start embedded Redis: %w", err)
+		}
+		log.Warn("GOLIVE_REDIS_URL is unset: using an embedded in-memory Redis. State is NOT durable: a restart loses the queue, and releases are rebuilt from GitHub by the reconciler. Set GOLIVE_REDIS_URL for production.")
+		rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+		return rdb, func() { rdb.Close(); m.Close() }, nil
+	}
+	rdb, err := redisstore.Open(url)
+	if err != nil {
+		return nil, nil, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		rdb.Close()
+		return nil, nil, fmt.Errorf("reach Redis: %w", err)
+	}
+	return rdb, func() { rdb.Close() }, nil
+}
+
+// wire builds golive from its settings. opts tunes the worker (the demo
+// and tests shorten its timings).
+func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Options) (*system, error) {
+	sys := &system{metrics: metrics.New(), log: log}
+	rdb, closeRedis, err := openRedis(ctx, st.RedisURL, log)
+	if err != nil {
+		return nil, err
+	}
+	sys.closers = append(sys.closers, closeRedis)
+	sys.store = redisstore.New(rdb, "golive")
+	app, err := githubapi.New(githubapi.Config{
+		AppID: st.AppID, PrivateKey: st.PrivateKey, BaseURL: st.GitHubAPI,
+		Cache:     sys.store,
+		OnRequest: func(method, path string, status int, d time.Duration) { sys.metrics.GitHubRequest(method, routeOf(path), status, d) },
+		OnRateLimit: func(inst int64, n int) {
+			sys.metrics.RateRemaining.WithLabelValues(fmt.Sprint(inst)).Set(float64(n))
+		},
+	})
+	if err != nil {
+		sys.Close()
+		return nil, err
+	}
+	sys.app = app
+	opts.Store, opts.GitHub, opts.Metrics, opts.Log = sys.store, clients{app}, sys.metrics, log
+	opts.LedgerKey = []byte(st.WebhookSecret)
+	if opts.Workers == 0 {
+		opts.Workers = st.Workers
+	}
+	if opts.Reconcile == 0 {
+		opts.Reconcile = st.Reconcile
+	}
+	sys.worker = worker.New(opts)
+	sys.handler = server.New(server.Deps{
+		Queue:   sys.store,
+		Secrets: st.secrets(),
+		Handled: webhook.Handled,
+		Metrics: sys.metrics,
+		Log:     log,
+		Ready: []server.Check{
+			{Name: "redis", Fn: sys.store.Ping},
+			{Name: "github", Fn: app.CheckApp},
+		},
+		BeforeScrape: func(ctx context.Context) {
+			if q, err := sys.store.Stats(ctx); err == nil {
+				sys.metrics.QueueDepth.Set(float64(q.Depth))
+				sys.metrics.QueuePending.Set(float64(q.Pending))
+				sys.metrics.QueueDelayed.Set(float64(q.Delayed))
+				sys.metrics.QueueDead.Set(float64(q.Dead))
+			}
+			if n, err := sys.store.DirtyCount(ctx); err == nil {
+				sys.metrics.Dirty.Set(float64(n))
+			}
+		},
+	})
+	return sys, nil
+}
+
+// routeOf folds a request path into a bounded metric label: owner, repo
+// and numbers become placeholders.
+func routeOf(path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	for i, p := range parts {
+		if i > 0 && parts[i-1] == "repos" && i+1 < len(parts) {
+			parts[i], parts[i+1] = "{owner}", "{repo}"
+		}
+		if p != "" && strings.Trim(p, "0123456789") == "" {
+			parts[i] = "{n}"
+		}
+		if len(p) == 40 && strings.Trim(p, "0123456789abcdef") == "" {
+			parts[i] = "{sha}"
+		}
+	}
+	if len(parts) > 6 {
+		parts = append(parts[:6], "…")
+	}
+	return "/" + strings.Join(parts, "/")
+}
+
+func redisstoreNew(rdb redis.UniversalClient) *redisstore.Store { return redisstore.New(rdb, "golive") }

@@ -1,0 +1,90 @@
+// Package metrics holds golive's Prometheus collectors, registered on one
+// registry that /metrics serves. Every part of golive reports through it.
+package metrics
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are golive's collectors.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	// Ingest.
+	Deliveries       *prometheus.CounterVec   // event, outcome
+	DeliveryDuration *prometheus.HistogramVec // outcome
+	// Worker.
+	Processed      *prometheus.CounterVec   // event, outcome
+	ProcessSeconds *prometheus.HistogramVec // event
+	Syncs          *prometheus.CounterVec   // outcome
+	GitHubWrites   *prometheus.CounterVec   // object
+	// Queue gauges, refreshed by the worker.
+	QueueDepth   prometheus.Gauge
+	QueuePending prometheus.Gauge
+	QueueDelayed prometheus.Gauge
+	QueueDead    prometheus.Gauge
+	Dirty        prometheus.Gauge
+	// GitHub client.
+	GitHubRequests  *prometheus.CounterVec   // method, route, status
+	GitHubSeconds   *prometheus.HistogramVec // method
+	RateRemaining   *prometheus.GaugeVec     // installation
+	OpenReleases    prometheus.Gauge
+	ReconcileErrors prometheus.Counter
+}
+
+// New registers golive's collectors, with the Go and process collectors,
+// on a fresh registry.
+func New() *Metrics {
+	r := prometheus.NewRegistry()
+	m := &Metrics{
+		Registry: r,
+		Deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_webhook_deliveries_total",
+			Help: "Webhook deliveries by event and outcome (queued, duplicate, ignored, ping, bad_signature, too_large, malformed, bad_request, error)."}, []string{"event", "outcome"}),
+		DeliveryDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "golive_webhook_ack_seconds",
+			Help: "Time from request to answer at POST /webhook.", Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1}}, []string{"outcome"}),
+		Processed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_worker_events_total",
+			Help: "Queue entries processed by event and outcome (applied, ignored, retried, dead)."}, []string{"event", "outcome"}),
+		ProcessSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "golive_worker_event_seconds",
+			Help: "Time to process one queue entry.", Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12)}, []string{"event"}),
+		Syncs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_syncs_total",
+			Help: "Release syncs to GitHub by outcome."}, []string{"outcome"}),
+		GitHubWrites: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_github_writes_total",
+			Help: "GitHub writes golive made, by object (issue, comment, check_run, reply)."}, []string{"object"}),
+		QueueDepth:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_queue_depth", Help: "Entries in the delivery stream."}),
+		QueuePending: prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_queue_pending", Help: "Entries read by a worker and not yet acknowledged."}),
+		QueueDelayed: prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_queue_delayed", Help: "Entries waiting for a retry."}),
+		QueueDead:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_queue_dead_letters", Help: "Entries parked after too many failures."}),
+		Dirty:        prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_releases_owed_sync", Help: "Releases with a GitHub sync waiting."}),
+		GitHubRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_github_requests_total",
+			Help: "GitHub API requests by method, route and status."}, []string{"method", "route", "status"}),
+		GitHubSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "golive_github_request_seconds",
+			Help: "GitHub API request latency.", Buckets: prometheus.DefBuckets}, []string{"method"}),
+		RateRemaining: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "golive_github_rate_limit_remaining",
+			Help: "Requests left in the current rate-limit window, per installation."}, []string{"installation"}),
+		OpenReleases:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_open_releases", Help: "Releases being tracked."}),
+		ReconcileErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "golive_reconcile_errors_total", Help: "Reconciler passes that failed for a release."}),
+	}
+	r.MustRegister(m.Deliveries, m.DeliveryDuration, m.Processed, m.ProcessSeconds, m.Syncs, m.GitHubWrites,
+		m.QueueDepth, m.QueuePending, m.QueueDelayed, m.QueueDead, m.Dirty,
+		m.GitHubRequests, m.GitHubSeconds, m.RateRemaining, m.OpenReleases, m.ReconcileErrors,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// GitHubRequest records one API request; route is the path with numbers
+// and names folded, so the label set stays small.
+func (m *Metrics) GitHubRequest(method, route string, status int, d time.Duration) {
+	m.GitHubRequests.WithLabelValues(method, route, statusText(status)).Inc()
+	m.GitHubSeconds.WithLabelValues(method).Observe(d.Seconds())
+}
+
+func statusText(s int) string {
+	if s == 0 {
+		return "error"
+	}
+	const digits = "0123456789"
+	return string([]byte{digits[s/100%10], digits[s/10%10], digits[s%10]})
+}

@@ -1,0 +1,46 @@
+package render_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/render"
+)
+
+func TestLedgerRoundTrip(t *testing.T) {
+	cfg := defaultConfig(t)
+	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	s := release.New(release.Key{Owner: "o", Repo: "r", PR: 7})
+	s.OpenedAt = at
+	s.Manual = map[string]release.Tick{"x": {By: "ann", At: at, SHA: "abc", Via: "issue"}}
+	s.Signoffs = []release.Signoff{{Role: "security", By: "sam", At: at, SHA: "abc"}}
+	s.Hold = &release.Hold{By: "ann", At: at, Reason: "wait"}
+	key := []byte("secret")
+	body := render.IssueWithLedger(cfg, s, at, key)
+	if len(body) > render.MaxBody {
+		t.Fatalf("body is %d characters", len(body))
+	}
+	l, ok, err := render.ParseLedger(body, key)
+	if err != nil || !ok {
+		t.Fatalf("ParseLedger: ok=%v err=%v", ok, err)
+	}
+	if diff := cmp.Diff(render.LedgerOf(s), l); diff != "" {
+		t.Errorf("ledger (-want +got):\n%s", diff)
+	}
+	// A collaborator who edits the hidden line forges nothing.
+	forged := strings.Replace(body, "golive:ledger v1 ", "golive:ledger v1 e30", 1)
+	if _, _, err := render.ParseLedger(forged, key); !errors.Is(err, render.ErrLedgerForged) {
+		t.Errorf("forged ledger: err = %v, want ErrLedgerForged", err)
+	}
+	if _, _, err := render.ParseLedger(body, []byte("other")); !errors.Is(err, render.ErrLedgerForged) {
+		t.Errorf("other key: err = %v, want ErrLedgerForged", err)
+	}
+	if _, ok, _ := render.ParseLedger("no ledger here", key); ok {
+		t.Error("found a ledger in a body without one")
+	}
+}

@@ -1,0 +1,96 @@
+// Package server is golive's HTTP surface (gin): webhook ingest, health,
+// readiness and metrics. Ingest never calls GitHub: it checks, queues and
+// answers in milliseconds; the worker does the rest.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ag06mixer/golive/internal/metrics"
+	"github.com/ag06mixer/golive/internal/worker"
+)
+
+// MaxPayload is GitHub's own cap on a webhook payload (25 MB); golive
+// refuses larger bodies before reading them.
+const MaxPayload = 25 << 20
+
+// Queue takes deliveries; Enqueue reports a repeat of a delivery id.
+type Queue interface {
+	Enqueue(ctx context.Context, d worker.Delivery) (dup bool, err error)
+}
+
+// Check is one readiness condition.
+type Check struct {
+	Name string
+	Fn   func(ctx context.Context) error
+}
+
+// Deps are what the server needs.
+type Deps struct {
+	Queue Queue
+	// Secrets verify webhook signatures; a second one is accepted while a
+	// new secret rolls out.
+	Secrets [][]byte
+	Ready   []Check
+	Metrics *metrics.Metrics
+	Log     *slog.Logger
+	// BeforeScrape, when set, refreshes gauges before /metrics answers.
+	BeforeScrape func(ctx context.Context)
+	// Handled says which events are queued; others are acknowledged and
+	// dropped.
+	Handled map[string]bool
+	// MaxPayload overrides the body cap (tests).
+	MaxPayload int64
+	// Extra, when set, adds routes (the setup page, the dashboard).
+	Extra func(r *gin.Engine)
+}
+
+// New returns golive's HTTP handler.
+func New(d Deps) http.Handler {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Metrics == nil {
+		d.Metrics = metrics.New()
+	}
+	if d.MaxPayload == 0 {
+		d.MaxPayload = MaxPayload
+	}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {
+		d.Log.Error("panic in handler", "path", c.Request.URL.Path, "err", err)
+		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
+	}))
+	r.HandleMethodNotAllowed = true
+	routes(r, d)
+	if d.Extra != nil {
+		d.Extra(r)
+	}
+	return r
+}
+
+func health(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "alive"}) }
+
+func ready(d Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+		defer cancel()
+		failed := gin.H{}
+		for _, ch := range d.Ready {
+			if err := ch.Fn(ctx); err != nil {
+				failed[ch.Name] = err.Error()
+			}
+		}
+		if len(failed) > 0 {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "failed": failed})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	}
+}

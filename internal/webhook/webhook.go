@@ -1,0 +1,294 @@
+// Package webhook turns GitHub webhook payloads into golive's normalized
+// release events. It decodes with go-github's types and hands out only
+// release types: nothing past this package sees a GitHub payload.
+//
+// It does no I/O. Finding which release a commit belongs to, and who the
+// sender is in the repo, is left to the worker, which has Redis and GitHub.
+package webhook
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/render"
+)
+
+// Handled lists the events golive acts on. Ingest drops the others (and
+// counts them) without queueing.
+var Handled = map[string]bool{
+	"pull_request":      true,
+	"check_run":         true,
+	"check_suite":       true,
+	"status":            true,
+	"deployment_status": true,
+	"issues":            true,
+	"issue_comment":     true,
+}
+
+// Parsed is one delivery, normalized.
+type Parsed struct {
+	// Event is the release event, without its Key when the release has to
+	// be found (see PRs and SHA).
+	Event release.Event
+	Owner string
+	Repo  string
+	// PRs are the pull requests the payload names. Empty means the worker
+	// finds the releases by SHA (statuses, deployments).
+	PRs []int
+	// SHA is the commit the event is about.
+	SHA string
+	// Ref is a deployment's ref, a branch name or a SHA.
+	Ref string
+	// MergeSHA is a merged PR's merge commit, so deployments of it find
+	// the release after the merge.
+	MergeSHA string
+	// Ignore, when set, says why the delivery changes nothing.
+	Ignore string
+}
+
+// ErrMalformed is returned for a payload that is not the event it claims.
+var ErrMalformed = errors.New("malformed payload")
+
+// Parse normalizes a delivery. received is when ingest accepted it; it
+// stands in for payloads that carry no time of their own.
+func Parse(event string, payload []byte, received time.Time) (Parsed, error) {
+	if !Handled[event] {
+		return Parsed{Ignore: "golive does not handle " + event + " events"}, nil
+	}
+	raw, err := github.ParseWebHook(event, payload)
+	if err != nil {
+		return Parsed{}, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	var p Parsed
+	p.Event.At = received
+	switch e := raw.(type) {
+	case *github.PullRequestEvent:
+		err = p.pullRequest(e)
+	case *github.CheckRunEvent:
+		err = p.checkRun(e)
+	case *github.CheckSuiteEvent:
+		err = p.checkSuite(e)
+	case *github.StatusEvent:
+		err = p.status(e)
+	case *github.DeploymentStatusEvent:
+		err = p.deploymentStatus(e)
+	case *github.IssuesEvent:
+		err = p.issues(e)
+	case *github.IssueCommentEvent:
+		p.Ignore = "comment commands are not read yet"
+		p.repo(e.GetRepo(), e.GetInstallation(), e.GetSender())
+	default:
+		p.Ignore = "golive does not handle " + event + " events"
+	}
+	if err != nil {
+		return Parsed{}, err
+	}
+	if p.Ignore == "" && (p.Owner == "" || p.Repo == "") {
+		return Parsed{}, fmt.Errorf("%w: %s event without a repository", ErrMalformed, event)
+	}
+	return p, nil
+}
+
+func (p *Parsed) repo(r *github.Repository, inst *github.Installation, sender *github.User) {
+	p.Owner, p.Repo = r.GetOwner().GetLogin(), r.GetName()
+	p.Event.Installation = inst.GetID()
+	p.Event.Actor = release.Principal{Login: sender.GetLogin(), Bot: sender.GetType() == "Bot"}
+}
+
+func at(ts *github.Timestamp, fallback time.Time) time.Time {
+	if ts == nil || ts.IsZero() {
+		return fallback
+	}
+	return ts.UTC()
+}
+
+func (p *Parsed) pullRequest(e *github.PullRequestEvent) error {
+	p.repo(e.GetRepo(), e.GetInstallation(), e.GetSender())
+	pr := e.GetPullRequest()
+	if pr == nil || pr.GetNumber() == 0 {
+		return fmt.Errorf("%w: pull_request event without a pull request", ErrMalformed)
+	}
+	p.PRs = []int{pr.GetNumber()}
+	info := &release.PRInfo{
+		Title:     pr.GetTitle(),
+		Author:    pr.GetUser().GetLogin(),
+		HeadRef:   pr.GetHead().GetRef(),
+		BaseRef:   pr.GetBase().GetRef(),
+		HeadSHA:   pr.GetHead().GetSHA(),
+		Draft:     pr.GetDraft(),
+		URL:       pr.GetHTMLURL(),
+		Merged:    pr.GetMerged(),
+		MergedAt:  at(pr.MergedAt, time.Time{}),
+		CreatedAt: at(pr.CreatedAt, time.Time{}),
+	}
+	for _, l := range pr.Labels {
+		info.Labels = append(info.Labels, l.GetName())
+	}
+	p.SHA = info.HeadSHA
+	p.Event.PR = info
+	p.Event.At = at(pr.UpdatedAt, p.Event.At)
+	switch e.GetAction() {
+	case "opened", "reopened", "ready_for_review", "labeled", "unlabeled", "edited", "converted_to_draft":
+		p.Event.Kind = release.EvPR
+	case "synchronize":
+		p.Event.Kind = release.EvPR
+		info.Synchronize = true
+	case "closed":
+		p.Event.Kind = release.EvClosed
+		if info.Merged {
+			p.MergeSHA = pr.GetMergeCommitSHA()
+		}
+	default:
+		p.Ignore = "pull_request." + e.GetAction() + " does not change a release"
+	}
+	return nil
+}
+
+func (p *Parsed) checkRun(e *github.CheckRunEvent) error {
+	p.repo(e.GetRepo(), e.GetInstallation(), e.GetSender())
+	cr := e.GetCheckRun()
+	if cr == nil {
+		return fmt.Errorf("%w: check_run event without a check run", ErrMalformed)
+	}
+	for _, pr := range cr.PullRequests {
+		p.PRs = append(p.PRs, pr.GetNumber())
+	}
+	p.SHA = cr.GetHeadSHA()
+	if cr.GetName() == release.CheckName {
+		// golive's own check run: only its Re-run and buttons matter.
+		switch e.GetAction() {
+		case "rerequested", "requested_action":
+			p.Event.Kind = release.EvRefresh
+		default:
+			p.Ignore = "golive's own check run"
+		}
+		return nil
+	}
+	switch e.GetAction() {
+	case "created", "completed", "rerequested":
+	default:
+		p.Ignore = "check_run." + e.GetAction() + " carries no result"
+		return nil
+	}
+	status := cr.GetStatus()
+	if e.GetAction() == "rerequested" {
+		status = "queued" // a rerun: the old result no longer stands
+	}
+	when := at(cr.CompletedAt, at(cr.StartedAt, p.Event.At))
+	if e.GetAction() == "rerequested" {
+		when = p.Event.At
+	}
+	p.Event.Kind = release.EvCheck
+	p.Event.At = when
+	p.Event.Check = &release.CheckResult{
+		Name: cr.GetName(), Kind: "check_run", ID: cr.GetID(), SHA: cr.GetHeadSHA(),
+		Status: status, Conclusion: cr.GetConclusion(), URL: cr.GetHTMLURL(), At: when,
+	}
+	if status != "completed" {
+		p.Event.Check.Conclusion = ""
+	}
+	return nil
+}
+
+func (p *Parsed) checkSuite(e *github.CheckSuiteEvent) error {
+	p.repo(e.GetRepo(), e.GetInstallation(), e.GetSender())
+	cs := e.GetCheckSuite()
+	if cs == nil {
+		return fmt.Errorf("%w: check_suite event without a check suite", ErrMalformed)
+	}
+	if e.GetAction() != "completed" {
+		p.Ignore = "check_suite." + e.GetAction() + " carries no result"
+		return nil
+	}
+	for _, pr := range cs.PullRequests {
+		p.PRs = append(p.PRs, pr.GetNumber())
+	}
+	p.SHA = cs.GetHeadSHA()
+	when := at(cs.UpdatedAt, p.Event.At)
+	name := cs.GetApp().GetSlug()
+	if name == "" {
+		name = cs.GetApp().GetName()
+	}
+	p.Event.Kind = release.EvCheck
+	p.Event.At = when
+	p.Event.Check = &release.CheckResult{
+		Name: name, Kind: "check_suite", ID: cs.GetID(), SHA: cs.GetHeadSHA(),
+		Status: cs.GetStatus(), Conclusion: cs.GetConclusion(), At: when,
+	}
+	return nil
+}
+
+func (p *Parsed) status(e *github.StatusEvent) error {
+	p.repo(e.GetRepo(), e.GetInstallation(), e.GetSender())
+	if e.GetSHA() == "" || e.GetContext() == "" {
+		return fmt.Errorf("%w: status event without a sha or context", ErrMalformed)
+	}
+	p.SHA = e.GetSHA()
+	when := at(e.UpdatedAt, p.Event.At)
+	c := &release.CheckResult{Name: e.GetContext(), Kind: "status", ID: e.GetID(), SHA: e.GetSHA(), URL: e.GetTargetURL(), At: when}
+	switch e.GetState() {
+	case "success":
+		c.Status, c.Conclusion = "completed", "success"
+	case "failure", "error":
+		c.Status, c.Conclusion = "completed", "failure"
+	default:
+		c.Status = "in_progress"
+	}
+	p.Event.Kind = release.EvCheck
+	p.Event.At = when
+	p.Event.Check = c
+	return nil
+}
+
+func (p *Parsed) deploymentStatus(e *github.DeploymentStatusEvent) error {
+	p.repo(e.GetRepo(), e.GetInstallation(), e.GetSender())
+	d, ds := e.GetDeployment(), e.GetDeploymentStatus()
+	if d == nil || ds == nil {
+		return fmt.Errorf("%w: deployment_status event without a deployment", ErrMalformed)
+	}
+	p.SHA, p.Ref = d.GetSHA(), d.GetRef()
+	env := ds.GetEnvironment()
+	if env == "" {
+		env = d.GetEnvironment()
+	}
+	when := at(ds.CreatedAt, p.Event.At)
+	url := ds.GetLogURL()
+	if url == "" {
+		url = ds.GetTargetURL()
+	}
+	p.Event.Kind = release.EvDeploy
+	p.Event.At = when
+	p.Event.Deploy = &release.DeployResult{
+		Environment: env, DeploymentID: d.GetID(), SHA: d.GetSHA(), State: ds.GetState(),
+		Creator: ds.GetCreator().GetLogin(), URL: url, At: when,
+	}
+	return nil
+}
+
+func (p *Parsed) issues(e *github.IssuesEvent) error {
+	p.repo(e.GetRepo(), e.GetInstallation(), e.GetSender())
+	is := e.GetIssue()
+	if is == nil {
+		return fmt.Errorf("%w: issues event without an issue", ErrMalformed)
+	}
+	k, ok := render.ParseMarker(is.GetBody())
+	if !ok || !strings.EqualFold(k.FullRepo(), p.Owner+"/"+p.Repo) {
+		p.Ignore = "not a golive tracking issue"
+		return nil
+	}
+	if e.GetAction() != "edited" || e.GetChanges().GetBody() == nil {
+		p.Ignore = "issues." + e.GetAction() + " leaves the checklist as it is"
+		return nil
+	}
+	p.PRs = []int{k.PR}
+	p.Event.Kind = release.EvIssueEdited
+	p.Event.At = at(is.UpdatedAt, p.Event.At)
+	p.Event.Body = is.GetBody()
+	p.Event.PrevBody = e.GetChanges().GetBody().GetFrom()
+	return nil
+}

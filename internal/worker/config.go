@@ -1,0 +1,221 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/checklist"
+	"github.com/ag06mixer/golive/internal/release"
+)
+
+// repoConfig is a repo's resolved config and, when its files are invalid,
+// their problems (the gate fails on them; the config is the last good one).
+type repoConfig struct {
+	cfg      *checklist.Config
+	problems []release.ConfigProblem
+	at       time.Time
+}
+
+// configCache keeps resolved configs in process for a short time: config
+// changes reach golive within ConfigTTL, and a burst of events costs one
+// read of the files.
+type configCache struct {
+	mu sync.Mutex
+	m  map[string]repoConfig
+}
+
+// lastGood is what is kept in Redis of a config that resolved.
+type lastGood struct {
+	Repo []byte `json:"repo,omitempty"`
+	Org  []byte `json:"org,omitempty"`
+}
+
+// config returns the repo's config: read from its default branch with the
+// org and built-in fallbacks. A transient error falls back to the last
+// good config; only when there is none does the event wait for a retry.
+func (w *Worker) config(ctx context.Context, gh GitHub, owner, repo string) (repoConfig, error) {
+	full := owner + "/" + repo
+	now := w.o.Clock()
+	w.cfgs.mu.Lock()
+	c, ok := w.cfgs.m[full]
+	w.cfgs.mu.Unlock()
+	if ok && now.Sub(c.at) < w.o.ConfigTTL {
+		return c, nil
+	}
+	repoFile, orgFile, err := gh.ConfigFiles(ctx, owner, repo)
+	if err != nil {
+		if lg, ok := w.loadLastGood(ctx, full); ok {
+			w.o.Log.Warn("config unreadable; using the last good one", "repo", full, "err", err)
+			cfg, _ := resolve(lg.Repo, lg.Org)
+			return repoConfig{cfg: cfg, at: now}, nil
+		}
+		return repoConfig{}, fmt.Errorf("read config of %s: %w", full, err)
+	}
+	cfg, problems := resolve(repoFile, orgFile)
+	if len(problems) > 0 {
+		if lg, ok := w.loadLastGood(ctx, full); ok {
+			if good, ps := resolve(lg.Repo, lg.Org); len(ps) == 0 {
+				cfg = good
+			}
+		}
+	} else {
+		b, _ := json.Marshal(lastGood{Repo: repoFile, Org: orgFile})
+		if err := w.o.Store.CacheSet(ctx, "config:"+full, b, 0); err != nil {
+			w.o.Log.Warn("could not keep the last good config", "repo", full, "err", err)
+		}
+	}
+	c = repoConfig{cfg: cfg, problems: problems, at: now}
+	w.cfgs.mu.Lock()
+	w.cfgs.m[full] = c
+	w.cfgs.mu.Unlock()
+	return c, nil
+}
+
+func (w *Worker) loadLastGood(ctx context.Context, full string) (lastGood, bool) {
+	b, ok, err := w.o.Store.CacheGet(ctx, "config:"+full)
+	if err != nil || !ok {
+		return lastGood{}, false
+	}
+	var lg lastGood
+	return lg, json.Unmarshal(b, &lg) == nil
+}
+
+// resolve layers built-in ← org ← repo. Problems come back as check run
+// annotations; the config returned is then the built-in one (or the one
+// the valid layers give), never an empty one.
+func resolve(repoFile, orgFile []byte) (*checklist.Config, []release.ConfigProblem) {
+	def, err := checklist.Default()
+	if err != nil {
+		panic("built-in checklist: " + err.Error()) // tested; cannot happen in a release build
+	}
+	layers := []*checklist.File{def}
+	var problems []release.ConfigProblem
+	add := func(name string, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		if len(data) > checklist.MaxFileSize {
+			problems = append(problems, release.ConfigProblem{Path: name, Line: 1, Col: 1, Message: fmt.Sprintf("file is %d bytes, over the %d-byte limit", len(data), checklist.MaxFileSize)})
+			return
+		}
+		f, err := checklist.Parse(name, data)
+		if err != nil {
+			problems = append(problems, toProblems(name, err)...)
+			return
+		}
+		layers = append(layers, f)
+	}
+	add("golive.yml", orgFile)
+	add(".github/golive.yml", repoFile)
+	cfg, err := checklist.Resolve(layers...)
+	if err != nil {
+		problems = append(problems, toProblems(".github/golive.yml", err)...)
+		cfg, _ = checklist.Resolve(def)
+	}
+	return cfg, problems
+}
+
+func toProblems(name string, err error) []release.ConfigProblem {
+	var ps checklist.Problems
+	if !errors.As(err, &ps) {
+		return []release.ConfigProblem{{Path: name, Line: 1, Col: 1, Message: err.Error()}}
+	}
+	out := make([]release.ConfigProblem, 0, len(ps))
+	for _, p := range ps {
+		path := p.Pos.File
+		if path == "" {
+			path = name
+		}
+		out = append(out, release.ConfigProblem{Path: path, Line: p.Pos.Line, Col: p.Pos.Col, Message: p.Msg})
+	}
+	return out
+}
+
+// principalTTL is how long a person's permission and team memberships are
+// trusted before they are asked of GitHub again.
+const principalTTL = 5 * time.Minute
+
+// principal learns the actor's standing: repo permission and config roles.
+// If GitHub cannot say, Known stays false and nothing they do counts.
+func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config, owner, repo string, p release.Principal) release.Principal {
+	if p.Login == "" || p.Bot {
+		return p
+	}
+	key := fmt.Sprintf("principal:%s/%s:%s", owner, repo, strings.ToLower(p.Login))
+	if b, ok, err := w.o.Store.CacheGet(ctx, key); err == nil && ok {
+		var c release.Principal
+		if json.Unmarshal(b, &c) == nil && c.Login == p.Login {
+			c.Roles = rolesOf(cfg, c, nil)
+			return c
+		}
+	}
+	perm, err := gh.Permission(ctx, owner, repo, p.Login)
+	if err != nil {
+		w.o.Log.Warn("permission unknown; failing closed", "repo", owner+"/"+repo, "user", p.Login, "err", err)
+		return p
+	}
+	p.Permission, p.Known = perm, true
+	teams := map[string]bool{}
+	for _, r := range cfg.Roles {
+		for _, t := range r.Teams {
+			if _, done := teams[t]; done {
+				continue
+			}
+			org, slug, ok := strings.Cut(t, "/")
+			if !ok {
+				continue
+			}
+			in, err := gh.TeamMember(ctx, org, slug, p.Login)
+			if err != nil {
+				w.o.Log.Warn("team membership unknown; failing closed", "team", t, "user", p.Login, "err", err)
+				p.Known = false
+				return p
+			}
+			teams[t] = in
+		}
+	}
+	p.Roles = rolesOf(cfg, p, teams)
+	cached := p
+	cached.Roles = nil
+	for t, in := range teams {
+		if in {
+			cached.Roles = append(cached.Roles, "team:"+t)
+		}
+	}
+	b, _ := json.Marshal(cached)
+	w.o.Store.CacheSet(ctx, key, b, principalTTL)
+	return p
+}
+
+// rolesOf lists the config roles p holds. teams maps "org/slug" to
+// membership; when nil, memberships come from p.Roles entries "team:…".
+func rolesOf(cfg *checklist.Config, p release.Principal, teams map[string]bool) []string {
+	if teams == nil {
+		teams = map[string]bool{}
+		for _, r := range p.Roles {
+			if t, ok := strings.CutPrefix(r, "team:"); ok {
+				teams[t] = true
+			}
+		}
+	}
+	var out []string
+	for _, r := range cfg.Roles {
+		held := slices.ContainsFunc(r.Users, func(u string) bool { return strings.EqualFold(u, p.Login) })
+		for _, t := range r.Teams {
+			held = held || teams[t]
+		}
+		if r.Permission != "" && checklist.PermissionRank(p.Permission) >= checklist.PermissionRank(r.Permission) {
+			held = true
+		}
+		if held {
+			out = append(out, r.ID)
+		}
+	}
+	return out
+}

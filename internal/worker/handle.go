@@ -1,0 +1,357 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/checklist"
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/webhook"
+)
+
+// EventRefresh is the synthetic event that reconciles one release from
+// GitHub: the periodic sweep, `golive reconcile` and the check run's
+// Re-run enqueue it.
+const EventRefresh = "golive.refresh"
+
+// RefreshRequest is the payload of EventRefresh.
+type RefreshRequest struct {
+	Release      string `json:"release"`
+	Installation int64  `json:"installation"`
+	Reason       string `json:"reason,omitempty"`
+}
+
+// record is what is kept in Redis for a release: the core's state, the
+// replies still owed (an outbox, so a crash never loses or doubles one),
+// and the deliveries already applied (so a redelivery applies nothing).
+type record struct {
+	State   *release.State `json:"state"`
+	Outbox  []reply        `json:"outbox,omitempty"`
+	Applied []string       `json:"applied,omitempty"`
+}
+
+type reply struct {
+	ID   string `json:"id"`
+	Body string `json:"body"`
+}
+
+// maxApplied bounds the delivery ids kept per release.
+const maxApplied = 256
+
+// Handle applies one queue entry. The outcome names what happened, for
+// metrics: applied or ignored.
+func (w *Worker) Handle(ctx context.Context, d Delivery) (string, error) {
+	if d.Event == EventRefresh {
+		var r RefreshRequest
+		if err := json.Unmarshal(d.Payload, &r); err != nil {
+			return "dead", permanent(fmt.Errorf("refresh request: %w", err))
+		}
+		k, err := ParseKey(r.Release)
+		if err != nil {
+			return "dead", permanent(err)
+		}
+		return "applied", w.Reconcile(ctx, k, r.Installation)
+	}
+	p, err := webhook.Parse(d.Event, d.Payload, d.Received)
+	if err != nil {
+		return "dead", permanent(err)
+	}
+	if p.Ignore != "" {
+		return "ignored", nil
+	}
+	gh, err := w.o.GitHub.Installation(p.Event.Installation)
+	if err != nil {
+		return "", fmt.Errorf("installation %d: %w", p.Event.Installation, err)
+	}
+	keys, err := w.releasesOf(ctx, gh, p)
+	if err != nil {
+		return "", err
+	}
+	applied := false
+	for _, k := range keys {
+		if p.Event.Kind == release.EvRefresh {
+			if err := w.Reconcile(ctx, k, p.Event.Installation); err != nil {
+				return "", err
+			}
+			applied = true
+			continue
+		}
+		var did bool
+		err := w.withLock(ctx, k.String(), func(ctx context.Context) error {
+			var err error
+			did, err = w.apply(ctx, gh, k, d.ID, p)
+			return err
+		})
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", k, err)
+		}
+		applied = applied || did
+	}
+	if !applied {
+		return "ignored", nil
+	}
+	return "applied", nil
+}
+
+// releasesOf finds the releases an event concerns: named in the payload,
+// or found by commit or branch in Redis, or, when Redis does not know the
+// commit, asked of GitHub (and the answer kept a while).
+func (w *Worker) releasesOf(ctx context.Context, gh GitHub, p webhook.Parsed) ([]release.Key, error) {
+	var keys []release.Key
+	for _, n := range p.PRs {
+		keys = append(keys, release.Key{Owner: p.Owner, Repo: p.Repo, PR: n})
+	}
+	if len(keys) > 0 || p.SHA == "" {
+		return keys, nil
+	}
+	full := p.Owner + "/" + p.Repo
+	names, err := w.o.Store.ByCommit(ctx, full, p.SHA)
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 && p.Ref != "" {
+		if names, err = w.o.Store.ByRef(ctx, full, strings.TrimPrefix(p.Ref, "refs/heads/")); err != nil {
+			return nil, err
+		}
+	}
+	if len(names) == 0 {
+		neg := "nopr:" + full + ":" + p.SHA
+		if _, known, _ := w.o.Store.CacheGet(ctx, neg); known {
+			return nil, nil
+		}
+		prs, err := gh.PullsForCommit(ctx, p.Owner, p.Repo, p.SHA)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range prs {
+			names = append(names, release.Key{Owner: p.Owner, Repo: p.Repo, PR: n}.String())
+		}
+		if len(names) == 0 {
+			w.o.Store.CacheSet(ctx, neg, []byte("1"), 10*time.Minute)
+		}
+	}
+	for _, n := range names {
+		k, err := ParseKey(n)
+		if err == nil {
+			keys = append(keys, k)
+		}
+	}
+	return keys, nil
+}
+
+// ParseKey reads "owner/repo#pr".
+func ParseKey(s string) (release.Key, error) {
+	repo, num, ok := strings.Cut(s, "#")
+	owner, name, ok2 := strings.Cut(repo, "/")
+	n, err := strconv.Atoi(num)
+	if !ok || !ok2 || err != nil || owner == "" || name == "" || n <= 0 || strings.Contains(name, "/") {
+		return release.Key{}, fmt.Errorf("release %q: want OWNER/REPO#PR", s)
+	}
+	return release.Key{Owner: owner, Repo: name, PR: n}, nil
+}
+
+// apply runs one event through the core for one release and commits the
+// result. It reports false when the release is not tracked.
+func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, delivery string, p webhook.Parsed) (bool, error) {
+	rec, err := w.load(ctx, k)
+	if err != nil {
+		return false, err
+	}
+	if rec != nil && slices.Contains(rec.Applied, delivery) {
+		// Applied before a crash or a lost ack: only finish its effects.
+		return true, w.finish(ctx, gh, k, rec)
+	}
+	if rec == nil {
+		if p.Event.Kind != release.EvPR {
+			return false, nil // not a release golive tracks
+		}
+		rec = &record{State: release.New(k)}
+	}
+	rc, err := w.config(ctx, gh, k.Owner, k.Repo)
+	if err != nil {
+		return false, err
+	}
+	ev := p.Event
+	ev.Key = k
+	if rec.State.HeadSHA == "" && ev.PR != nil {
+		pr := ev.PR
+		if !rc.cfg.Release.Matches(pr.HeadRef, pr.BaseRef, pr.Title, pr.Labels) {
+			return false, nil // not a release PR
+		}
+	}
+	if ev.Kind == release.EvIssueEdited {
+		ev.Actor = w.principal(ctx, gh, rc.cfg, k.Owner, k.Repo, ev.Actor)
+	}
+	s, eff := release.Apply(rc.cfg, rec.State, release.Event{Kind: release.EvConfig, At: ev.At, Key: k, Problems: rc.problems})
+	s, more := release.Apply(rc.cfg, s, ev)
+	eff = append(eff, more...)
+	rec.State = s
+	rec.Applied = append(rec.Applied, delivery)
+	if len(rec.Applied) > maxApplied {
+		rec.Applied = slices.Clone(rec.Applied[len(rec.Applied)-maxApplied:])
+	}
+	sync, closeReason := false, ""
+	for i, e := range eff {
+		switch e.Kind {
+		case release.EffSync:
+			sync = true
+		case release.EffReply:
+			rec.Outbox = append(rec.Outbox, reply{ID: fmt.Sprintf("%s/%d", delivery, i), Body: e.Body})
+		case release.EffCloseIssue:
+			closeReason = e.Reason
+		}
+	}
+	if err := w.save(ctx, rec); err != nil {
+		return false, err
+	}
+	if err := w.index(ctx, k, s, p.MergeSHA); err != nil {
+		return false, err
+	}
+	if closeReason != "" || len(rec.Outbox) > 0 || (sync && w.o.Coalesce == 0) {
+		// Replies and closing need the issue now; they are rare.
+		if err := w.syncLocked(ctx, gh, rc, rec); err != nil {
+			return true, err
+		}
+		if closeReason != "" {
+			if err := w.closeIssue(ctx, gh, rec, closeReason); err != nil {
+				return true, err
+			}
+		}
+		return true, w.finish(ctx, gh, k, rec)
+	}
+	if sync {
+		if err := w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
+}
+
+// index lets statuses and deployments that name only a commit or branch
+// find the release.
+func (w *Worker) index(ctx context.Context, k release.Key, s *release.State, mergeSHA string) error {
+	full := k.FullRepo()
+	for _, sha := range []string{s.HeadSHA, mergeSHA} {
+		if sha != "" {
+			if err := w.o.Store.IndexCommit(ctx, full, sha, k.String()); err != nil {
+				return err
+			}
+		}
+	}
+	if s.HeadRef != "" {
+		return w.o.Store.IndexRef(ctx, full, s.HeadRef, k.String())
+	}
+	return nil
+}
+
+func (w *Worker) load(ctx context.Context, k release.Key) (*record, error) {
+	raw, err := w.o.Store.LoadState(ctx, k.String())
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	var rec record
+	if err := json.Unmarshal(raw, &rec); err != nil || rec.State == nil {
+		// A record golive cannot read is rebuilt from GitHub, not trusted.
+		w.o.Log.Error("unreadable release state; rebuilding from GitHub", "release", k.String(), "err", err)
+		return nil, nil
+	}
+	return &rec, nil
+}
+
+func (w *Worker) save(ctx context.Context, rec *record) error {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("encode state: %w", err)
+	}
+	return w.o.Store.SaveState(ctx, rec.State.Key.String(), b, rec.State.Status != release.StatusClosed)
+}
+
+// finish posts the replies still owed and saves after each, so a crash
+// doubles at most the one reply in flight.
+func (w *Worker) finish(ctx context.Context, gh GitHub, k release.Key, rec *record) error {
+	for len(rec.Outbox) > 0 {
+		r := rec.Outbox[0]
+		target := rec.State.Issue
+		if target == 0 {
+			target = k.PR
+		}
+		if _, err := gh.CreateComment(ctx, k.Owner, k.Repo, target, r.Body); err != nil {
+			return err
+		}
+		w.o.Metrics.GitHubWrites.WithLabelValues("reply").Inc()
+		rec.Outbox = rec.Outbox[1:]
+		if err := w.save(ctx, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// withLock runs fn holding the release's lock, renewing it while fn runs.
+// It waits a little for a busy lock, since events of one release arrive
+// together; past that the entry is retried.
+func (w *Worker) withLock(ctx context.Context, name string, fn func(context.Context) error) error {
+	token := w.o.Consumer + "-" + randomHex(6)
+	deadline := time.Now().Add(5 * time.Second)
+	wait := 5 * time.Millisecond
+	for {
+		err := w.o.Store.Acquire(ctx, name, token, w.o.LockTTL)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, ErrLockHeld) || time.Now().After(deadline) {
+			return err
+		}
+		sleep(ctx, wait)
+		wait = min(wait*2, 100*time.Millisecond)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	fctx, cancel := context.WithCancel(ctx)
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t := time.NewTicker(w.o.LockTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-fctx.Done():
+				return
+			case <-t.C:
+				if err := w.o.Store.Extend(fctx, name, token, w.o.LockTTL); err != nil && fctx.Err() == nil {
+					w.o.Log.Error("lock lost; abandoning the work", "release", name, "err", err)
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	err := fn(fctx)
+	cancel()
+	<-renewed
+	if rerr := w.o.Store.Release(context.WithoutCancel(ctx), name, token); rerr != nil && err == nil {
+		if errors.Is(rerr, ErrLockLost) {
+			return fmt.Errorf("%s: lock expired while working: %w", name, rerr)
+		}
+		return rerr
+	}
+	return err
+}
+
+// environments lists the deployment environments the config's items name.
+func environments(cfg *checklist.Config) []string {
+	var out []string
+	for _, e := range cfg.Flatten() {
+		if d := e.Item.Evidence.Deployment; d != nil && !slices.Contains(out, d.Environment) {
+			out = append(out, d.Environment)
+		}
+	}
+	return out
+}

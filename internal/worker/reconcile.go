@@ -1,0 +1,198 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/render"
+)
+
+// Reconcile rebuilds one release from GitHub and syncs it at once: the PR,
+// the check runs and statuses on its head, the deployments its items name,
+// and the tracking issue's signed ledger of human decisions. It repairs
+// missed webhooks, and with Redis lost it restores the same issue, ticks
+// and verdict without a second issue.
+func (w *Worker) Reconcile(ctx context.Context, k release.Key, installation int64) error {
+	return w.withLock(ctx, k.String(), func(ctx context.Context) error {
+		return w.reconcileLocked(ctx, k, installation)
+	})
+}
+
+func (w *Worker) reconcileLocked(ctx context.Context, k release.Key, installation int64) error {
+	rec, err := w.load(ctx, k)
+	if err != nil {
+		return err
+	}
+	if rec != nil && installation == 0 {
+		installation = rec.State.Installation
+	}
+	gh, err := w.o.GitHub.Installation(installation)
+	if err != nil {
+		return err
+	}
+	rc, err := w.config(ctx, gh, k.Owner, k.Repo)
+	if err != nil {
+		return err
+	}
+	pr, err := gh.PullRequest(ctx, k.Owner, k.Repo, k.PR)
+	if err != nil {
+		return err
+	}
+	now := w.o.Clock()
+	if rec == nil {
+		n, err := gh.FindIssue(ctx, k.Owner, k.Repo, render.Marker(k))
+		if err != nil {
+			return err
+		}
+		if n == 0 && !rc.cfg.Release.Matches(pr.HeadRef, pr.BaseRef, pr.Title, pr.Labels) {
+			return nil // neither tracked nor a release PR
+		}
+		rec = &record{State: release.New(k)}
+		rec.State.Installation = installation
+		if n != 0 {
+			is, err := gh.GetIssue(ctx, k.Owner, k.Repo, n)
+			if err != nil {
+				return err
+			}
+			rec.State.Issue = n
+			rec.State.Written.IssueBody = is.Body
+			if is.State == "closed" {
+				rec.State.Written.IssueState = "closed"
+			}
+			l, ok, err := render.ParseLedger(is.Body, w.o.LedgerKey)
+			switch {
+			case err != nil:
+				w.o.Log.Error("tracking issue ledger rejected; human decisions must be given again", "release", k.String(), "err", err)
+			case ok:
+				l.Restore(rec.State)
+			}
+		}
+	}
+	events := []release.Event{{Kind: release.EvConfig, Problems: rc.problems}}
+	prEv := release.Event{Kind: release.EvPR, PR: &pr, Actor: release.Principal{Login: pr.Author}}
+	if rec.State.HeadSHA != "" && rec.State.HeadSHA != pr.HeadSHA {
+		pr.Synchronize = true
+	}
+	events = append(events, prEv)
+	checks, err := gh.Checks(ctx, k.Owner, k.Repo, pr.HeadSHA)
+	if err != nil {
+		return err
+	}
+	for i := range checks {
+		events = append(events, release.Event{Kind: release.EvCheck, Check: &checks[i], At: checks[i].At})
+	}
+	for _, env := range environments(rc.cfg) {
+		d, ok, err := gh.LatestDeploy(ctx, k.Owner, k.Repo, env)
+		if err != nil {
+			return err
+		}
+		if ok {
+			events = append(events, release.Event{Kind: release.EvDeploy, Deploy: &d, At: d.At})
+		}
+	}
+	if pr.State == "closed" {
+		events = append(events, release.Event{Kind: release.EvClosed, PR: &pr, At: pr.MergedAt})
+	}
+	s := rec.State
+	var closeReason string
+	for _, ev := range events {
+		ev.Key, ev.Installation = k, installation
+		if ev.At.IsZero() {
+			ev.At = now
+		}
+		var eff []release.Effect
+		s, eff = release.Apply(rc.cfg, s, ev)
+		for _, e := range eff {
+			if e.Kind == release.EffCloseIssue {
+				closeReason = e.Reason
+			}
+		}
+	}
+	rec.State = s
+	if err := w.save(ctx, rec); err != nil {
+		return err
+	}
+	if err := w.index(ctx, k, s, pr.MergeSHA); err != nil {
+		return err
+	}
+	if err := w.syncLocked(ctx, gh, rc, rec); err != nil {
+		return err
+	}
+	if s.Status == release.StatusClosed && closeReason == "" {
+		closeReason = "not_planned"
+	}
+	if closeReason != "" {
+		if err := w.closeIssue(ctx, gh, rec, closeReason); err != nil {
+			return err
+		}
+	}
+	return w.finish(ctx, gh, k, rec)
+}
+
+// RequestRefresh queues a reconcile of one release; id makes repeats of
+// one request collapse.
+func (w *Worker) RequestRefresh(ctx context.Context, k release.Key, installation int64, id, reason string) error {
+	b, _ := json.Marshal(RefreshRequest{Release: k.String(), Installation: installation, Reason: reason})
+	_, err := w.o.Store.Enqueue(ctx, Delivery{ID: id, Event: EventRefresh, Payload: b, Received: w.o.Clock()})
+	return err
+}
+
+// SweepRedis queues a reconcile of every open release Redis knows; one
+// request per release per sweep period, whichever replica asks first.
+func (w *Worker) SweepRedis(ctx context.Context) error {
+	names, err := w.o.Store.Releases(ctx)
+	if err != nil {
+		return err
+	}
+	w.o.Metrics.OpenReleases.Set(float64(len(names)))
+	bucket := w.o.Clock().UnixNano() / int64(max(w.o.Reconcile, 1))
+	var errs []error
+	for _, n := range names {
+		k, err := ParseKey(n)
+		if err != nil {
+			continue
+		}
+		if err := w.RequestRefresh(ctx, k, 0, fmt.Sprintf("sweep-%d-%s", bucket, n), "periodic reconcile"); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Discover finds the releases GitHub knows of through their open tracking
+// issues in every repository of every installation, for when Redis has
+// lost them. It returns them with their installations.
+func (w *Worker) Discover(ctx context.Context) (map[release.Key]int64, error) {
+	insts, err := w.o.GitHub.Installations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[release.Key]int64{}
+	for _, id := range insts {
+		gh, err := w.o.GitHub.Installation(id)
+		if err != nil {
+			return nil, err
+		}
+		repos, err := gh.Repos(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, full := range repos {
+			owner, name, _ := strings.Cut(full, "/")
+			issues, err := gh.OpenTrackingIssues(ctx, owner, name)
+			if err != nil {
+				return nil, err
+			}
+			for _, is := range issues {
+				if k, ok := render.ParseMarker(is.Body); ok && strings.EqualFold(k.FullRepo(), full) {
+					out[k] = id
+				}
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,264 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/render"
+)
+
+// Flush syncs the releases whose quiet window has passed. It returns how
+// many it synced.
+func (w *Worker) Flush(ctx context.Context) (int, error) {
+	due, err := w.o.Store.DueDirty(ctx, w.o.Clock(), 32)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range due {
+		if !w.backoff.ready(d.Release, time.Now()) {
+			continue
+		}
+		k, err := ParseKey(d.Release)
+		if err != nil {
+			w.o.Store.ClearDirty(ctx, d)
+			continue
+		}
+		err = w.withLock(ctx, d.Release, func(ctx context.Context) error { return w.Sync(ctx, k) })
+		if errors.Is(err, ErrLockHeld) {
+			continue // its holder marks it again or syncs it
+		}
+		if err != nil {
+			w.o.Metrics.Syncs.WithLabelValues("error").Inc()
+			w.o.Log.Error("sync", "release", d.Release, "err", err)
+			w.backoff.failed(d.Release, time.Now())
+			continue
+		}
+		w.backoff.ok(d.Release)
+		w.o.Metrics.Syncs.WithLabelValues("ok").Inc()
+		if _, err := w.o.Store.ClearDirty(ctx, d); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Sync writes a release's tracking issue, PR comment and check run where
+// they differ from what golive last wrote. The caller holds the lock.
+func (w *Worker) Sync(ctx context.Context, k release.Key) error {
+	rec, err := w.load(ctx, k)
+	if err != nil || rec == nil {
+		return err
+	}
+	gh, err := w.o.GitHub.Installation(rec.State.Installation)
+	if err != nil {
+		return err
+	}
+	rc, err := w.config(ctx, gh, k.Owner, k.Repo)
+	if err != nil {
+		return err
+	}
+	if err := w.syncLocked(ctx, gh, rc, rec); err != nil {
+		return err
+	}
+	return w.finish(ctx, gh, k, rec)
+}
+
+// syncLocked is Sync on a loaded record; it saves as it goes, so a crash
+// after a create never leads to a second object.
+func (w *Worker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec *record) error {
+	s := rec.State
+	k := s.Key
+	now := w.o.Clock()
+	cfg := rc.cfg
+	if s.Issue == 0 {
+		// The marker is looked up before anything is created: a lost
+		// Redis or a crash after the create never makes a second issue.
+		n, err := gh.FindIssue(ctx, k.Owner, k.Repo, render.Marker(k))
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			if s.Status == release.StatusClosed {
+				return nil // closed before golive wrote anything
+			}
+			body := render.IssueWithLedger(cfg, s, now, w.o.LedgerKey)
+			if n, err = gh.CreateIssue(ctx, k.Owner, k.Repo, issueTitle(s), body); err != nil {
+				return err
+			}
+			w.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
+			s.Written.IssueBody = body
+		}
+		s.Issue = n
+		if err := w.save(ctx, rec); err != nil {
+			return err
+		}
+	}
+	if err := w.syncBody(ctx, gh, rc, rec, now); err != nil {
+		return err
+	}
+	if err := w.syncComment(ctx, gh, rec); err != nil {
+		return err
+	}
+	if s.Status == release.StatusOpen && s.HeadSHA != "" {
+		if err := w.syncCheck(ctx, gh, rc, rec, now); err != nil {
+			return err
+		}
+	}
+	return w.save(ctx, rec)
+}
+
+func issueTitle(s *release.State) string {
+	t := s.Title
+	if t == "" {
+		t = s.Key.String()
+	}
+	return fmt.Sprintf("Release readiness: %s (#%d)", t, s.Key.PR)
+}
+
+// syncBody writes the issue body if golive's rendering changed. It
+// re-reads the body first: a human tick golive has not yet seen the event
+// of is carried over, never overwritten, and decided when its event comes.
+func (w *Worker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
+	s := rec.State
+	k := s.Key
+	body := render.IssueWithLedger(rc.cfg, s, now, w.o.LedgerKey)
+	if body == s.Written.IssueBody {
+		return nil
+	}
+	cur, err := gh.GetIssue(ctx, k.Owner, k.Repo, s.Issue)
+	if err != nil {
+		return err
+	}
+	if s.Written.IssueBody != "" && cur.Body != s.Written.IssueBody {
+		body = render.CarryTicks(body, s.Written.IssueBody, cur.Body)
+	}
+	if body != cur.Body {
+		if err := gh.EditIssueBody(ctx, k.Owner, k.Repo, s.Issue, body); err != nil {
+			return err
+		}
+		w.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
+	}
+	s.Written.IssueBody = body
+	return nil
+}
+
+func (w *Worker) syncComment(ctx context.Context, gh GitHub, rec *record) error {
+	s := rec.State
+	k := s.Key
+	text := render.PRComment(k, s.Issue)
+	if text == s.Written.Comment && s.CommentID != 0 {
+		return nil
+	}
+	if s.CommentID == 0 {
+		id, err := gh.FindComment(ctx, k.Owner, k.Repo, k.PR, render.CommentMarker(k))
+		if err != nil {
+			return err
+		}
+		if id == 0 {
+			if id, err = gh.CreateComment(ctx, k.Owner, k.Repo, k.PR, text); err != nil {
+				return err
+			}
+			w.o.Metrics.GitHubWrites.WithLabelValues("comment").Inc()
+			s.Written.Comment = text
+		}
+		s.CommentID = id
+		if err := w.save(ctx, rec); err != nil {
+			return err
+		}
+	}
+	if text != s.Written.Comment {
+		if err := gh.EditComment(ctx, k.Owner, k.Repo, s.CommentID, text); err != nil {
+			return err
+		}
+		w.o.Metrics.GitHubWrites.WithLabelValues("comment").Inc()
+		s.Written.Comment = text
+	}
+	return nil
+}
+
+func (w *Worker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
+	s := rec.State
+	k := s.Key
+	rep := release.Evaluate(rc.cfg, s, now)
+	issueURL := fmt.Sprintf("https://github.com/%s/issues/%d", k.FullRepo(), s.Issue)
+	c := release.CheckRunFor(rc.cfg, s, rep, issueURL)
+	c.DetailsURL = issueURL
+	if w.o.DetailsURL != nil {
+		c.DetailsURL = w.o.DetailsURL(k.String())
+	}
+	if s.CheckRunID == 0 || s.CheckSHA != c.SHA {
+		id, err := gh.CreateCheckRun(ctx, k.Owner, k.Repo, c)
+		if err != nil {
+			return err
+		}
+		w.o.Metrics.GitHubWrites.WithLabelValues("check_run").Inc()
+		s.CheckRunID, s.CheckSHA, s.Written.CheckDigest = id, c.SHA, c.Digest()
+		return w.save(ctx, rec)
+	}
+	if c.Digest() == s.Written.CheckDigest {
+		return nil
+	}
+	if err := gh.UpdateCheckRun(ctx, k.Owner, k.Repo, s.CheckRunID, c); err != nil {
+		return err
+	}
+	w.o.Metrics.GitHubWrites.WithLabelValues("check_run").Inc()
+	s.Written.CheckDigest = c.Digest()
+	return nil
+}
+
+func (w *Worker) closeIssue(ctx context.Context, gh GitHub, rec *record, reason string) error {
+	s := rec.State
+	if s.Issue == 0 || s.Written.IssueState == "closed" {
+		return nil
+	}
+	if err := gh.CloseIssue(ctx, s.Key.Owner, s.Key.Repo, s.Issue, reason); err != nil {
+		return err
+	}
+	w.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
+	s.Written.IssueState = "closed"
+	return w.save(ctx, rec)
+}
+
+// syncBackoff spaces out syncs of a release that keep failing, so a
+// broken release does not hammer GitHub every tick.
+type syncBackoff struct {
+	mu sync.Mutex
+	m  map[string]backoffEntry
+}
+
+type backoffEntry struct {
+	fails int
+	next  time.Time
+}
+
+func (b *syncBackoff) ready(name string, now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e, ok := b.m[name]
+	return !ok || !now.Before(e.next)
+}
+
+func (b *syncBackoff) failed(name string, now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.m == nil {
+		b.m = map[string]backoffEntry{}
+	}
+	e := b.m[name]
+	e.fails++
+	e.next = now.Add(backoff(e.fails))
+	b.m[name] = e
+}
+
+func (b *syncBackoff) ok(name string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.m, name)
+}
+

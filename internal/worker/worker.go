@@ -1,0 +1,276 @@
+// Package worker carries golive's queue entries to GitHub: it reads the
+// delivery stream, finds the release an event belongs to, takes that
+// release's lock, loads its state, applies the event (release.Apply, the
+// pure core), carries out the effects, saves the state and acknowledges
+// the entry. It owns the interfaces it needs of Redis and GitHub.
+package worker
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/metrics"
+)
+
+// Options configure a Worker. Zero values take the defaults noted.
+type Options struct {
+	Store   Store
+	GitHub  Clients
+	Metrics *metrics.Metrics
+	Log     *slog.Logger
+	// Clock reads the time (default time.Now).
+	Clock func() time.Time
+	// Consumer names this replica in the consumer group (default random).
+	Consumer string
+	// Workers is the number of concurrent handlers (default 8).
+	Workers int
+	// Coalesce is the quiet time before a release's GitHub objects are
+	// synced after a change (default 2s); MaxCoalesce caps the delay
+	// under a steady stream (default 10s). Zero Coalesce syncs at once.
+	Coalesce, MaxCoalesce time.Duration
+	// MaxAttempts before a delivery goes to the dead letters (default 8).
+	MaxAttempts int
+	// ClaimIdle is how long an entry may sit unacknowledged with a
+	// consumer before another claims it (default 1 minute).
+	ClaimIdle time.Duration
+	// LockTTL bounds how long a dead holder blocks a release (default 30s).
+	LockTTL time.Duration
+	// ConfigTTL is how long a repo config is used before it is re-read
+	// (default 1 minute).
+	ConfigTTL time.Duration
+	// Reconcile is the period of the sweep over open releases (default
+	// 10 minutes; negative disables it).
+	Reconcile time.Duration
+	// LedgerKey signs the ledger in tracking issues.
+	LedgerKey []byte
+	// DetailsURL, when set, gives the check run's details link of a
+	// release; the tracking issue otherwise.
+	DetailsURL func(release string) string
+	// ShutdownGrace bounds how long in-flight work may finish after Run's
+	// context ends (default 20s).
+	ShutdownGrace time.Duration
+}
+
+// Worker processes the queue.
+type Worker struct {
+	o    Options
+	cfgs    configCache
+	backoff syncBackoff
+}
+
+// New returns a worker with defaults filled in.
+func New(o Options) *Worker {
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Metrics == nil {
+		o.Metrics = metrics.New()
+	}
+	if o.Consumer == "" {
+		o.Consumer = "w-" + randomHex(6)
+	}
+	if o.Workers <= 0 {
+		o.Workers = 8
+	}
+	if o.Coalesce < 0 {
+		o.Coalesce = 0
+	}
+	if o.MaxCoalesce < o.Coalesce {
+		o.MaxCoalesce = 5 * o.Coalesce
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 8
+	}
+	if o.ClaimIdle <= 0 {
+		o.ClaimIdle = time.Minute
+	}
+	if o.LockTTL <= 0 {
+		o.LockTTL = 30 * time.Second
+	}
+	if o.ConfigTTL <= 0 {
+		o.ConfigTTL = time.Minute
+	}
+	if o.Reconcile == 0 {
+		o.Reconcile = 10 * time.Minute
+	}
+	if o.ShutdownGrace <= 0 {
+		o.ShutdownGrace = 20 * time.Second
+	}
+	return &Worker{o: o, cfgs: configCache{m: map[string]repoConfig{}}}
+}
+
+// DefaultOptions are the production timings, for callers that set only
+// the dependencies.
+func DefaultOptions() Options {
+	return Options{Coalesce: 2 * time.Second, MaxCoalesce: 10 * time.Second}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Run processes the queue until ctx ends, then stops reading and lets
+// in-flight work finish within ShutdownGrace. Entries it could not finish
+// stay pending and are claimed by another replica.
+func (w *Worker) Run(ctx context.Context) error {
+	// Work runs on its own context: cancelling ctx stops the reading, and
+	// work then has ShutdownGrace to finish.
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	jobs := make(chan Delivery)
+	var wg sync.WaitGroup
+	for range w.o.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range jobs {
+				w.process(work, d)
+			}
+		}()
+	}
+	var loops sync.WaitGroup
+	loops.Add(2)
+	go func() { defer loops.Done(); w.every(ctx, 100*time.Millisecond, w.tick) }()
+	go func() {
+		defer loops.Done()
+		if w.o.Reconcile > 0 {
+			w.every(ctx, w.o.Reconcile, func(ctx context.Context) {
+				if err := w.SweepRedis(ctx); err != nil {
+					w.o.Log.Error("reconcile sweep", "err", err)
+				}
+			})
+		}
+	}()
+	w.read(ctx, jobs)
+	close(jobs)
+	loops.Wait()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(w.o.ShutdownGrace):
+		w.o.Log.Warn("shutdown grace over; unfinished entries stay pending for another replica")
+		cancelWork()
+		<-done
+	}
+	return nil
+}
+
+// read feeds jobs from the stream: new entries first, and entries another
+// consumer left unacknowledged for ClaimIdle.
+func (w *Worker) read(ctx context.Context, jobs chan<- Delivery) {
+	lastClaim := time.Time{}
+	for ctx.Err() == nil {
+		var batch []Delivery
+		var err error
+		if time.Since(lastClaim) > w.o.ClaimIdle/2 {
+			lastClaim = time.Now()
+			batch, err = w.o.Store.Claim(ctx, w.o.Consumer, w.o.ClaimIdle, w.o.Workers)
+			if err != nil && ctx.Err() == nil {
+				w.o.Log.Error("claim stale entries", "err", err)
+			}
+		}
+		if len(batch) == 0 {
+			batch, err = w.o.Store.Read(ctx, w.o.Consumer, w.o.Workers, time.Second)
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				w.o.Log.Error("read queue", "err", err)
+				sleep(ctx, time.Second) // Redis is down: try again, gently
+				continue
+			}
+		}
+		for _, d := range batch {
+			select {
+			case jobs <- d:
+			case <-ctx.Done():
+				return // unhanded entries stay pending: claimed later
+			}
+		}
+	}
+}
+
+func (w *Worker) every(ctx context.Context, d time.Duration, fn func(context.Context)) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn(ctx)
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+// tick promotes due retries, flushes due syncs and refreshes the gauges.
+func (w *Worker) tick(ctx context.Context) {
+	now := w.o.Clock()
+	if _, err := w.o.Store.PromoteDue(ctx, now); err != nil && ctx.Err() == nil {
+		w.o.Log.Error("promote retries", "err", err)
+	}
+	if _, err := w.Flush(ctx); err != nil && ctx.Err() == nil {
+		w.o.Log.Error("flush syncs", "err", err)
+	}
+}
+
+// process handles one entry and settles it: ack, retry or dead letter.
+func (w *Worker) process(ctx context.Context, d Delivery) {
+	start := time.Now()
+	log := w.o.Log.With("delivery", d.ID, "event", d.Event, "attempt", d.Attempt)
+	outcome, err := w.Handle(ctx, d)
+	w.o.Metrics.ProcessSeconds.WithLabelValues(d.Event).Observe(time.Since(start).Seconds())
+	switch {
+	case err == nil:
+		if aerr := w.o.Store.Ack(ctx, d.Entry); aerr != nil {
+			log.Error("ack", "err", aerr) // stays pending; reclaimed and re-applied idempotently
+		}
+	case errors.Is(err, errPermanent) || d.Attempt >= w.o.MaxAttempts:
+		outcome = "dead"
+		log.Error("dead-lettered", "err", err)
+		if derr := w.o.Store.DeadLetter(ctx, d, err); derr != nil {
+			log.Error("dead-letter", "err", derr)
+		}
+	default:
+		outcome = "retried"
+		delay := backoff(d.Attempt)
+		if errors.Is(err, ErrLockHeld) {
+			delay = 200 * time.Millisecond
+		}
+		log.Warn("will retry", "err", err, "in", delay)
+		if rerr := w.o.Store.Retry(ctx, d, w.o.Clock().Add(delay), err); rerr != nil {
+			log.Error("schedule retry", "err", rerr)
+		}
+	}
+	w.o.Metrics.Processed.WithLabelValues(d.Event, outcome).Inc()
+}
+
+// backoff is 1s, 2s, 4s … capped at 5 minutes.
+func backoff(attempt int) time.Duration {
+	d := time.Second << min(attempt-1, 9)
+	return min(d, 5*time.Minute)
+}
+
+// errPermanent marks failures a retry cannot fix (a malformed payload).
+var errPermanent = errors.New("permanent failure")
+
+func permanent(err error) error { return fmt.Errorf("%w: %w", errPermanent, err) }
