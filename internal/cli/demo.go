@@ -40,9 +40,9 @@ func runDemo(e *env, args []string) error {
 	fake.AddRepo("acme", "shop")
 	fake.Do(func(repos map[string]*githubfake.Repo) {
 		r := repos["acme/shop"]
-		r.Perms["rita"] = "write"    // release manager
-		r.Perms["victor"] = "read"   // a viewer
-		r.Perms["carol"] = "write"   // the PR author
+		r.Perms["rita"] = "write"  // release manager
+		r.Perms["victor"] = "read" // a viewer
+		r.Perms["carol"] = "write" // the PR author
 		r.Perms["deploy-bot"] = "write"
 	})
 	st := &settings{WebhookSecret: "demo-secret", GitHubAPI: fake.URL(), Workers: 4, LogLevel: "error"}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/worker"
 )
@@ -149,7 +150,7 @@ func runRequeue(e *env, args []string) error {
 		return err
 	}
 	defer closeRedis()
-	store := redisstoreNew(rdb)
+	store := redisstore.New(rdb, st.RedisPrefix)
 	dead, err := store.Dead(e.ctx, *max)
 	if err != nil {
 		return err

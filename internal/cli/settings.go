@@ -20,6 +20,7 @@ type settings struct {
 	PrevSecret     string
 	GitHubAPI      string
 	RedisURL       string
+	RedisPrefix    string
 	PublicURL      string
 	Workers        int
 	Coalesce       time.Duration
@@ -47,6 +48,7 @@ func bindSettings(fs *flag.FlagSet, getenv func(string) string) *settings {
 	fs.StringVar(&s.PrevSecret, "webhook-secret-previous", env("GOLIVE_WEBHOOK_SECRET_PREVIOUS", ""), "the `secret` being rotated out, still accepted (GOLIVE_WEBHOOK_SECRET_PREVIOUS)")
 	fs.StringVar(&s.GitHubAPI, "github-api-url", env("GOLIVE_GITHUB_API_URL", "https://api.github.com/"), "GitHub REST API root `URL` (GOLIVE_GITHUB_API_URL; GitHub Enterprise Server: https://HOST/api/v3/)")
 	fs.StringVar(&s.RedisURL, "redis-url", env("GOLIVE_REDIS_URL", ""), "Redis `URL`: redis://, rediss://, redis+sentinel:// or redis+cluster:// (GOLIVE_REDIS_URL; unset: an embedded in-memory Redis, not durable)")
+	fs.StringVar(&s.RedisPrefix, "redis-prefix", env("GOLIVE_REDIS_PREFIX", "golive"), "`prefix` of every Redis key, to share one Redis between deployments (GOLIVE_REDIS_PREFIX)")
 	fs.StringVar(&s.PublicURL, "public-url", env("GOLIVE_PUBLIC_URL", ""), "the `URL` golive is reached at, for links (GOLIVE_PUBLIC_URL)")
 	fs.IntVar(&s.Workers, "workers", workers, "concurrent queue `handlers` per replica (GOLIVE_WORKERS)")
 	fs.DurationVar(&s.Coalesce, "coalesce", coalesce, "quiet `time` before a release's GitHub objects are rewritten (GOLIVE_COALESCE)")

@@ -90,11 +90,13 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 		return nil, err
 	}
 	sys.closers = append(sys.closers, closeRedis)
-	sys.store = redisstore.New(rdb, "golive")
+	sys.store = redisstore.New(rdb, st.RedisPrefix)
 	app, err := githubapi.New(githubapi.Config{
 		AppID: st.AppID, PrivateKey: st.PrivateKey, BaseURL: st.GitHubAPI,
-		Cache:     sys.store,
-		OnRequest: func(method, path string, status int, d time.Duration) { sys.metrics.GitHubRequest(method, routeOf(path), status, d) },
+		Cache: sys.store,
+		OnRequest: func(method, path string, status int, d time.Duration) {
+			sys.metrics.GitHubRequest(method, routeOf(path), status, d)
+		},
 		OnRateLimit: func(inst int64, n int) {
 			sys.metrics.RateRemaining.WithLabelValues(fmt.Sprint(inst)).Set(float64(n))
 		},
@@ -158,5 +160,3 @@ func routeOf(path string) string {
 	}
 	return "/" + strings.Join(parts, "/")
 }
-
-func redisstoreNew(rdb redis.UniversalClient) *redisstore.Store { return redisstore.New(rdb, "golive") }

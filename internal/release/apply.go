@@ -139,7 +139,7 @@ func Apply(cfg *checklist.Config, s *State, ev Event) (*State, []Effect) {
 		}
 	case EvCheck:
 		if c := ev.Check; c != nil && c.SHA == n.HeadSHA {
-			if prev, ok := n.Checks[c.Name]; ok && prev.At.After(c.At) && prev.SHA == c.SHA {
+			if prev, ok := n.Checks[c.Name]; ok && prev.SHA == c.SHA && newer(prev, *c) {
 				return n, nil // an older result arriving late
 			}
 			if n.Checks == nil {
@@ -170,6 +170,16 @@ func Apply(cfg *checklist.Config, s *State, ev Event) (*State, []Effect) {
 		}
 	}
 	return n, eff
+}
+
+// newer reports whether a is a later result than b. Timestamps come to
+// the second, so equal times fall back to the id: GitHub's check run and
+// status ids only grow.
+func newer(a, b CheckResult) bool {
+	if !a.At.Equal(b.At) {
+		return a.At.After(b.At)
+	}
+	return a.ID > b.ID
 }
 
 func applyPR(cfg *checklist.Config, n *State, ev Event) {

@@ -66,9 +66,13 @@ func ingest(d Deps) gin.HandlerFunc {
 		if sig == "" {
 			sig = c.GetHeader(github.SHA1SignatureHeader)
 		}
+		ct := c.ContentType()
+		if ct == "" {
+			ct = "application/json" // GitHub always says; a bare client may not
+		}
 		var payload []byte
 		for _, secret := range d.Secrets {
-			p, err := github.ValidatePayloadFromBody(c.ContentType(), bytes.NewReader(body), sig, secret)
+			p, err := github.ValidatePayloadFromBody(ct, bytes.NewReader(body), sig, secret)
 			if err == nil {
 				payload = p
 				break

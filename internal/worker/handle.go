@@ -349,7 +349,8 @@ func (w *Worker) withLock(ctx context.Context, name string, fn func(context.Cont
 func environments(cfg *checklist.Config) []string {
 	var out []string
 	for _, e := range cfg.Flatten() {
-		if d := e.Item.Evidence.Deployment; d != nil && !slices.Contains(out, d.Environment) {
+		if ev := e.Item.Evidence; ev != nil && ev.Deployment != nil && !slices.Contains(out, ev.Deployment.Environment) {
+			d := ev.Deployment
 			out = append(out, d.Environment)
 		}
 	}

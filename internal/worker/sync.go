@@ -252,7 +252,7 @@ func (b *syncBackoff) failed(name string, now time.Time) {
 	}
 	e := b.m[name]
 	e.fails++
-	e.next = now.Add(backoff(e.fails))
+	e.next = now.Add(backoff(time.Second, e.fails))
 	b.m[name] = e
 }
 
@@ -261,4 +261,3 @@ func (b *syncBackoff) ok(name string) {
 	defer b.mu.Unlock()
 	delete(b.m, name)
 }
-

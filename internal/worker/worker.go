@@ -36,6 +36,9 @@ type Options struct {
 	Coalesce, MaxCoalesce time.Duration
 	// MaxAttempts before a delivery goes to the dead letters (default 8).
 	MaxAttempts int
+	// RetryBase is the first retry delay; each retry doubles it, up to 5
+	// minutes (default 1s).
+	RetryBase time.Duration
 	// ClaimIdle is how long an entry may sit unacknowledged with a
 	// consumer before another claims it (default 1 minute).
 	ClaimIdle time.Duration
@@ -59,7 +62,7 @@ type Options struct {
 
 // Worker processes the queue.
 type Worker struct {
-	o    Options
+	o       Options
 	cfgs    configCache
 	backoff syncBackoff
 }
@@ -89,6 +92,9 @@ func New(o Options) *Worker {
 	}
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = 8
+	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = time.Second
 	}
 	if o.ClaimIdle <= 0 {
 		o.ClaimIdle = time.Minute
@@ -244,7 +250,7 @@ func (w *Worker) process(ctx context.Context, d Delivery) {
 		if aerr := w.o.Store.Ack(ctx, d.Entry); aerr != nil {
 			log.Error("ack", "err", aerr) // stays pending; reclaimed and re-applied idempotently
 		}
-	case errors.Is(err, errPermanent) || d.Attempt >= w.o.MaxAttempts:
+	case errors.Is(err, errPermanent) || (d.Attempt >= w.o.MaxAttempts && !errors.Is(err, ErrLockHeld)) || d.Attempt >= 4*w.o.MaxAttempts:
 		outcome = "dead"
 		log.Error("dead-lettered", "err", err)
 		if derr := w.o.Store.DeadLetter(ctx, d, err); derr != nil {
@@ -252,7 +258,7 @@ func (w *Worker) process(ctx context.Context, d Delivery) {
 		}
 	default:
 		outcome = "retried"
-		delay := backoff(d.Attempt)
+		delay := backoff(w.o.RetryBase, d.Attempt)
 		if errors.Is(err, ErrLockHeld) {
 			delay = 200 * time.Millisecond
 		}
@@ -264,9 +270,9 @@ func (w *Worker) process(ctx context.Context, d Delivery) {
 	w.o.Metrics.Processed.WithLabelValues(d.Event, outcome).Inc()
 }
 
-// backoff is 1s, 2s, 4s … capped at 5 minutes.
-func backoff(attempt int) time.Duration {
-	d := time.Second << min(attempt-1, 9)
+// backoff is base, 2×base, 4×base … capped at 5 minutes.
+func backoff(base time.Duration, attempt int) time.Duration {
+	d := base << min(max(attempt-1, 0), 12)
 	return min(d, 5*time.Minute)
 }
 

@@ -1,0 +1,374 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/githubfake"
+	"github.com/ag06mixer/golive/internal/redisstore/redistest"
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/worker"
+)
+
+var (
+	specOnce sync.Once
+	spec     *githubfake.Spec
+	specErr  error
+)
+
+// loadSpec loads GitHub's OpenAPI description once per test binary.
+func loadSpec(t testing.TB) *githubfake.Spec {
+	t.Helper()
+	specOnce.Do(func() { spec, specErr = githubfake.LoadSpec("../../testdata/openapi/api.github.com.json.gz") })
+	if specErr != nil {
+		t.Fatal(specErr)
+	}
+	return spec
+}
+
+const (
+	testSecret = "e2e-secret"
+	testRepo   = "Codertocat/Hello-World"
+)
+
+// harness is golive as it runs in production, on loopback: real server
+// and worker, a real (or embedded) Redis, and a fake GitHub that checks
+// every request against GitHub's OpenAPI description.
+type harness struct {
+	t      testing.TB
+	fake   *githubfake.Fake
+	redis  *redistest.Redis
+	nodes  []*node
+	nextID atomic.Int64
+}
+
+type node struct {
+	sys  *system
+	url  string
+	stop func()
+}
+
+type harnessOpts struct {
+	replicas int
+	opts     worker.Options
+}
+
+func newHarness(t testing.TB, ho harnessOpts) *harness {
+	t.Helper()
+	h := &harness{t: t, fake: githubfake.New(loadSpec(t)), redis: redistest.New(t)}
+	t.Cleanup(func() {
+		h.stopAll()
+		h.fake.Close()
+		for _, v := range h.fake.Violations() {
+			t.Errorf("golive sent a request GitHub does not define: %s", v)
+		}
+	})
+	h.fake.AddRepo("Codertocat", "Hello-World")
+	h.fake.Do(func(repos map[string]*githubfake.Repo) {
+		r := repos[testRepo]
+		r.Perms["rita"] = "write"
+		r.Perms["victor"] = "read"
+		r.Perms["Codertocat"] = "admin"
+	})
+	if ho.replicas == 0 {
+		ho.replicas = 1
+	}
+	if ho.replicas < 0 {
+		ho.replicas = 0 // the test starts its own
+	}
+	for range ho.replicas {
+		h.start(ho.opts)
+	}
+	return h
+}
+
+// start adds a replica sharing the Redis and the fake.
+func (h *harness) start(o worker.Options) *node {
+	t := h.t
+	if o.Coalesce == 0 {
+		o.Coalesce = 30 * time.Millisecond
+	}
+	if o.MaxCoalesce == 0 {
+		o.MaxCoalesce = 2 * time.Second
+	}
+	if o.Reconcile == 0 {
+		o.Reconcile = -1
+	}
+	if o.ClaimIdle == 0 {
+		o.ClaimIdle = 2 * time.Second
+	}
+	st := &settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 4, LogLevel: "error"}
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs io.Writer = io.Discard
+	if testing.Verbose() {
+		logs = os.Stderr
+	}
+	sys, err := wire(ctx, st, newLogger(logs, "warn"), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { serveOn(ctx, sys, ln); close(done) }()
+	n := &node{sys: sys, url: "http://" + ln.Addr().String(), stop: func() { cancel(); <-done; sys.Close() }}
+	h.nodes = append(h.nodes, n)
+	return n
+}
+
+func (h *harness) stopAll() {
+	for _, n := range h.nodes {
+		if n.stop != nil {
+			n.stop()
+			n.stop = nil
+		}
+	}
+}
+
+// payload reads a real webhook payload and edits it.
+func payload(t testing.TB, name string, edit func(m map[string]any)) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "webhooks", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit == nil {
+		return b
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["installation"] = map[string]any{"id": 1}
+	edit(m)
+	out, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// set assigns a dotted path in a decoded payload.
+func set(m map[string]any, path string, v any) {
+	parts := strings.Split(path, ".")
+	for _, p := range parts[:len(parts)-1] {
+		next, ok := m[p].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			m[p] = next
+		}
+		m = next
+	}
+	m[parts[len(parts)-1]] = v
+}
+
+func sign(secret, body []byte) string {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write(body)
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// post delivers a signed webhook to replica i with a fresh delivery id,
+// or id when given, and returns the status.
+func (h *harness) post(i int, event string, body []byte, id string) int {
+	h.t.Helper()
+	if id == "" {
+		id = fmt.Sprintf("d-%d", h.nextID.Add(1))
+	}
+	req, _ := http.NewRequest(http.MethodPost, h.nodes[i%len(h.nodes)].url+"/webhook", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-GitHub-Event", event)
+	req.Header.Set("X-GitHub-Delivery", id)
+	req.Header.Set("X-Hub-Signature-256", sign([]byte(testSecret), body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// send posts and requires 202.
+func (h *harness) send(event string, body []byte) {
+	h.t.Helper()
+	if got := h.post(0, event, body, ""); got != http.StatusAccepted {
+		h.t.Fatalf("POST /webhook %s: got %d, want 202", event, got)
+	}
+}
+
+// settle waits until every entry is applied and every owed sync written.
+func (h *harness) settle() {
+	h.t.Helper()
+	ctx := context.Background()
+	store := h.nodes[0].sys.store
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		q, err := store.Stats(ctx)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		dirty, _ := store.DirtyCount(ctx)
+		if q.Depth == 0 && q.Delayed == 0 && q.Pending == 0 && dirty == 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	q, _ := store.Stats(ctx)
+	h.t.Fatalf("golive did not settle: %+v", q)
+}
+
+// Release PR fixtures.
+const (
+	headA = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
+	headB = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c"
+	prNum = 2
+)
+
+func (h *harness) openPR(t testing.TB, action string, extra func(m map[string]any)) []byte {
+	h.fake.AddPull(testRepo, &githubfake.Pull{Number: prNum, Title: "Release 1.0", Author: "Codertocat", HeadRef: "release/1.0", BaseRef: "main", HeadSHA: headA})
+	return payload(t, "pull_request/"+action+".json", func(m map[string]any) {
+		set(m, "pull_request.number", prNum)
+		set(m, "number", prNum)
+		set(m, "pull_request.head.ref", "release/1.0")
+		set(m, "pull_request.head.sha", headA)
+		set(m, "pull_request.base.ref", "main")
+		set(m, "pull_request.title", "Release 1.0")
+		set(m, "pull_request.created_at", "2026-11-20T09:00:00Z")
+		if extra != nil {
+			extra(m)
+		}
+	})
+}
+
+// checkRun records a CI check run in the fake and returns the real
+// check_run.completed payload that reports it.
+func (h *harness) checkRun(t testing.TB, name, sha, conclusion string) []byte {
+	c := h.fake.AddCheckRun(testRepo, name, sha, "completed", conclusion)
+	return payload(t, "check_run/completed.json", func(m map[string]any) {
+		set(m, "check_run.id", c.ID)
+		set(m, "check_run.name", name)
+		set(m, "check_run.head_sha", sha)
+		set(m, "check_run.conclusion", conclusion)
+		set(m, "check_run.html_url", c.HTMLURL)
+		set(m, "check_run.completed_at", c.CompletedAt.Format(time.RFC3339))
+		prs := m["check_run"].(map[string]any)["pull_requests"].([]any)
+		set(prs[0].(map[string]any), "number", prNum)
+	})
+}
+
+func (h *harness) deploy(t testing.TB, env, sha, state string) []byte {
+	d := h.fake.AddDeployment(testRepo, env, sha, "release/1.0", state)
+	return payload(t, "deployment_status/created.json", func(m map[string]any) {
+		set(m, "deployment.id", d.ID)
+		set(m, "deployment.sha", sha)
+		set(m, "deployment.ref", d.Ref)
+		set(m, "deployment.environment", env)
+		set(m, "deployment_status.id", d.Statuses[0].ID)
+		set(m, "deployment_status.state", state)
+		set(m, "deployment_status.environment", env)
+		set(m, "deployment_status.created_at", d.Statuses[0].At.Format(time.RFC3339))
+		set(m, "deployment_status.creator.login", "deployer")
+		set(m, "deployment_status.log_url", "")
+		set(m, "deployment_status.target_url", "")
+	})
+}
+
+// tick ticks (or unticks) an item's box in the tracking issue as user and
+// returns the issues.edited payload GitHub would send.
+func (h *harness) tick(t testing.TB, user, id string, on bool) []byte {
+	var before, after string
+	var number int
+	h.fake.Do(func(repos map[string]*githubfake.Repo) {
+		is := repos[testRepo].Issues[0]
+		before, number = is.Body, is.Number
+		from, to := "- [ ] ", "- [x] "
+		if !on {
+			from, to = to, from
+		}
+		is.Body = strings.Replace(is.Body, from+release.ItemMarker(id), to+release.ItemMarker(id), 1)
+		after = is.Body
+	})
+	if before == after {
+		t.Fatalf("no box of %s to change", id)
+	}
+	return payload(t, "issues/edited.checkbox-ticked.json", func(m map[string]any) {
+		set(m, "issue.number", number)
+		set(m, "issue.body", after)
+		set(m, "changes.body.from", before)
+		set(m, "sender.login", user)
+		set(m, "sender.type", "User")
+		set(m, "repository.name", "Hello-World")
+		set(m, "repository.full_name", testRepo)
+		set(m, "repository.owner.login", "Codertocat")
+	})
+}
+
+func (h *harness) issues() []githubfake.Issue {
+	var out []githubfake.Issue
+	h.fake.Do(func(repos map[string]*githubfake.Repo) {
+		for _, is := range repos[testRepo].Issues {
+			out = append(out, *is)
+		}
+	})
+	return out
+}
+
+func (h *harness) issue(t testing.TB) githubfake.Issue {
+	t.Helper()
+	is := h.issues()
+	if len(is) != 1 {
+		t.Fatalf("got %d tracking issues, want 1", len(is))
+	}
+	return is[0]
+}
+
+func (h *harness) readiness(sha string) []githubfake.CheckRun {
+	var out []githubfake.CheckRun
+	h.fake.Do(func(repos map[string]*githubfake.Repo) {
+		for _, c := range repos[testRepo].CheckRuns {
+			if c.Name == release.CheckName && (sha == "" || c.HeadSHA == sha) {
+				out = append(out, *c)
+			}
+		}
+	})
+	return out
+}
+
+func (h *harness) comments(issue int) []githubfake.Comment {
+	var out []githubfake.Comment
+	h.fake.Do(func(repos map[string]*githubfake.Repo) {
+		for _, c := range repos[testRepo].Comments {
+			if c.Issue == issue {
+				out = append(out, *c)
+			}
+		}
+	})
+	return out
+}
+
+func ticked(t testing.TB, body, id string) bool {
+	t.Helper()
+	v, ok := release.Ticks(body)[id]
+	if !ok {
+		t.Fatalf("item %s not in the issue", id)
+	}
+	return v
+}
