@@ -270,14 +270,19 @@ func orDefault(s, d string) string {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// escaper is built once: building a Replacer costs more than using it.
+var escaper = strings.NewReplacer(
+	"<", "&lt;", ">", "&gt;",
+	"@", "@\u200b", // a zero-width space keeps a mention from pinging
+	"|", "\\|",
+)
+
 // escape neutralises text from users and config before it goes into
 // Markdown: no HTML, no mentions or closing keywords, no markers.
 func escape(s string) string {
 	s = oneLine(s)
-	r := strings.NewReplacer(
-		"<", "&lt;", ">", "&gt;",
-		"@", "@\u200b", // a zero-width space keeps a mention from pinging
-		"|", "\\|",
-	)
-	return r.Replace(s)
+	if !strings.ContainsAny(s, "<>@|") {
+		return s
+	}
+	return escaper.Replace(s)
 }

@@ -36,7 +36,7 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-func defaultConfig(t *testing.T) *checklist.Config {
+func defaultConfig(t testing.TB) *checklist.Config {
 	t.Helper()
 	cfg, err := checklist.DefaultConfig()
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -13,18 +12,6 @@ import (
 
 	"github.com/ag06mixer/golive/internal/worker"
 )
-
-// envelope is the little of a payload ingest reads, to log and to check
-// that the body is a JSON object.
-type envelope struct {
-	Action       string `json:"action"`
-	Installation *struct {
-		ID int64 `json:"id"`
-	} `json:"installation"`
-	Repository *struct {
-		FullName string `json:"full_name"`
-	} `json:"repository"`
-}
 
 // ingest is POST /webhook: size cap → signature → decode → dedupe and
 // queue → 202. It never calls GitHub.
@@ -50,7 +37,9 @@ func ingest(d Deps) gin.HandlerFunc {
 			answer(http.StatusRequestEntityTooLarge, "too_large", "payload over the 25 MB limit")
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, d.MaxPayload))
+		buf := bytes.NewBuffer(make([]byte, 0, max(min(c.Request.ContentLength, d.MaxPayload), 512)+1))
+		_, err := buf.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, d.MaxPayload))
+		body := buf.Bytes()
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
@@ -91,21 +80,12 @@ func ingest(d Deps) gin.HandlerFunc {
 			return
 		}
 
-		// 3. Decode.
-		var env envelope
-		if t := bytes.TrimSpace(payload); len(t) == 0 || t[0] != '{' {
+		// 3. Decode: the whole body must be a JSON object. Its fields are
+		// read by the worker (which logs installation and repo); checking
+		// here is half the cost of decoding here.
+		if t := bytes.TrimSpace(payload); len(t) == 0 || t[0] != '{' || !json.Valid(t) {
 			answer(http.StatusBadRequest, "malformed", "payload is not a JSON object")
 			return
-		}
-		if err := json.Unmarshal(payload, &env); err != nil {
-			answer(http.StatusBadRequest, "malformed", "payload is not a JSON object: "+err.Error())
-			return
-		}
-		if env.Installation != nil {
-			log = log.With("installation", env.Installation.ID)
-		}
-		if env.Repository != nil {
-			log = log.With("repo", env.Repository.FullName)
 		}
 		if d.Handled != nil && !d.Handled[event] {
 			answer(http.StatusAccepted, "ignored", "")
@@ -123,7 +103,7 @@ func ingest(d Deps) gin.HandlerFunc {
 			answer(http.StatusOK, "duplicate", "")
 			return
 		}
-		log.Info("queued", "action", env.Action)
+		log.Debug("queued")
 		answer(http.StatusAccepted, "queued", "")
 	}
 }
