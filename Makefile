@@ -28,6 +28,7 @@ bench: ## run the benchmarks, 6 counts each, into bench/new.txt (compare with be
 
 fuzz: ## fuzz each parser for FUZZTIME (default 30s)
 	$(GO) test ./internal/checklist -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./internal/webhook -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s}
 
 demo: ## play a release against the fake GitHub
 	$(GO) run ./cmd/golive demo

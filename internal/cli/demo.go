@@ -355,11 +355,6 @@ func demoUser(login string) *github.User {
 
 func demoInstallation() *github.Installation { return &github.Installation{ID: github.Int64(1)} }
 
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
-}
-
 func firstMatch(s, re string) string { return regexp.MustCompile(re).FindString(s) }
 
 func head(s string, n int) string {

@@ -279,8 +279,6 @@ func TestE2EBurstIsCoalesced(t *testing.T) {
 	}
 }
 
-var _ = release.CheckName
-
 // TestE2EKilledWorkerIsReclaimed: a replica reads a delivery and dies
 // before acknowledging it; another claims it and applies it once.
 func TestE2EKilledWorkerIsReclaimed(t *testing.T) {

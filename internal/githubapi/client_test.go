@@ -183,3 +183,59 @@ func TestUnreachableGitHub(t *testing.T) {
 		t.Error("an unreachable GitHub gave no error")
 	}
 }
+
+// memCache is an in-memory Cache for tests.
+type memCache struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+func (c *memCache) CacheGet(_ context.Context, k string) ([]byte, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[k]
+	return v, ok, nil
+}
+
+func (c *memCache) CacheSet(_ context.Context, k string, v []byte, _ time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[k] = v
+	return nil
+}
+
+// TestETagRevalidation: a repeated GET carries If-None-Match, GitHub's 304
+// (which costs no rate limit) is served from the cache, and a change is
+// read fresh.
+func TestETagRevalidation(t *testing.T) {
+	f := newFake(t)
+	f.AddRepo("o", "r")
+	app, err := githubapi.New(githubapi.Config{BaseURL: f.URL(), Cache: &memCache{m: map[string][]byte{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := app.For(1)
+	ctx := context.Background()
+	n, err := in.CreateIssue(ctx, "o", "r", "t", "first")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		is, err := in.GetIssue(ctx, "o", "r", n)
+		if err != nil || is.Body != "first" {
+			t.Fatalf("read %d: %q %v", i, is.Body, err)
+		}
+	}
+	if got := f.NotModified(); got != 2 {
+		t.Errorf("%d answers were 304, want 2", got)
+	}
+	if err := in.EditIssueBody(ctx, "o", "r", n, "second"); err != nil {
+		t.Fatal(err)
+	}
+	if is, _ := in.GetIssue(ctx, "o", "r", n); is.Body != "second" {
+		t.Errorf("after an edit the cache served %q", is.Body)
+	}
+	if got := f.NotModified(); got != 2 {
+		t.Errorf("a changed issue was answered 304")
+	}
+}

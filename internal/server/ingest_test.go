@@ -35,14 +35,13 @@ func readPayload(t testing.TB, name string) []byte {
 }
 
 type ingestCase struct {
-	name    string
-	event   string
-	id      string
-	body    []byte
-	sig     string // "" → signed with the current secret; "-" → no header
-	want    int
-	queued  int64 // stream length after the request
-	headers map[string]string
+	name   string
+	event  string
+	id     string
+	body   []byte
+	sig    string // "" → signed with the current secret; "-" → no header
+	want   int
+	queued int64 // stream length after the request
 }
 
 // TestIngestBadInput sends real payloads, signed over the file bytes, and
