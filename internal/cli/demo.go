@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,11 +41,21 @@ func runDemo(e *env, args []string) error {
 	fake.AddRepo("acme", "shop")
 	fake.Do(func(repos map[string]*githubfake.Repo) {
 		r := repos["acme/shop"]
-		r.Perms["rita"] = "write"  // release manager
-		r.Perms["victor"] = "read" // a viewer
-		r.Perms["carol"] = "write" // the PR author
-		r.Perms["deploy-bot"] = "write"
+		for login, perm := range map[string]string{
+			"rita": "write", "carol": "write", "deploy-bot": "write", // release manager, PR author
+			"tina": "write", "sam": "write", "bob": "read", "olga": "write", // the signers
+			"victor": "read", "adam": "admin",
+		} {
+			r.Perms[login] = perm
+		}
 	})
+	for team, login := range map[string]string{
+		"ag06mixer/tech-leads": "tina", "ag06mixer/security": "sam", "ag06mixer/business-owners": "bob",
+		"ag06mixer/operations": "olga", "ag06mixer/release-managers": "rita",
+	} {
+		fake.AddTeamMember(team, login)
+	}
+	fake.AddTeamMember("ag06mixer/security", "carol") // the author, who may not sign her own release
 	st := &settings{WebhookSecret: "demo-secret", GitHubAPI: fake.URL(), Workers: 4, LogLevel: "error"}
 	log := newLogger(io.Discard, "error")
 	sys, err := wire(ctx, st, log, worker.Options{Coalesce: 100 * time.Millisecond, MaxCoalesce: time.Second, Reconcile: -1, ClaimIdle: 5 * time.Second})
@@ -154,7 +165,51 @@ func (d *demo) play() error {
 	d.items("unit-tests-comprehensive-and-passing", "staging-environment-matches-production", manual)
 	d.verdict()
 
-	d.step("Sign-offs (/approve ROLE) arrive with the commands feature; the gate stays closed meanwhile")
+	plan := planReady(d.cfg)
+	d.step(fmt.Sprintf("CI reports %d passing checks on the new head; staging is redeployed", len(plan.checks)))
+	for _, name := range plan.checks {
+		if err := d.send("check_run", d.checkEvent(name, "success", "carol")); err != nil {
+			return err
+		}
+	}
+	if err := d.send("deployment_status", d.deployEvent("staging", "success")); err != nil {
+		return err
+	}
+	d.verdict()
+
+	d.step(fmt.Sprintf("Adam (admin) ticks the %d hand-checked items in one comment, and waives the probes, which have no live endpoint in the demo", strings.Count(plan.ticks, "/check")))
+	for _, body := range []string{plan.ticks, plan.waivers} {
+		if err := d.comment("adam", body, false); err != nil {
+			return err
+		}
+	}
+	d.verdict()
+
+	d.step("Carol, the author, tries `/approve security`")
+	if err := d.comment("carol", "/approve security", true); err != nil {
+		return err
+	}
+	if r := d.lastReplyOn(demoPR); r != "" {
+		fmt.Fprintf(d.e.stdout, "  golive replied on the PR:\n%s", indent(indent(strings.TrimSpace(r))))
+	}
+
+	d.step("Rita tries `/approve final` before the other four")
+	if err := d.comment("rita", "/approve final", true); err != nil {
+		return err
+	}
+	if r := d.lastReplyOn(demoPR); r != "" {
+		fmt.Fprintf(d.e.stdout, "  golive replied on the PR:\n%s", indent(indent(strings.TrimSpace(r))))
+	}
+
+	d.step("The sign-offs come in: tech lead, security, business owner, operations, then final approval")
+	for _, who := range []string{"tina tech-lead", "sam security", "bob business", "olga ops", "rita final"} {
+		user, role, _ := strings.Cut(who, " ")
+		if err := d.comment(user, "/approve "+role, true); err != nil {
+			return err
+		}
+		fmt.Fprintf(d.e.stdout, "  %s: /approve %s\n", user, role)
+	}
+	d.verdict()
 
 	d.step("The PR is merged: the release enters its post-go-live windows")
 	d.fake.Do(func(repos map[string]*githubfake.Repo) {
@@ -288,6 +343,47 @@ func (d *demo) tick(user, id string) error {
 	return d.send("issues", ev)
 }
 
+// comment posts a comment as user on the PR or the tracking issue and
+// sends the issue_comment webhook.
+func (d *demo) comment(user, body string, onPR bool) error {
+	target := demoPR
+	issueBody := ""
+	if !onPR {
+		is := d.issue()
+		target, issueBody = is.Number, is.Body
+	}
+	var id int64
+	d.fake.Do(func(repos map[string]*githubfake.Repo) {
+		r := repos["acme/shop"]
+		id = int64(900000 + len(r.Comments))
+		r.Comments = append(r.Comments, &githubfake.Comment{ID: id, Issue: target, Body: body, Author: user})
+	})
+	is := &github.Issue{Number: github.Int(target), Body: github.String(issueBody)}
+	if onPR {
+		is.PullRequestLinks = &github.PullRequestLinks{URL: github.String("https://api.github.com/repos/acme/shop/pulls/42")}
+	}
+	ev := &github.IssueCommentEvent{
+		Action: github.String("created"), Issue: is,
+		Comment: &github.IssueComment{ID: github.Int64(id), Body: github.String(body), User: demoUser(user),
+			HTMLURL:   github.String(fmt.Sprintf("https://github.com/acme/shop/issues/%d#issuecomment-%d", target, id)),
+			CreatedAt: &github.Timestamp{Time: time.Now()}},
+		Repo: demoRepo(), Sender: demoUser(user), Installation: demoInstallation(),
+	}
+	return d.send("issue_comment", ev)
+}
+
+func (d *demo) lastReplyOn(n int) string {
+	var body string
+	d.fake.Do(func(repos map[string]*githubfake.Repo) {
+		for _, c := range repos["acme/shop"].Comments {
+			if c.Issue == n && c.Author == "golive[bot]" && !strings.Contains(c.Body, "golive:comment") {
+				body = c.Body
+			}
+		}
+	})
+	return body
+}
+
 func (d *demo) lastReply() string {
 	var body string
 	d.fake.Do(func(repos map[string]*githubfake.Repo) {
@@ -367,4 +463,38 @@ func head(s string, n int) string {
 
 func indent(s string) string {
 	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ") + "\n"
+}
+
+// readyPlan is what it takes to make a release of cfg ready, short of
+// sign-offs and the staging deploy: CI check names that satisfy every
+// check item, one comment ticking every hand-checked item, and one
+// waiving every probe (the demo and tests have no live endpoints).
+type readyPlan struct {
+	checks  []string
+	ticks   string
+	waivers string
+}
+
+func planReady(cfg *checklist.Config) readyPlan {
+	var p readyPlan
+	var ticks, waivers []string
+	for _, e := range cfg.Flatten() {
+		if e.Phase != checklist.PhasePreMerge || !e.Item.IsRequired() {
+			continue
+		}
+		switch e.Item.Source() {
+		case checklist.SourceManual:
+			ticks = append(ticks, "/check "+e.Item.ID)
+		case checklist.SourceProbe:
+			waivers = append(waivers, "/waive "+e.Item.ID+" 7d no live endpoint to probe yet")
+		case checklist.SourceCheck:
+			name := strings.ReplaceAll(e.Item.Evidence.Check.Name, "*", "")
+			if !slices.Contains(p.checks, name) {
+				p.checks = append(p.checks, name)
+			}
+		}
+	}
+	p.ticks = "Ticking the hand-checked items reviewed in the release meeting:\n" + strings.Join(ticks, "\n")
+	p.waivers = strings.Join(waivers, "\n")
+	return p
 }

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/checklist"
 	"github.com/ag06mixer/golive/internal/githubfake"
 	"github.com/ag06mixer/golive/internal/redisstore/redistest"
 	"github.com/ag06mixer/golive/internal/release"
@@ -371,4 +372,73 @@ func ticked(t testing.TB, body, id string) bool {
 		t.Fatalf("item %s not in the issue", id)
 	}
 	return v
+}
+
+// comment posts a comment as user, on the PR (onPR) or on the tracking
+// issue, and returns the real issue_comment.created payload for it.
+func (h *harness) comment(t testing.TB, user, body string, onPR bool) []byte {
+	id := 500000 + h.nextID.Add(1)
+	target := prNum
+	issueBody := ""
+	if !onPR {
+		is := h.issue(t)
+		target, issueBody = is.Number, is.Body
+	}
+	h.fake.Do(func(repos map[string]*githubfake.Repo) {
+		r := repos[testRepo]
+		r.Comments = append(r.Comments, &githubfake.Comment{ID: id, Issue: target, Body: body, Author: user})
+	})
+	return payload(t, "issue_comment/created.json", func(m map[string]any) {
+		set(m, "comment.id", id)
+		set(m, "comment.body", body)
+		set(m, "comment.created_at", time.Now().UTC().Format(time.RFC3339))
+		set(m, "comment.user.login", user)
+		set(m, "comment.html_url", fmt.Sprintf("https://github.com/%s/issues/%d#issuecomment-%d", testRepo, target, id))
+		set(m, "sender.login", user)
+		set(m, "sender.type", "User")
+		set(m, "issue.number", target)
+		set(m, "issue.body", issueBody)
+		if onPR {
+			set(m, "issue.pull_request", map[string]any{"url": fmt.Sprintf("https://api.github.com/repos/%s/pulls/%d", testRepo, prNum)})
+		}
+	})
+}
+
+// reactions lists the reactions golive gave a comment.
+func (h *harness) reactions(t testing.TB, body []byte) []string {
+	var m struct {
+		Comment struct {
+			ID int64 `json:"id"`
+		} `json:"comment"`
+	}
+	json.Unmarshal(body, &m)
+	var out []string
+	h.fake.Do(func(repos map[string]*githubfake.Repo) {
+		for _, r := range repos[testRepo].Reactions {
+			if r.CommentID == m.Comment.ID {
+				out = append(out, r.Content)
+			}
+		}
+	})
+	return out
+}
+
+// replies lists golive's comments (not the test's) on issue or PR n.
+func (h *harness) replies(n int) []string {
+	var out []string
+	for _, c := range h.comments(n) {
+		if c.Author == "golive[bot]" && !strings.Contains(c.Body, "golive:comment") {
+			out = append(out, c.Body)
+		}
+	}
+	return out
+}
+
+func defaultCfg(t testing.TB) *checklist.Config {
+	t.Helper()
+	cfg, err := checklist.DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }

@@ -414,3 +414,22 @@ func (in *Installation) TeamMember(ctx context.Context, org, slug, user string) 
 	}
 	return m.GetState() == "active", nil
 }
+
+// AddReaction reacts to an issue or PR comment: golive's receipt for a
+// command. GitHub keeps one reaction of a kind per user, so giving it again
+// changes nothing.
+func (in *Installation) AddReaction(ctx context.Context, owner, repo string, commentID int64, content string) error {
+	if _, _, err := in.c.Reactions.CreateIssueCommentReaction(ctx, owner, repo, commentID, content); err != nil {
+		return fmt.Errorf("react %s to comment %d in %s/%s: %w", content, commentID, owner, repo, err)
+	}
+	return nil
+}
+
+// CommitTree returns the tree SHA of a commit.
+func (in *Installation) CommitTree(ctx context.Context, owner, repo, sha string) (string, error) {
+	c, resp, err := in.c.Git.GetCommit(ctx, owner, repo, sha)
+	if err != nil {
+		return "", fmt.Errorf("commit %s in %s/%s: %w", sha, owner, repo, notFound(resp, err))
+	}
+	return c.GetTree().GetSHA(), nil
+}

@@ -58,6 +58,9 @@ type Repo struct {
 	Deployments   []*Deployment
 	Reactions     []Reaction
 	Pulls         map[int]*Pull
+	// Trees maps a commit to its tree; a commit not listed has a tree of
+	// its own ("tree-" + sha).
+	Trees map[string]string
 	// Installation is the App installation the repo belongs to.
 	Installation int64
 }
@@ -464,12 +467,16 @@ func (s *statusRecorder) WriteHeader(code int) {
 // names become placeholders well enough for counting.
 func templateOf(path string) string {
 	parts := strings.Split(path, "/")
+	names := map[string]string{"orgs": "{org}", "teams": "{team_slug}", "memberships": "{username}", "collaborators": "{username}", "commits": "{ref}"}
 	for i, p := range parts {
 		if i > 0 && parts[i-1] == "repos" {
 			parts[i] = "{owner}"
 			if i+1 < len(parts) {
 				parts[i+1] = "{repo}"
 			}
+		}
+		if i > 0 && names[parts[i-1]] != "" && p != "" {
+			parts[i] = names[parts[i-1]]
 		}
 		if _, err := strconv.Atoi(p); err == nil && p != "" {
 			parts[i] = "{n}"

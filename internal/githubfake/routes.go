@@ -212,6 +212,14 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		}
 		writeJSON(w, 200, map[string]any{"permission": legacy, "role_name": p, "user": map[string]any{"login": r.PathValue("user")}})
 	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/git/commits/{sha}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		sha := r.PathValue("sha")
+		tree, ok := rp.Trees[sha]
+		if !ok {
+			tree = "tree-" + sha
+		}
+		writeJSON(w, 200, map[string]any{"sha": sha, "tree": map[string]any{"sha": tree}, "message": "commit " + sha})
+	}))
 	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{n}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		n, _ := strconv.Atoi(r.PathValue("n"))
 		p, ok := rp.Pulls[n]

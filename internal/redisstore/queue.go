@@ -79,7 +79,12 @@ func (s *Store) Read(ctx context.Context, consumer string, count int, block time
 	}
 	if err != nil {
 		if strings.Contains(err.Error(), "NOGROUP") {
-			return nil, s.ensureGroup(ctx)
+			// First read, or the stream was lost: make the group from id
+			// 0, so entries added before it are read too, and read again.
+			if err := s.ensureGroup(ctx); err != nil {
+				return nil, err
+			}
+			return s.Read(ctx, consumer, count, block)
 		}
 		return nil, fmt.Errorf("read queue: %w", err)
 	}

@@ -30,6 +30,9 @@ const (
 	EvRefresh EventKind = "refresh"
 	// EvConfig: the repo config was loaded (Problems empty) or failed.
 	EvConfig EventKind = "config"
+	// EvComment: a new comment on the PR or the tracking issue, which may
+	// hold commands.
+	EvComment EventKind = "comment"
 )
 
 // Principal is the person behind an event, with what the adapter learned
@@ -86,6 +89,7 @@ type Event struct {
 	Body     string          `json:"body,omitempty"`
 	PrevBody string          `json:"prev_body,omitempty"`
 	Problems []ConfigProblem `json:"problems,omitempty"`
+	Comment  *CommentInfo    `json:"comment,omitempty"`
 }
 
 // EffectKind names a GitHub write Apply asks for.
@@ -97,6 +101,10 @@ const (
 	EffSync       EffectKind = "sync"
 	EffReply      EffectKind = "reply"
 	EffCloseIssue EffectKind = "close_issue"
+	// EffReact puts a reaction on a command comment, as its receipt.
+	EffReact EffectKind = "react"
+	// EffRefresh asks the adapters to re-read the release from GitHub.
+	EffRefresh EffectKind = "refresh"
 )
 
 // Effect is one write for the adapters to carry out.
@@ -106,6 +114,11 @@ type Effect struct {
 	Body string `json:"body,omitempty"`
 	// Reason of a close: "completed" or "not_planned".
 	Reason string `json:"reason,omitempty"`
+	// Target of a reply: the issue or PR number; 0 is the tracking issue.
+	Target int `json:"target,omitempty"`
+	// CommentID and Reaction of a reaction.
+	CommentID int64  `json:"comment_id,omitempty"`
+	Reaction  string `json:"reaction,omitempty"`
 }
 
 // Apply is golive's decision: the new state of a release and the writes it
@@ -163,6 +176,8 @@ func Apply(cfg *checklist.Config, s *State, ev Event) (*State, []Effect) {
 		eff = append(eff, applyIssueEdit(cfg, n, ev)...)
 	case EvRefresh:
 		eff = append(eff, Effect{Kind: EffSync})
+	case EvComment:
+		eff = append(eff, applyComment(cfg, n, ev)...)
 	case EvConfig:
 		if !slices.Equal(n.ConfigProblems, ev.Problems) {
 			n.ConfigProblems = slices.Clone(ev.Problems)
@@ -307,16 +322,8 @@ func mayTick(cfg *checklist.Config, it *checklist.Item, p Principal, n *State) s
 	if len(list) == 0 {
 		list = []string{"@write"}
 	}
-	for _, who := range list {
-		if perm, ok := strings.CutPrefix(who, "@"); ok {
-			if checklist.PermissionRank(p.Permission) >= checklist.PermissionRank(perm) && checklist.PermissionRank(perm) >= 0 {
-				return ""
-			}
-			continue
-		}
-		if slices.Contains(p.Roles, who) {
-			return ""
-		}
+	if allowedBy(list, p) {
+		return ""
 	}
 	return "only " + strings.Join(tickers(cfg, it), " or ") + " may tick it"
 }

@@ -28,6 +28,8 @@ var Handled = map[string]bool{
 	"deployment_status": true,
 	"issues":            true,
 	"issue_comment":     true,
+	"membership":        true,
+	"team":              true,
 }
 
 // Parsed is one delivery, normalized.
@@ -49,6 +51,9 @@ type Parsed struct {
 	MergeSHA string
 	// Ignore, when set, says why the delivery changes nothing.
 	Ignore string
+	// InvalidateOrg, when set, names an org whose cached team memberships
+	// are stale (membership and team events).
+	InvalidateOrg string
 }
 
 // ErrMalformed is returned for a payload that is not the event it claims.
@@ -80,8 +85,13 @@ func Parse(event string, payload []byte, received time.Time) (Parsed, error) {
 	case *github.IssuesEvent:
 		err = p.issues(e)
 	case *github.IssueCommentEvent:
-		p.Ignore = "comment commands are not read yet"
-		p.repo(e.GetRepo(), e.GetInstallation(), e.GetSender())
+		err = p.issueComment(e)
+	case *github.MembershipEvent:
+		p.InvalidateOrg = e.GetOrg().GetLogin()
+		p.Ignore = "membership changed"
+	case *github.TeamEvent:
+		p.InvalidateOrg = e.GetOrg().GetLogin()
+		p.Ignore = "team changed"
 	default:
 		p.Ignore = "golive does not handle " + event + " events"
 	}
@@ -290,5 +300,33 @@ func (p *Parsed) issues(e *github.IssuesEvent) error {
 	p.Event.At = at(is.UpdatedAt, p.Event.At)
 	p.Event.Body = is.GetBody()
 	p.Event.PrevBody = e.GetChanges().GetBody().GetFrom()
+	return nil
+}
+
+func (p *Parsed) issueComment(e *github.IssueCommentEvent) error {
+	p.repo(e.GetRepo(), e.GetInstallation(), e.GetSender())
+	is, c := e.GetIssue(), e.GetComment()
+	if is == nil || c == nil {
+		return fmt.Errorf("%w: issue_comment event without an issue or comment", ErrMalformed)
+	}
+	if e.GetAction() != "created" {
+		// Only new comments count: editing or deleting a comment never
+		// gives, changes or takes back a sign-off.
+		p.Ignore = "issue_comment." + e.GetAction() + " never changes a decision"
+		return nil
+	}
+	if is.IsPullRequest() {
+		p.PRs = []int{is.GetNumber()}
+	} else {
+		k, ok := render.ParseMarker(is.GetBody())
+		if !ok || !strings.EqualFold(k.FullRepo(), p.Owner+"/"+p.Repo) {
+			p.Ignore = "a comment on an issue golive does not track"
+			return nil
+		}
+		p.PRs = []int{k.PR}
+	}
+	p.Event.Kind = release.EvComment
+	p.Event.At = at(c.CreatedAt, p.Event.At)
+	p.Event.Comment = &release.CommentInfo{ID: c.GetID(), Body: c.GetBody(), URL: c.GetHTMLURL(), Target: is.GetNumber()}
 	return nil
 }

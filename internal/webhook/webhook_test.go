@@ -44,7 +44,9 @@ func TestParseRealPayloads(t *testing.T) {
 		{"deployment_status", "deployment_status/created.json", release.EvDeploy, nil, "f95f852bd8fca8fcc58a9a2d6c842781e32a215e", false},
 		{"issues", "issues/opened.json", "", nil, "", true},
 		{"push", "push/payload.json", "", nil, "", true},
-		{"issue_comment", "issue_comment/created.json", "", nil, "", true},
+		{"issue_comment", "issue_comment/created.json", "", nil, "", true}, // not on a golive issue
+		{"issue_comment", "issue_comment/edited.json", "", nil, "", true},
+		{"issue_comment", "issue_comment/deleted.json", "", nil, "", true},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {

@@ -147,7 +147,8 @@ func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config
 	if p.Login == "" || p.Bot {
 		return p
 	}
-	key := fmt.Sprintf("principal:%s/%s:%s", owner, repo, strings.ToLower(p.Login))
+	gen, _, _ := w.o.Store.CacheGet(ctx, "principal-gen:"+strings.ToLower(owner))
+	key := fmt.Sprintf("principal:%s:%s/%s:%s", gen, owner, repo, strings.ToLower(p.Login))
 	if b, ok, err := w.o.Store.CacheGet(ctx, key); err == nil && ok {
 		var c release.Principal
 		if json.Unmarshal(b, &c) == nil && c.Login == p.Login {

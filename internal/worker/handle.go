@@ -28,17 +28,23 @@ type RefreshRequest struct {
 }
 
 // record is what is kept in Redis for a release: the core's state, the
-// replies still owed (an outbox, so a crash never loses or doubles one),
-// and the deliveries already applied (so a redelivery applies nothing).
+// replies and reactions still owed (an outbox, so a crash never loses
+// one), and the deliveries already applied (so a redelivery applies
+// nothing).
 type record struct {
 	State   *release.State `json:"state"`
-	Outbox  []reply        `json:"outbox,omitempty"`
+	Outbox  []owed         `json:"outbox,omitempty"`
 	Applied []string       `json:"applied,omitempty"`
 }
 
-type reply struct {
-	ID   string `json:"id"`
-	Body string `json:"body"`
+// owed is a reply or a reaction golive still has to post.
+type owed struct {
+	ID        string `json:"id"`
+	Kind      string `json:"kind"` // reply, react
+	Target    int    `json:"target,omitempty"`
+	Body      string `json:"body,omitempty"`
+	CommentID int64  `json:"comment_id,omitempty"`
+	Reaction  string `json:"reaction,omitempty"`
 }
 
 // maxApplied bounds the delivery ids kept per release.
@@ -61,6 +67,12 @@ func (w *Worker) Handle(ctx context.Context, d Delivery) (string, error) {
 	p, err := webhook.Parse(d.Event, d.Payload, d.Received)
 	if err != nil {
 		return "dead", permanent(err)
+	}
+	if p.InvalidateOrg != "" {
+		// Team memberships changed: cached principals of the org go stale.
+		if err := w.o.Store.CacheSet(ctx, "principal-gen:"+strings.ToLower(p.InvalidateOrg), []byte(d.ID), 0); err != nil {
+			return "", err
+		}
 	}
 	if p.Ignore != "" {
 		return "ignored", nil
@@ -185,8 +197,17 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, delivery s
 			return false, nil // not a release PR
 		}
 	}
-	if ev.Kind == release.EvIssueEdited {
+	if ev.Kind == release.EvIssueEdited || ev.Kind == release.EvComment {
 		ev.Actor = w.principal(ctx, gh, rc.cfg, k.Owner, k.Repo, ev.Actor)
+	}
+	if ev.PR != nil && ev.PR.HeadSHA != "" && ev.PR.HeadSHA != rec.State.HeadSHA && ev.PR.HeadTree == "" {
+		// The tree decides whether a push voids sign-offs: a rebase that
+		// changes no file keeps them. Unknown, they are voided.
+		if tree, err := gh.CommitTree(ctx, k.Owner, k.Repo, ev.PR.HeadSHA); err == nil {
+			ev.PR.HeadTree = tree
+		} else {
+			w.o.Log.Warn("head tree unknown; a push will void invalidating sign-offs", "release", k.String(), "err", err)
+		}
 	}
 	s, eff := release.Apply(rc.cfg, rec.State, release.Event{Kind: release.EvConfig, At: ev.At, Key: k, Problems: rc.problems})
 	s, more := release.Apply(rc.cfg, s, ev)
@@ -196,15 +217,20 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, delivery s
 	if len(rec.Applied) > maxApplied {
 		rec.Applied = slices.Clone(rec.Applied[len(rec.Applied)-maxApplied:])
 	}
-	sync, closeReason := false, ""
+	sync, closeReason, refresh := false, "", false
 	for i, e := range eff {
+		id := fmt.Sprintf("%s/%d", delivery, i)
 		switch e.Kind {
 		case release.EffSync:
 			sync = true
 		case release.EffReply:
-			rec.Outbox = append(rec.Outbox, reply{ID: fmt.Sprintf("%s/%d", delivery, i), Body: e.Body})
+			rec.Outbox = append(rec.Outbox, owed{ID: id, Kind: "reply", Target: e.Target, Body: e.Body})
+		case release.EffReact:
+			rec.Outbox = append(rec.Outbox, owed{ID: id, Kind: "react", CommentID: e.CommentID, Reaction: e.Reaction})
 		case release.EffCloseIssue:
 			closeReason = e.Reason
+		case release.EffRefresh:
+			refresh = true
 		}
 	}
 	if err := w.save(ctx, rec); err != nil {
@@ -212,6 +238,11 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, delivery s
 	}
 	if err := w.index(ctx, k, s, p.MergeSHA); err != nil {
 		return false, err
+	}
+	if refresh {
+		if err := w.RequestRefresh(ctx, k, s.Installation, "refresh-"+delivery, "asked by "+ev.Actor.Login); err != nil {
+			return true, err
+		}
 	}
 	if closeReason != "" || len(rec.Outbox) > 0 || (sync && w.o.Coalesce == 0) {
 		// Replies and closing need the issue now; they are rare.
@@ -272,19 +303,31 @@ func (w *Worker) save(ctx context.Context, rec *record) error {
 	return w.o.Store.SaveState(ctx, rec.State.Key.String(), b, rec.State.Status != release.StatusClosed)
 }
 
-// finish posts the replies still owed and saves after each, so a crash
-// doubles at most the one reply in flight.
+// finish posts the replies and reactions still owed and saves after each,
+// so a crash doubles at most the one reply in flight (a reaction GitHub
+// keeps once however often it is given).
 func (w *Worker) finish(ctx context.Context, gh GitHub, k release.Key, rec *record) error {
 	for len(rec.Outbox) > 0 {
-		r := rec.Outbox[0]
-		target := rec.State.Issue
-		if target == 0 {
-			target = k.PR
+		o := rec.Outbox[0]
+		switch o.Kind {
+		case "react":
+			if err := gh.AddReaction(ctx, k.Owner, k.Repo, o.CommentID, o.Reaction); err != nil {
+				return err
+			}
+			w.o.Metrics.GitHubWrites.WithLabelValues("reaction").Inc()
+		default:
+			target := o.Target
+			if target == 0 {
+				target = rec.State.Issue
+			}
+			if target == 0 {
+				target = k.PR
+			}
+			if _, err := gh.CreateComment(ctx, k.Owner, k.Repo, target, o.Body); err != nil {
+				return err
+			}
+			w.o.Metrics.GitHubWrites.WithLabelValues("reply").Inc()
 		}
-		if _, err := gh.CreateComment(ctx, k.Owner, k.Repo, target, r.Body); err != nil {
-			return err
-		}
-		w.o.Metrics.GitHubWrites.WithLabelValues("reply").Inc()
 		rec.Outbox = rec.Outbox[1:]
 		if err := w.save(ctx, rec); err != nil {
 			return err

@@ -83,6 +83,8 @@ type GitHub interface {
 	UpdateCheckRun(ctx context.Context, owner, repo string, id int64, c release.CheckRun) error
 	Permission(ctx context.Context, owner, repo, user string) (string, error)
 	TeamMember(ctx context.Context, org, slug, user string) (bool, error)
+	AddReaction(ctx context.Context, owner, repo string, commentID int64, content string) error
+	CommitTree(ctx context.Context, owner, repo, sha string) (string, error)
 	PullRequest(ctx context.Context, owner, repo string, n int) (release.PRInfo, error)
 	PullsForCommit(ctx context.Context, owner, repo, sha string) ([]int, error)
 	Checks(ctx context.Context, owner, repo, sha string) ([]release.CheckResult, error)

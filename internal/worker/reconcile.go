@@ -196,3 +196,12 @@ func (w *Worker) Discover(ctx context.Context) (map[release.Key]int64, error) {
 	}
 	return out, nil
 }
+
+// Snapshot returns the saved state of a release, or nil.
+func (w *Worker) Snapshot(ctx context.Context, k release.Key) (*release.State, error) {
+	rec, err := w.load(ctx, k)
+	if err != nil || rec == nil {
+		return nil, err
+	}
+	return rec.State, nil
+}

@@ -1,0 +1,298 @@
+// Package command reads golive's slash commands out of a comment.
+//
+// A command starts a line (after at most three spaces), begins with an
+// ASCII "/", and is case-insensitive: "/approve security". A comment may
+// hold several, one per line. Text in fenced or indented code, block
+// quotes and quoted replies, and HTML comments is never read as a command,
+// so quoting someone's "/approve" or pasting docs does nothing.
+//
+// It is pure and never fails: what it cannot read comes back as Unknown,
+// with a suggestion when one is close.
+package command
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Name is a command.
+type Name string
+
+// The commands.
+const (
+	Approve Name = "approve"
+	Revoke  Name = "revoke"
+	Check   Name = "check"
+	Uncheck Name = "uncheck"
+	Waive   Name = "waive"
+	Unwaive Name = "unwaive"
+	Hold    Name = "hold"
+	Unhold  Name = "unhold"
+	Refresh Name = "golive refresh"
+	Help    Name = "golive help"
+)
+
+// Names lists the commands in the order help shows them.
+var Names = []Name{Approve, Revoke, Check, Uncheck, Waive, Unwaive, Hold, Unhold, Refresh, Help}
+
+// Usage is each command's synopsis.
+var Usage = map[Name]string{
+	Approve: "/approve ROLE",
+	Revoke:  "/revoke ROLE",
+	Check:   "/check ID",
+	Uncheck: "/uncheck ID",
+	Waive:   "/waive ID [DURATION] REASON…",
+	Unwaive: "/unwaive ID",
+	Hold:    "/hold REASON…",
+	Unhold:  "/unhold",
+	Refresh: "/golive refresh",
+	Help:    "/golive help",
+}
+
+// Command is one command read from a comment.
+type Command struct {
+	Name Name
+	// Args are the words after the command, as written.
+	Args []string
+	// Rest is the text after the command name, trimmed.
+	Rest string
+	// Line is the 1-based line of the comment it was on.
+	Line int
+}
+
+// Arg returns argument i lower-cased, or "".
+func (c Command) Arg(i int) string {
+	if i < len(c.Args) {
+		return strings.ToLower(c.Args[i])
+	}
+	return ""
+}
+
+// Unknown is a line that looks like a command but is not one.
+type Unknown struct {
+	Line int
+	// Word is what was written, e.g. "/aprove".
+	Word string
+	// Suggestion is the command meant, when one is close: "/approve".
+	Suggestion string
+	// LookAlike is set when the word uses characters that only look like
+	// ASCII letters (a Cyrillic "а" in "/аpprove").
+	LookAlike bool
+}
+
+// Limits bound what one comment can ask.
+const (
+	// MaxCommands per comment; more are not read.
+	MaxCommands = 200
+	// MaxLine is the longest line read; longer lines are cut.
+	MaxLine = 2000
+	// MaxBody is GitHub's own limit on a comment.
+	MaxBody = 65536
+)
+
+var htmlComment = regexp.MustCompile(`(?s)<!--.*?(-->|$)`)
+
+// Parse reads the commands of a comment body.
+func Parse(body string) (cmds []Command, unknown []Unknown) {
+	if len(body) > MaxBody {
+		body = body[:MaxBody]
+	}
+	body = strings.ReplaceAll(body, "\r\n", "\n")
+	// HTML comments hide their text; keep the newlines so line numbers hold.
+	body = htmlComment.ReplaceAllStringFunc(body, func(m string) string {
+		return strings.Repeat("\n", strings.Count(m, "\n"))
+	})
+	var fence string // the open fence's marker, "" outside code
+	for i, line := range strings.Split(body, "\n") {
+		if len(cmds) >= MaxCommands {
+			break
+		}
+		if len(line) > MaxLine {
+			line = line[:MaxLine]
+		}
+		trimmed, indent := trimIndent(line)
+		if fence != "" {
+			if strings.HasPrefix(trimmed, fence) && strings.Trim(trimmed, fence[:1]) == "" {
+				fence = ""
+			}
+			continue
+		}
+		if indent <= 3 && (strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~")) {
+			fence = fenceOf(trimmed)
+			continue
+		}
+		if indent > 3 || strings.HasPrefix(trimmed, ">") || !strings.HasPrefix(trimmed, "/") {
+			continue // indented code, quotes and quoted replies, prose
+		}
+		c, u, ok := parseLine(trimmed, i+1)
+		switch {
+		case ok:
+			cmds = append(cmds, c)
+		case u != nil:
+			unknown = append(unknown, *u)
+		}
+	}
+	return cmds, unknown
+}
+
+// trimIndent strips leading blanks, counting a tab as four columns.
+func trimIndent(line string) (string, int) {
+	n := 0
+	for i, r := range line {
+		switch r {
+		case ' ':
+			n++
+		case '\t':
+			n += 4 - n%4
+		default:
+			return line[i:], n
+		}
+	}
+	return "", n
+}
+
+func fenceOf(s string) string {
+	c := s[0]
+	n := 0
+	for n < len(s) && s[n] == c {
+		n++
+	}
+	return s[:n]
+}
+
+// parseLine reads "/name args…". A line whose first word is not
+// command-like ("/usr/bin is full") is prose: neither command nor unknown.
+func parseLine(s string, line int) (Command, *Unknown, bool) {
+	fields := strings.Fields(s)
+	word := fields[0]
+	name := word[1:]
+	if name == "" || strings.ContainsAny(name, "/.:") || !isWord(name) {
+		return Command{}, nil, false
+	}
+	lower := strings.ToLower(name)
+	rest := strings.TrimSpace(s[len(word):])
+	args := fields[1:]
+	if lower == "golive" {
+		sub := ""
+		if len(args) > 0 {
+			sub = strings.ToLower(args[0])
+		}
+		switch sub {
+		case "refresh":
+			return Command{Name: Refresh, Args: args[1:], Rest: strings.TrimSpace(strings.TrimPrefix(rest, args[0])), Line: line}, nil, true
+		case "help", "":
+			return Command{Name: Help, Line: line}, nil, true
+		}
+		return Command{}, &Unknown{Line: line, Word: "/golive " + args[0], Suggestion: closest(sub, []string{"refresh", "help"}, "/golive ")}, false
+	}
+	for _, n := range Names {
+		if string(n) == lower {
+			return Command{Name: n, Args: args, Rest: rest, Line: line}, nil, true
+		}
+	}
+	skeleton, lookAlike := asciiSkeleton(lower)
+	if lookAlike {
+		for _, n := range Names {
+			if string(n) == skeleton {
+				return Command{}, &Unknown{Line: line, Word: word, Suggestion: "/" + skeleton, LookAlike: true}, false
+			}
+		}
+	}
+	var known []string
+	for _, n := range Names {
+		if !strings.Contains(string(n), " ") {
+			known = append(known, string(n))
+		}
+	}
+	if s := closest(skeleton, known, "/"); s != "" {
+		return Command{}, &Unknown{Line: line, Word: word, Suggestion: s, LookAlike: lookAlike}, false
+	}
+	return Command{}, nil, false // "/shrug", "/tmp": not meant for golive
+}
+
+func isWord(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && r != '-' && r != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// lookAlikes maps characters that pass for ASCII letters to them.
+var lookAlikes = map[rune]rune{
+	'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'х': 'x', 'у': 'y', 'к': 'k', 'і': 'i', 'ј': 'j', 'ѕ': 's', 'ԁ': 'd', 'һ': 'h', 'ԛ': 'q', 'ԝ': 'w', 'ν': 'v',
+	'α': 'a', 'ε': 'e', 'ο': 'o', 'ρ': 'p', 'ι': 'i', 'κ': 'k', 'υ': 'u', 'τ': 't', 'η': 'n',
+	'ａ': 'a', 'ｅ': 'e', 'ｏ': 'o', 'ｐ': 'p', 'ｒ': 'r', 'ｖ': 'v', 'ｌ': 'l', 'ｄ': 'd', 'ｈ': 'h', 'ｗ': 'w', 'ｉ': 'i', 'ｃ': 'c', 'ｋ': 'k', 'ｕ': 'u', 'ｎ': 'n', 'ｓ': 's', 'ｔ': 't',
+}
+
+// asciiSkeleton maps look-alike letters to ASCII; lookAlike reports any.
+func asciiSkeleton(s string) (string, bool) {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) {
+		return s, false
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if a, ok := lookAlikes[r]; ok {
+			b.WriteRune(a)
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String(), true
+}
+
+// closest returns prefix+the candidate within edit distance 2 of s, or "".
+func closest(s string, candidates []string, prefix string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := distance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return prefix + best
+}
+
+// Closest returns the candidate within edit distance 2 of s, or "": the
+// release core uses it for unknown roles and item ids.
+func Closest(s string, candidates []string) string {
+	best, bestD := "", 3
+	if len(s) > 6 {
+		bestD = 4
+	}
+	for _, c := range candidates {
+		if d := distance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 64 || len(rb) > 64 {
+		return 99
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
