@@ -93,3 +93,15 @@ func (s *settings) secrets() [][]byte {
 	}
 	return out
 }
+
+// SettingsEnv lists the GOLIVE_* environment variables the server reads;
+// deploy/ manifests may set only these (a test checks).
+func SettingsEnv() []string {
+	var names []string
+	getenv := func(name string) string {
+		names = append(names, name)
+		return ""
+	}
+	bindSettings(flag.NewFlagSet("env", flag.ContinueOnError), getenv)
+	return names
+}

@@ -3,6 +3,7 @@
 package metrics
 
 import (
+	"regexp"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,6 +34,8 @@ type Metrics struct {
 	RateRemaining   *prometheus.GaugeVec     // installation
 	OpenReleases    prometheus.Gauge
 	ReconcileErrors prometheus.Counter
+
+	own []prometheus.Collector
 }
 
 // New registers golive's collectors, with the Go and process collectors,
@@ -67,11 +70,34 @@ func New() *Metrics {
 		OpenReleases:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_open_releases", Help: "Releases being tracked."}),
 		ReconcileErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "golive_reconcile_errors_total", Help: "Reconciler passes that failed for a release."}),
 	}
-	r.MustRegister(m.Deliveries, m.DeliveryDuration, m.Processed, m.ProcessSeconds, m.Syncs, m.GitHubWrites,
+	m.own = []prometheus.Collector{m.Deliveries, m.DeliveryDuration, m.Processed, m.ProcessSeconds, m.Syncs, m.GitHubWrites,
 		m.QueueDepth, m.QueuePending, m.QueueDelayed, m.QueueDead, m.Dirty,
-		m.GitHubRequests, m.GitHubSeconds, m.RateRemaining, m.OpenReleases, m.ReconcileErrors,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		m.GitHubRequests, m.GitHubSeconds, m.RateRemaining, m.OpenReleases, m.ReconcileErrors}
+	r.MustRegister(m.own...)
+	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+var fqName = regexp.MustCompile(`fqName: "([a-z0-9_]+)"`)
+
+// Names lists the metric names golive exports, histograms with their
+// _bucket, _sum and _count series; deploy/ dashboards and alerts may use
+// only these (a test checks).
+func (m *Metrics) Names() []string {
+	ch := make(chan *prometheus.Desc, 64)
+	go func() {
+		for _, c := range m.own {
+			c.Describe(ch)
+		}
+		close(ch)
+	}()
+	var out []string
+	for d := range ch {
+		if n := fqName.FindStringSubmatch(d.String()); n != nil {
+			out = append(out, n[1], n[1]+"_bucket", n[1]+"_sum", n[1]+"_count")
+		}
+	}
+	return out
 }
 
 // GitHubRequest records one API request; route is the path with numbers
