@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-github/v60/github"
 
 	"github.com/ag06mixer/golive/internal/githubfake"
 	"github.com/ag06mixer/golive/internal/release"
@@ -254,5 +257,29 @@ func TestE2EReadyTurnsGreen(t *testing.T) {
 	cr := h.readiness(headA)[0]
 	if cr.Conclusion != "success" || cr.Title() != "Ready" {
 		t.Fatalf("check %s %q, want success Ready; replies: %q\n%s", cr.Conclusion, cr.Title(), h.replies(h.issue(t).Number), cr.Summary())
+	}
+}
+
+// TestE2EMembershipEventInvalidatesCache: roles are cached for minutes,
+// but a membership webhook makes the next command see the new team.
+func TestE2EMembershipEventInvalidatesCache(t *testing.T) {
+	h := openRelease(t)
+	h.send("issue_comment", h.comment(t, "nina", "/approve ops", true))
+	h.settle()
+	if ticked(t, h.issue(t).Body, "operations-team-readiness-confirmed") {
+		t.Fatal("nina signed before joining the team")
+	}
+	h.fake.AddTeamMember("ag06mixer/operations", "nina")
+	// No membership payload is published in GitHub's examples; this one is
+	// go-github's MembershipEvent, as GitHub documents it.
+	ev, _ := json.Marshal(&github.MembershipEvent{Action: github.String("added"), Scope: github.String("team"),
+		Member: &github.User{Login: github.String("nina")}, Team: &github.Team{Slug: github.String("operations")},
+		Org: &github.Organization{Login: github.String("ag06mixer")}, Installation: &github.Installation{ID: github.Int64(1)}})
+	h.send("membership", ev)
+	h.settle()
+	h.send("issue_comment", h.comment(t, "nina", "/approve ops", true))
+	h.settle()
+	if !ticked(t, h.issue(t).Body, "operations-team-readiness-confirmed") {
+		t.Errorf("nina's sign-off was refused after she joined the team: %q", h.replies(prNum))
 	}
 }

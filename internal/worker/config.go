@@ -137,6 +137,10 @@ func toProblems(name string, err error) []release.ConfigProblem {
 	return out
 }
 
+// principalGen is the cache key whose value changes whenever a membership
+// or team event arrives, making every cached principal stale.
+const principalGen = "principal-gen"
+
 // principalTTL is how long a person's permission and team memberships are
 // trusted before they are asked of GitHub again.
 const principalTTL = 5 * time.Minute
@@ -147,7 +151,9 @@ func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config
 	if p.Login == "" || p.Bot {
 		return p
 	}
-	gen, _, _ := w.o.Store.CacheGet(ctx, "principal-gen:"+strings.ToLower(owner))
+	// One generation for all orgs: a team of any org can hold a role of
+	// this repo, and membership events are rare.
+	gen, _, _ := w.o.Store.CacheGet(ctx, principalGen)
 	key := fmt.Sprintf("principal:%s:%s/%s:%s", gen, owner, repo, strings.ToLower(p.Login))
 	if b, ok, err := w.o.Store.CacheGet(ctx, key); err == nil && ok {
 		var c release.Principal

@@ -70,7 +70,7 @@ func (w *Worker) Handle(ctx context.Context, d Delivery) (string, error) {
 	}
 	if p.InvalidateOrg != "" {
 		// Team memberships changed: cached principals of the org go stale.
-		if err := w.o.Store.CacheSet(ctx, "principal-gen:"+strings.ToLower(p.InvalidateOrg), []byte(d.ID), 0); err != nil {
+		if err := w.o.Store.CacheSet(ctx, principalGen, []byte(d.ID), 0); err != nil {
 			return "", err
 		}
 	}
