@@ -6,11 +6,16 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/ag06mixer/golive/deploy"
+	"github.com/ag06mixer/golive/internal/githubapi"
 	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/server"
 	"github.com/ag06mixer/golive/internal/worker"
 )
 
@@ -20,7 +25,11 @@ func runServe(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := st.check(); err != nil {
+	err := st.check()
+	if errors.Is(err, errNoCredentials) {
+		return serveSetup(e, st)
+	}
+	if err != nil {
 		return err
 	}
 	log := newLogger(e.stderr, st.LogLevel)
@@ -37,6 +46,44 @@ func runServe(e *env, args []string) error {
 	}
 	log.Info("golive serving", "addr", ln.Addr().String(), "version", version(), "github", st.GitHubAPI)
 	return serveOn(e.ctx, sys, ln)
+}
+
+// serveSetup serves only the App registration pages, until the App's
+// credentials exist; then golive is restarted to serve for real.
+func serveSetup(e *env, st *settings) error {
+	log := newLogger(e.stderr, st.LogLevel)
+	public := strings.TrimSuffix(st.PublicURL, "/")
+	if public == "" {
+		return usageErr("no App credentials: set GOLIVE_PUBLIC_URL to the https URL GitHub reaches golive at, to register the App at /setup (or set GOLIVE_APP_ID, GOLIVE_PRIVATE_KEY_FILE and GOLIVE_WEBHOOK_SECRET)")
+	}
+	h := server.NewSetup(newSetup(st, public))
+	ln, err := net.Listen("tcp", st.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", st.Listen, err)
+	}
+	log.Warn("no GitHub App credentials: open " + public + "/setup to register golive as an App")
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go func() { <-e.ctx.Done(); srv.Close() }()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func newSetup(st *settings, public string) *server.Setup {
+	return &server.Setup{
+		Manifest:  deploy.AppManifest,
+		PublicURL: public,
+		WebURL:    st.webURL(),
+		Exchange: func(ctx context.Context, code string) (any, error) {
+			return githubapi.ConvertManifest(ctx, st.GitHubAPI, code)
+		},
+		Save: st.saveCredentials,
+		Configured: func() bool {
+			_, err := os.Stat(st.CredsFile)
+			return err == nil
+		},
+	}
 }
 
 // serveOn runs the HTTP server and the worker until ctx ends, then shuts

@@ -1,12 +1,17 @@
 package cli
 
 import (
+	"encoding/json"
+	"errors"
 	"flag"
+	"io/fs"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ag06mixer/golive/internal/githubapi"
 )
 
 // settings are the server's settings: flags, each defaulting to its
@@ -22,6 +27,7 @@ type settings struct {
 	RedisURL       string
 	RedisPrefix    string
 	PublicURL      string
+	CredsFile      string
 	Workers        int
 	Coalesce       time.Duration
 	Reconcile      time.Duration
@@ -50,6 +56,7 @@ func bindSettings(fs *flag.FlagSet, getenv func(string) string) *settings {
 	fs.StringVar(&s.RedisURL, "redis-url", env("GOLIVE_REDIS_URL", ""), "Redis `URL`: redis://, rediss://, redis+sentinel:// or redis+cluster:// (GOLIVE_REDIS_URL; unset: an embedded in-memory Redis, not durable)")
 	fs.StringVar(&s.RedisPrefix, "redis-prefix", env("GOLIVE_REDIS_PREFIX", "golive"), "`prefix` of every Redis key, to share one Redis between deployments (GOLIVE_REDIS_PREFIX)")
 	fs.StringVar(&s.PublicURL, "public-url", env("GOLIVE_PUBLIC_URL", ""), "the `URL` golive is reached at, for links (GOLIVE_PUBLIC_URL)")
+	fs.StringVar(&s.CredsFile, "credentials-file", env("GOLIVE_CREDENTIALS_FILE", "golive-credentials.json"), "`file` the /setup page saves the new App's credentials to, and serve reads them from (GOLIVE_CREDENTIALS_FILE)")
 	fs.IntVar(&s.Workers, "workers", workers, "concurrent queue `handlers` per replica (GOLIVE_WORKERS)")
 	fs.DurationVar(&s.Coalesce, "coalesce", coalesce, "quiet `time` before a release's GitHub objects are rewritten (GOLIVE_COALESCE)")
 	fs.DurationVar(&s.Reconcile, "reconcile-every", reconcile, "`period` of the sweep that repairs missed webhooks (GOLIVE_RECONCILE_EVERY)")
@@ -58,8 +65,18 @@ func bindSettings(fs *flag.FlagSet, getenv func(string) string) *settings {
 	return s
 }
 
+// errNoCredentials means none of the App's credentials are set: serve
+// offers the /setup page instead of refusing.
+var errNoCredentials = errors.New("no GitHub App credentials")
+
 // check reports every missing credential, each with where to get it.
 func (s *settings) check() error {
+	if err := s.loadCredentials(); err != nil {
+		return err
+	}
+	if s.WebhookSecret == "" && s.AppID == 0 && len(s.PrivateKey) == 0 && s.PrivateKeyFile == "" {
+		return errNoCredentials
+	}
 	var missing []string
 	if s.WebhookSecret == "" {
 		missing = append(missing, "the webhook secret: set GOLIVE_WEBHOOK_SECRET (or --webhook-secret) to the secret in your GitHub App's settings, under Webhook")
@@ -104,4 +121,61 @@ func SettingsEnv() []string {
 	}
 	bindSettings(flag.NewFlagSet("env", flag.ContinueOnError), getenv)
 	return names
+}
+
+// loadCredentials fills what the settings lack from the credentials file
+// the /setup page wrote, if there is one.
+func (s *settings) loadCredentials() error {
+	if s.CredsFile == "" {
+		return nil
+	}
+	b, err := os.ReadFile(s.CredsFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", s.CredsFile, err)
+	}
+	var c githubapi.AppCredentials
+	if err := json.Unmarshal(b, &c); err != nil {
+		return fmt.Errorf("read %s: %w", s.CredsFile, err)
+	}
+	if s.AppID == 0 {
+		s.AppID = c.AppID
+	}
+	if len(s.PrivateKey) == 0 && s.PrivateKeyFile == "" {
+		s.PrivateKey = []byte(c.PrivateKey)
+	}
+	if s.WebhookSecret == "" {
+		s.WebhookSecret = c.WebhookSecret
+	}
+	return nil
+}
+
+// saveCredentials writes the new App's credentials where only this user
+// can read them, and never over an existing file.
+func (s *settings) saveCredentials(creds any) error {
+	b, err := json.MarshalIndent(creds, "", "  ")
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(s.CredsFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// webURL is GitHub's web root for an API root: github.com for
+// api.github.com, the host itself for GitHub Enterprise Server.
+func (s *settings) webURL() string {
+	u := strings.TrimSuffix(s.GitHubAPI, "/")
+	if u == "https://api.github.com" {
+		return "https://github.com"
+	}
+	return strings.TrimSuffix(u, "/api/v3")
 }
