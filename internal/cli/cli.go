@@ -45,6 +45,7 @@ func commands() []command {
 		{"demo", "play a release against a fake GitHub, with nothing installed", runDemo},
 		{"reconcile", "rebuild releases from GitHub: golive reconcile [OWNER/REPO#PR…]", runReconcile},
 		{"requeue", "list dead letters and put them back on the queue", runRequeue},
+		{"protect", "require golive/readiness on a branch: golive protect OWNER/REPO", runProtect},
 		{"validate", "check config files: golive validate FILE…", runValidate},
 		{"render", "print the tracking issue or the checklist model", runRender},
 		{"version", "print the version", runVersion},

@@ -63,6 +63,10 @@ type Repo struct {
 	Trees map[string]string
 	// Installation is the App installation the repo belongs to.
 	Installation int64
+	// Protection holds each protected branch's required status checks
+	// ({"strict":…, "checks":[…]}), Rulesets the repository rulesets.
+	Protection map[string]map[string]any
+	Rulesets   []map[string]any
 }
 
 // Pull is a pull request in the fake.
@@ -195,7 +199,7 @@ func (f *Fake) URL() string { return f.Server.URL + "/" }
 func (f *Fake) AddRepo(owner, name string) *Repo {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	r := &Repo{Owner: owner, Name: name, DefaultBranch: "main", Files: map[string]string{}, Perms: map[string]string{}, Pulls: map[int]*Pull{}, Installation: 1}
+	r := &Repo{Owner: owner, Name: name, DefaultBranch: "main", Files: map[string]string{}, Perms: map[string]string{}, Pulls: map[int]*Pull{}, Installation: 1, Protection: map[string]map[string]any{}}
 	f.repos[owner+"/"+name] = r
 	return r
 }

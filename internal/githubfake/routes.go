@@ -220,6 +220,69 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		}
 		writeJSON(w, 200, map[string]any{"sha": sha, "tree": map[string]any{"sha": tree}, "message": "commit " + sha})
 	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/branches/{branch}/protection", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		rsc, ok := rp.Protection[r.PathValue("branch")]
+		if !ok {
+			writeJSON(w, 404, map[string]string{"message": "Branch not protected"})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"url": r.URL.String(), "required_status_checks": rsc})
+	}))
+	mux.HandleFunc("PUT /repos/{owner}/{repo}/branches/{branch}/protection", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		var in struct {
+			RSC map[string]any `json:"required_status_checks"`
+		}
+		json.Unmarshal(body, &in)
+		rp.Protection[r.PathValue("branch")] = in.RSC
+		writeJSON(w, 200, map[string]any{"url": r.URL.String(), "required_status_checks": in.RSC})
+	}))
+	mux.HandleFunc("PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		if _, ok := rp.Protection[r.PathValue("branch")]; !ok {
+			writeJSON(w, 404, map[string]string{"message": "Branch not protected"})
+			return
+		}
+		var in map[string]any
+		json.Unmarshal(body, &in)
+		rp.Protection[r.PathValue("branch")] = in
+		writeJSON(w, 200, in)
+	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/rulesets", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		out := []map[string]any{}
+		for _, rs := range rp.Rulesets {
+			out = append(out, map[string]any{"id": rs["id"], "name": rs["name"], "enforcement": rs["enforcement"], "source": rp.Owner + "/" + rp.Name, "source_type": "Repository"})
+		}
+		writeJSON(w, 200, out)
+	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/rulesets/{id}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		for _, rs := range rp.Rulesets {
+			if fmt.Sprint(rs["id"]) == r.PathValue("id") {
+				writeJSON(w, 200, rs)
+				return
+			}
+		}
+		writeJSON(w, 404, map[string]string{"message": "Not Found"})
+	}))
+	mux.HandleFunc("POST /repos/{owner}/{repo}/rulesets", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		var rs map[string]any
+		json.Unmarshal(body, &rs)
+		f.nextID++
+		rs["id"], rs["source"], rs["source_type"] = f.nextID, rp.Owner+"/"+rp.Name, "Repository"
+		rp.Rulesets = append(rp.Rulesets, rs)
+		writeJSON(w, 201, rs)
+	}))
+	mux.HandleFunc("PUT /repos/{owner}/{repo}/rulesets/{id}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		for i, rs := range rp.Rulesets {
+			if fmt.Sprint(rs["id"]) == r.PathValue("id") {
+				var in map[string]any
+				json.Unmarshal(body, &in)
+				in["id"], in["source"], in["source_type"] = rs["id"], rs["source"], rs["source_type"]
+				rp.Rulesets[i] = in
+				writeJSON(w, 200, in)
+				return
+			}
+		}
+		writeJSON(w, 404, map[string]string{"message": "Not Found"})
+	}))
 	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{n}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		n, _ := strconv.Atoi(r.PathValue("n"))
 		p, ok := rp.Pulls[n]
