@@ -101,3 +101,60 @@ func TestSchemaRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestReferenceCoversSchema: every field of the JSON Schema is documented
+// in docs/configuration.md, and the minimal example in the README is valid.
+func TestReferenceCoversSchema(t *testing.T) {
+	var schema any
+	if err := json.Unmarshal(config.Schema, &schema); err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]bool{}
+	var walk func(any)
+	walk = func(n any) {
+		switch v := n.(type) {
+		case map[string]any:
+			if props, ok := v["properties"].(map[string]any); ok {
+				for k, p := range props {
+					fields[k] = true
+					walk(p)
+				}
+			}
+			for k, e := range v {
+				if k != "properties" {
+					walk(e)
+				}
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(schema)
+	doc, err := os.ReadFile("../docs/configuration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f := range fields {
+		if !bytes.Contains(doc, []byte("`"+f)) && !bytes.Contains(doc, []byte("."+f)) && !bytes.Contains(doc, []byte(", "+f)) {
+			t.Errorf("docs/configuration.md does not document %q", f)
+		}
+	}
+	if len(fields) < 50 {
+		t.Fatalf("found only %d fields in the schema", len(fields))
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := strings.SplitN(strings.SplitN(string(readme), "```yaml\n", 2)[1], "```", 2)[0]
+	f, err := checklist.Parse("README.md", []byte(ex))
+	if err != nil {
+		t.Fatalf("the README's example: %v", err)
+	}
+	def, _ := checklist.Default()
+	if _, err := checklist.Resolve(def, f); err != nil {
+		t.Fatalf("the README's example does not resolve: %v", err)
+	}
+}
