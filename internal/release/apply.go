@@ -33,6 +33,8 @@ const (
 	// EvComment: a new comment on the PR or the tracking issue, which may
 	// hold commands.
 	EvComment EventKind = "comment"
+	// EvProbe: a probe of an item ran.
+	EvProbe EventKind = "probe"
 )
 
 // Principal is the person behind an event, with what the adapter learned
@@ -90,6 +92,13 @@ type Event struct {
 	PrevBody string          `json:"prev_body,omitempty"`
 	Problems []ConfigProblem `json:"problems,omitempty"`
 	Comment  *CommentInfo    `json:"comment,omitempty"`
+	Probe    *ProbeReport    `json:"probe,omitempty"`
+}
+
+// ProbeReport is one probe run of an item.
+type ProbeReport struct {
+	Item   string      `json:"item"`
+	Result ProbeResult `json:"result"`
 }
 
 // EffectKind names a GitHub write Apply asks for.
@@ -178,6 +187,8 @@ func Apply(cfg *checklist.Config, s *State, ev Event) (*State, []Effect) {
 		eff = append(eff, Effect{Kind: EffSync})
 	case EvComment:
 		eff = append(eff, applyComment(cfg, n, ev)...)
+	case EvProbe:
+		eff = append(eff, applyProbe(cfg, n, ev)...)
 	case EvConfig:
 		if !slices.Equal(n.ConfigProblems, ev.Problems) {
 			n.ConfigProblems = slices.Clone(ev.Problems)

@@ -31,6 +31,49 @@ func ProbeInterval(p *checklist.Probe) time.Duration {
 	return DefaultProbeInterval
 }
 
+// applyProbe records a probe run. It asks for a sync only when the
+// item's outcome flips (or on the first run): a steady probe does not
+// rewrite the issue every interval; the periodic reconcile refreshes the
+// figures shown.
+func applyProbe(cfg *checklist.Config, n *State, ev Event) []Effect {
+	r := ev.Probe
+	if r == nil {
+		return nil
+	}
+	e, ok := cfg.Item(r.Item)
+	if !ok || e.Item.Source() != checklist.SourceProbe {
+		return nil
+	}
+	h, had := n.Probes[r.Item]
+	if had && !r.Result.At.After(h.Last.At) {
+		return nil // an older run arriving late, or a repeat
+	}
+	if had {
+		// Copy before appending: the input state shares this slice.
+		h.History = append(slicesClone(h.History), h.Last)
+		if len(h.History) > MaxProbeHistory {
+			h.History = h.History[len(h.History)-MaxProbeHistory:]
+		}
+	}
+	flipped := !had || h.Last.OK != r.Result.OK
+	h.Last = r.Result
+	if n.Probes == nil {
+		n.Probes = map[string]ProbeHistory{}
+	}
+	n.Probes[r.Item] = h
+	if !flipped {
+		return nil
+	}
+	state := "passing"
+	if !r.Result.OK {
+		state = "failing"
+	}
+	n.audit(ev.At, "", "probe", fmt.Sprintf("%s %s: %s", r.Item, state, r.Result.Detail))
+	return []Effect{{Kind: EffSync}}
+}
+
+func slicesClone[T any](s []T) []T { return append([]T(nil), s...) }
+
 func evaluateProbe(s *State, e checklist.Entry, now time.Time, ir *ItemReport) {
 	p := e.Item.Evidence.Probe
 	h, ok := s.Probes[e.Item.ID]
