@@ -100,6 +100,9 @@ func (f *File) check() Problems {
 			add(it.o.at("items"), "override %q may not add sub-items; add them in a section instead", id)
 		}
 		checkPhase(&ps, it.o, it.Phase)
+		if it.ID == "" {
+			it.ID = id // name the overridden item in messages
+		}
 		checkEvidence(&ps, it)
 	}
 	return ps

@@ -21,6 +21,7 @@ import (
 
 	"github.com/ag06mixer/golive/internal/checklist"
 	"github.com/ag06mixer/golive/internal/githubfake"
+	"github.com/ag06mixer/golive/internal/probe"
 	"github.com/ag06mixer/golive/internal/redisstore/redistest"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/worker"
@@ -112,6 +113,14 @@ func (h *harness) start(o worker.Options) *node {
 	}
 	if o.ClaimIdle == 0 {
 		o.ClaimIdle = 2 * time.Second
+	}
+	// Tests reach loopback only: the default checklist's probe targets
+	// are never looked up.
+	if o.Prober == nil {
+		guard, _ := probe.ParseAllow("127.0.0.0/8")
+		o.Prober = localProber{inner: &probe.Runner{Guard: guard}}
+	} else {
+		o.Prober = localProber{inner: o.Prober}
 	}
 	st := &settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 4, LogLevel: "error"}
 	ctx, cancel := context.WithCancel(context.Background())

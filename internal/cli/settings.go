@@ -28,15 +28,18 @@ type settings struct {
 	RedisPrefix    string
 	PublicURL      string
 	CredsFile      string
+	ProbeAllow     string
 	Workers        int
 	Coalesce       time.Duration
 	Reconcile      time.Duration
 	LogLevel       string
+	// getenv reads GOLIVE_SECRET_* values for probe headers.
+	getenv func(string) string
 }
 
 // bindSettings declares the server flags on fs with env defaults.
 func bindSettings(fs *flag.FlagSet, getenv func(string) string) *settings {
-	s := &settings{}
+	s := &settings{getenv: getenv}
 	env := func(name, def string) string {
 		if v := getenv(name); v != "" {
 			return v
@@ -57,6 +60,7 @@ func bindSettings(fs *flag.FlagSet, getenv func(string) string) *settings {
 	fs.StringVar(&s.RedisPrefix, "redis-prefix", env("GOLIVE_REDIS_PREFIX", "golive"), "`prefix` of every Redis key, to share one Redis between deployments (GOLIVE_REDIS_PREFIX)")
 	fs.StringVar(&s.PublicURL, "public-url", env("GOLIVE_PUBLIC_URL", ""), "the `URL` golive is reached at, for links (GOLIVE_PUBLIC_URL)")
 	fs.StringVar(&s.CredsFile, "credentials-file", env("GOLIVE_CREDENTIALS_FILE", "golive-credentials.json"), "`file` the /setup page saves the new App's credentials to, and serve reads them from (GOLIVE_CREDENTIALS_FILE)")
+	fs.StringVar(&s.ProbeAllow, "probe-allow", env("GOLIVE_PROBE_ALLOW", ""), "comma-separated `hosts and CIDRs` probes may reach although private, loopback or link-local (GOLIVE_PROBE_ALLOW)")
 	fs.IntVar(&s.Workers, "workers", workers, "concurrent queue `handlers` per replica (GOLIVE_WORKERS)")
 	fs.DurationVar(&s.Coalesce, "coalesce", coalesce, "quiet `time` before a release's GitHub objects are rewritten (GOLIVE_COALESCE)")
 	fs.DurationVar(&s.Reconcile, "reconcile-every", reconcile, "`period` of the sweep that repairs missed webhooks (GOLIVE_RECONCILE_EVERY)")

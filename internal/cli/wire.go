@@ -14,6 +14,7 @@ import (
 
 	"github.com/ag06mixer/golive/internal/githubapi"
 	"github.com/ag06mixer/golive/internal/metrics"
+	"github.com/ag06mixer/golive/internal/probe"
 	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/server"
 	"github.com/ag06mixer/golive/internal/webhook"
@@ -66,7 +67,8 @@ func openRedis(ctx context.Context, url string, log *slog.Logger) (redis.Univers
 		}
 		log.Warn("GOLIVE_REDIS_URL is unset: using an embedded in-memory Redis. State is NOT durable: a restart loses the queue, and releases are rebuilt from GitHub by the reconciler. Set GOLIVE_REDIS_URL for production.")
 		rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
-		return rdb, func() { rdb.Close(); m.Close() }, nil
+		stop := realTime(m)
+		return rdb, func() { stop(); rdb.Close(); m.Close() }, nil
 	}
 	rdb, err := redisstore.Open(url)
 	if err != nil {
@@ -108,6 +110,18 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 	sys.app = app
 	opts.Store, opts.GitHub, opts.Metrics, opts.Log = sys.store, clients{app}, sys.metrics, log
 	opts.LedgerKey = []byte(st.WebhookSecret)
+	if opts.Prober == nil {
+		getenv := st.getenv
+		if getenv == nil {
+			getenv = func(string) string { return "" }
+		}
+		runner, err := probe.NewRunner(st.ProbeAllow, getenv)
+		if err != nil {
+			sys.Close()
+			return nil, err
+		}
+		opts.Prober = runner
+	}
 	if opts.Workers == 0 {
 		opts.Workers = st.Workers
 	}
@@ -159,4 +173,25 @@ func routeOf(path string) string {
 		parts = append(parts[:6], "…")
 	}
 	return "/" + strings.Join(parts, "/")
+}
+
+// realTime makes miniredis expire keys as time passes, as Redis does;
+// on its own it expires them only when told to.
+func realTime(m *miniredis.Miniredis) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		last := time.Now()
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-t.C:
+				m.FastForward(now.Sub(last))
+				last = now
+			}
+		}
+	}()
+	return func() { close(done) }
 }

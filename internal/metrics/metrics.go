@@ -34,6 +34,7 @@ type Metrics struct {
 	RateRemaining   *prometheus.GaugeVec     // installation
 	OpenReleases    prometheus.Gauge
 	ReconcileErrors prometheus.Counter
+	Probes          *prometheus.CounterVec // kind, outcome
 
 	own []prometheus.Collector
 }
@@ -69,10 +70,12 @@ func New() *Metrics {
 			Help: "Requests left in the current rate-limit window, per installation."}, []string{"installation"}),
 		OpenReleases:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_open_releases", Help: "Releases being tracked."}),
 		ReconcileErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "golive_reconcile_errors_total", Help: "Reconciler passes that failed for a release."}),
+		Probes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_probes_total",
+			Help: "Probe runs by kind and outcome (ok, failed)."}, []string{"kind", "outcome"}),
 	}
 	m.own = []prometheus.Collector{m.Deliveries, m.DeliveryDuration, m.Processed, m.ProcessSeconds, m.Syncs, m.GitHubWrites,
 		m.QueueDepth, m.QueuePending, m.QueueDelayed, m.QueueDead, m.Dirty,
-		m.GitHubRequests, m.GitHubSeconds, m.RateRemaining, m.OpenReleases, m.ReconcileErrors}
+		m.GitHubRequests, m.GitHubSeconds, m.RateRemaining, m.OpenReleases, m.ReconcileErrors, m.Probes}
 	r.MustRegister(m.own...)
 	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -178,6 +178,16 @@ func (s *Store) Release(ctx context.Context, release, token string) error {
 	return s.held(release, token, 0).Unlock(ctx)
 }
 
+// Lease takes name for ttl unless someone holds it; it expires, never
+// released, so the holder has it for one period (a probe interval).
+func (s *Store) Lease(ctx context.Context, name string, ttl time.Duration) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, s.key("lease", name), "1", ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("lease %s: %w", name, err)
+	}
+	return ok, nil
+}
+
 // LoadState returns the saved JSON state of a release, or nil.
 func (s *Store) LoadState(ctx context.Context, release string) ([]byte, error) {
 	b, err := s.rdb.Get(ctx, s.key(releaseTag(release), "state")).Bytes()

@@ -25,6 +25,8 @@ type RefreshRequest struct {
 	Release      string `json:"release"`
 	Installation int64  `json:"installation"`
 	Reason       string `json:"reason,omitempty"`
+	// Probes runs the release's probes now too (a person asked).
+	Probes bool `json:"probes,omitempty"`
 }
 
 // record is what is kept in Redis for a release: the core's state, the
@@ -53,6 +55,9 @@ const maxApplied = 256
 // Handle applies one queue entry. The outcome names what happened, for
 // metrics: applied or ignored.
 func (w *Worker) Handle(ctx context.Context, d Delivery) (string, error) {
+	if d.Event == EventProbe {
+		return "applied", w.applyProbe(ctx, d)
+	}
 	if d.Event == EventRefresh {
 		var r RefreshRequest
 		if err := json.Unmarshal(d.Payload, &r); err != nil {
@@ -62,7 +67,13 @@ func (w *Worker) Handle(ctx context.Context, d Delivery) (string, error) {
 		if err != nil {
 			return "dead", permanent(err)
 		}
-		return "applied", w.Reconcile(ctx, k, r.Installation)
+		if err := w.Reconcile(ctx, k, r.Installation); err != nil {
+			return "", err
+		}
+		if r.Probes {
+			return "applied", w.ProbeNow(ctx, k)
+		}
+		return "applied", nil
 	}
 	p, err := webhook.Parse(d.Event, d.Payload, d.Received)
 	if err != nil {
@@ -88,7 +99,11 @@ func (w *Worker) Handle(ctx context.Context, d Delivery) (string, error) {
 	applied := false
 	for _, k := range keys {
 		if p.Event.Kind == release.EvRefresh {
+			// The check run's Re-run or a button: re-read and re-probe.
 			if err := w.Reconcile(ctx, k, p.Event.Installation); err != nil {
+				return "", err
+			}
+			if err := w.ProbeNow(ctx, k); err != nil {
 				return "", err
 			}
 			applied = true
@@ -240,7 +255,7 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, delivery s
 		return false, err
 	}
 	if refresh {
-		if err := w.RequestRefresh(ctx, k, s.Installation, "refresh-"+delivery, "asked by "+ev.Actor.Login); err != nil {
+		if err := w.RequestRefresh(ctx, k, s.Installation, "refresh-"+delivery, "asked by "+ev.Actor.Login, true); err != nil {
 			return true, err
 		}
 	}

@@ -64,6 +64,10 @@ type Store interface {
 	DueDirty(ctx context.Context, now time.Time, n int) ([]Dirty, error)
 	ClearDirty(ctx context.Context, d Dirty) (bool, error)
 
+	// Lease takes name for ttl if nobody holds it; it is never released,
+	// only expires: one holder per period.
+	Lease(ctx context.Context, name string, ttl time.Duration) (bool, error)
+
 	CacheGet(ctx context.Context, key string) ([]byte, bool, error)
 	CacheSet(ctx context.Context, key string, val []byte, ttl time.Duration) error
 }

@@ -135,8 +135,8 @@ func (w *Worker) reconcileLocked(ctx context.Context, k release.Key, installatio
 
 // RequestRefresh queues a reconcile of one release; id makes repeats of
 // one request collapse.
-func (w *Worker) RequestRefresh(ctx context.Context, k release.Key, installation int64, id, reason string) error {
-	b, _ := json.Marshal(RefreshRequest{Release: k.String(), Installation: installation, Reason: reason})
+func (w *Worker) RequestRefresh(ctx context.Context, k release.Key, installation int64, id, reason string, probes bool) error {
+	b, _ := json.Marshal(RefreshRequest{Release: k.String(), Installation: installation, Reason: reason, Probes: probes})
 	_, err := w.o.Store.Enqueue(ctx, Delivery{ID: id, Event: EventRefresh, Payload: b, Received: w.o.Clock()})
 	return err
 }
@@ -156,7 +156,7 @@ func (w *Worker) SweepRedis(ctx context.Context) error {
 		if err != nil {
 			continue
 		}
-		if err := w.RequestRefresh(ctx, k, 0, fmt.Sprintf("sweep-%d-%s", bucket, n), "periodic reconcile"); err != nil {
+		if err := w.RequestRefresh(ctx, k, 0, fmt.Sprintf("sweep-%d-%s", bucket, n), "periodic reconcile", false); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -52,6 +52,10 @@ type Options struct {
 	Reconcile time.Duration
 	// LedgerKey signs the ledger in tracking issues.
 	LedgerKey []byte
+	// Prober runs probes; nil runs none.
+	Prober Prober
+	// ProbeEvery is how often due probes are looked for (default 5s).
+	ProbeEvery time.Duration
 	// DetailsURL, when set, gives the check run's details link of a
 	// release; the tracking issue otherwise.
 	DetailsURL func(release string) string
@@ -108,6 +112,9 @@ func New(o Options) *Worker {
 	if o.Reconcile == 0 {
 		o.Reconcile = 10 * time.Minute
 	}
+	if o.ProbeEvery <= 0 {
+		o.ProbeEvery = 5 * time.Second
+	}
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = 20 * time.Second
 	}
@@ -146,7 +153,15 @@ func (w *Worker) Run(ctx context.Context) error {
 		}()
 	}
 	var loops sync.WaitGroup
-	loops.Add(2)
+	loops.Add(3)
+	go func() {
+		defer loops.Done()
+		w.every(ctx, w.o.ProbeEvery, func(ctx context.Context) {
+			if err := w.Probe(ctx); err != nil && ctx.Err() == nil {
+				w.o.Log.Error("probes", "err", err)
+			}
+		})
+	}()
 	go func() { defer loops.Done(); w.every(ctx, 100*time.Millisecond, w.tick) }()
 	go func() {
 		defer loops.Done()

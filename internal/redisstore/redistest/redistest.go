@@ -55,7 +55,23 @@ func New(t testing.TB) *Redis {
 	r.mini = miniredis.RunT(t)
 	r.URL = "redis://" + r.mini.Addr()
 	r.Client = redis.NewClient(&redis.Options{Addr: r.mini.Addr()})
-	t.Cleanup(func() { r.Client.Close() })
+	// Expire keys as wall time passes, as a real server does.
+	done := make(chan struct{})
+	go func() {
+		last := time.Now()
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-tick.C:
+				r.mini.FastForward(now.Sub(last))
+				last = now
+			}
+		}
+	}()
+	t.Cleanup(func() { close(done); r.Client.Close() })
 	return r
 }
 
