@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/ag06mixer/golive/internal/checklist"
 	"github.com/ag06mixer/golive/internal/githubfake"
+	"github.com/ag06mixer/golive/internal/probe"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/worker"
 )
@@ -57,9 +59,29 @@ func runDemo(e *env, args []string) error {
 		fake.AddTeamMember(team, login)
 	}
 	fake.AddTeamMember("ag06mixer/security", "carol") // the author, who may not sign her own release
+	// The release's live endpoints: a local server the demo's probes reach,
+	// named in the repo's config on the default branch.
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, `{"status":"ok"}`)
+	}))
+	defer site.Close()
+	fake.Do(func(repos map[string]*githubfake.Repo) {
+		repos["acme/shop"].Files[".github/golive.yml"] = fmt.Sprintf(`version: 1
+override:
+  %s:
+    evidence: {probe: {http: {url: "%s/healthz", body: ok}, interval: 10s}}
+  %s:
+    evidence: {probe: {http: {url: "%s/readyz"}, interval: 10s}}
+`, demoProbed[0], site.URL, demoProbed[1], site.URL)
+	})
+	guard, err := probe.ParseAllow("127.0.0.1/32")
+	if err != nil {
+		return err
+	}
 	st := &settings{WebhookSecret: "demo-secret", GitHubAPI: fake.URL(), Workers: 4, LogLevel: "error"}
 	log := newLogger(io.Discard, "error")
-	sys, err := wire(ctx, st, log, worker.Options{Coalesce: 100 * time.Millisecond, MaxCoalesce: time.Second, Reconcile: -1, ClaimIdle: 5 * time.Second})
+	sys, err := wire(ctx, st, log, worker.Options{Coalesce: 100 * time.Millisecond, MaxCoalesce: time.Second, Reconcile: -1, ClaimIdle: 5 * time.Second,
+		Prober: localProber{inner: &probe.Runner{Guard: guard}}, ProbeEvery: 200 * time.Millisecond})
 	if err != nil {
 		return err
 	}
@@ -102,6 +124,9 @@ type demo struct {
 }
 
 const demoPR = 42
+
+// demoProbed are the items the demo's probes tick from its local server.
+var demoProbed = []string{"application-health-endpoints-implemented", "readiness-probes-configured"}
 
 func (d *demo) play() error {
 	d.head = "3f1c2a9e5b7d4c6e8f0a1b2c3d4e5f6a7b8c9d0e"
@@ -178,7 +203,13 @@ func (d *demo) play() error {
 	}
 	d.verdict()
 
-	d.step(fmt.Sprintf("Adam (admin) ticks the %d hand-checked items in one comment, and waives the probes, which have no live endpoint in the demo", strings.Count(plan.ticks, "/check")))
+	d.step("Probes of the release's live endpoints (a local server the demo runs) tick their items")
+	for _, id := range demoProbed {
+		plan.waivers = strings.Replace(plan.waivers, "/waive "+id+" 7d no live endpoint to probe yet\n", "", 1)
+	}
+	d.items(demoProbed...)
+
+	d.step(fmt.Sprintf("Adam (admin) ticks the %d hand-checked items in one comment, and waives the other probes, whose endpoints the demo does not have", strings.Count(plan.ticks, "/check")))
 	for _, body := range []string{plan.ticks, plan.waivers} {
 		if err := d.comment("adam", body, false); err != nil {
 			return err
