@@ -53,6 +53,17 @@ func (c *Config) apply(f *File) Problems {
 	if f.Release != nil {
 		c.Release = *f.Release
 	}
+	for env, g := range f.Environments {
+		if c.Environments == nil {
+			c.Environments = map[string]EnvGate{}
+		}
+		c.Environments[env] = g
+		for _, id := range g.Sections {
+			if !slices.ContainsFunc(c.Sections, func(s Section) bool { return s.ID == id }) && !slices.ContainsFunc(f.Sections, func(s Section) bool { return s.ID == id }) {
+				add(f.idx.pos("environments."+env+".sections"), "environment %q waits for unknown section %q", env, id)
+			}
+		}
+	}
 	for _, r := range slices.Clone(f.Roles) {
 		i := slices.IndexFunc(c.Roles, func(x Role) bool { return x.ID == r.ID })
 		if i < 0 {

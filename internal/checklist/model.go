@@ -83,6 +83,16 @@ type Config struct {
 	Rules    Rules     `yaml:"rules" json:"rules"`
 	Defaults Defaults  `yaml:"defaults" json:"defaults"`
 	Sections []Section `yaml:"sections" json:"sections"`
+	// Environments gate deployments (GitHub's deployment protection
+	// rules): each names what must be complete before deploying there.
+	Environments map[string]EnvGate `yaml:"environments,omitempty" json:"environments,omitempty"`
+}
+
+// EnvGate is what a deployment to one environment waits for: the
+// required pre-merge items of the sections listed, or, with no sections,
+// the whole pre-merge verdict (sign-offs and holds included).
+type EnvGate struct {
+	Sections []string `yaml:"sections,omitempty" json:"sections,omitempty"`
 }
 
 // Matcher decides which pull requests are release PRs. A PR is a release

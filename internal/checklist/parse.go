@@ -38,6 +38,8 @@ type File struct {
 	Override map[string]Item `yaml:"override,omitempty" json:"override,omitempty"`
 	// Drop removes inherited items, groups or sections by id.
 	Drop []string `yaml:"drop,omitempty" json:"drop,omitempty"`
+	// Environments say what a deployment to each environment waits for.
+	Environments map[string]EnvGate `yaml:"environments,omitempty" json:"environments,omitempty"`
 
 	idx     posIndex
 	release origin

@@ -258,6 +258,16 @@ func TestE2EReadyTurnsGreen(t *testing.T) {
 	if cr.Conclusion != "success" || cr.Title() != "Ready" {
 		t.Fatalf("check %s %q, want success Ready; replies: %q\n%s", cr.Conclusion, cr.Title(), h.replies(h.issue(t).Number), cr.Summary())
 	}
+	// The merge queue and a production deploy of the head pass too.
+	h.send("merge_group", h.mergeGroup(t, prNum))
+	h.send("deployment_protection_rule", h.deployGate(t, "production", headA))
+	h.settle()
+	if g := h.readiness(groupHead); len(g) != 1 || g[0].Conclusion != "success" {
+		t.Errorf("merge group check %+v", g)
+	}
+	if r := h.gateReviews(); len(r) != 1 || r[0].State != "approved" {
+		t.Errorf("production deploy reviews %+v", r)
+	}
 }
 
 // TestE2EMembershipEventInvalidatesCache: roles are cached for minutes,

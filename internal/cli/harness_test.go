@@ -451,3 +451,43 @@ func defaultCfg(t testing.TB) *checklist.Config {
 	}
 	return cfg
 }
+
+const groupHead = "9c0ffee0000000000000000000000000000000aa"
+
+// mergeGroup is the real merge_group.checks_requested payload for a
+// group whose queue branch names pr.
+func (h *harness) mergeGroup(t testing.TB, pr int) []byte {
+	return payload(t, "merge_group/checks_requested.json", func(m map[string]any) {
+		set(m, "merge_group.head_sha", groupHead)
+		set(m, "merge_group.head_ref", fmt.Sprintf("refs/heads/gh-readonly-queue/main/pr-%d-%s", pr, headA))
+		set(m, "repository.name", "Hello-World")
+		set(m, "repository.full_name", testRepo)
+		set(m, "repository.owner.login", "Codertocat")
+	})
+}
+
+// deployGate is the real deployment_protection_rule.requested payload for
+// a deployment of sha to env, waiting in workflow run 777.
+func (h *harness) deployGate(t testing.TB, env, sha string) []byte {
+	return payload(t, "deployment_protection_rule/requested.json", func(m map[string]any) {
+		set(m, "environment", env)
+		set(m, "deployment.sha", sha)
+		ref := "main" // a commit of no release
+		if sha == headA || sha == headB {
+			ref = "release/1.0"
+		}
+		set(m, "deployment.ref", ref)
+		set(m, "deployment.environment", env)
+		set(m, "deployment_callback_url", "https://api.github.com/repos/Codertocat/Hello-World/actions/runs/777/deployment_protection_rule")
+		m["pull_requests"] = []any{}
+		set(m, "repository.name", "Hello-World")
+		set(m, "repository.full_name", testRepo)
+		set(m, "repository.owner.login", "Codertocat")
+	})
+}
+
+func (h *harness) gateReviews() []githubfake.GateReview {
+	var out []githubfake.GateReview
+	h.fake.Do(func(repos map[string]*githubfake.Repo) { out = append(out, repos[testRepo].GateReviews...) })
+	return out
+}

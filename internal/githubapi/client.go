@@ -462,3 +462,25 @@ func ConvertManifest(ctx context.Context, baseURL string, code string) (AppCrede
 	return AppCredentials{AppID: cfg.GetID(), Slug: cfg.GetSlug(), HTMLURL: cfg.GetHTMLURL(), WebhookSecret: cfg.GetWebhookSecret(),
 		PrivateKey: cfg.GetPEM(), ClientID: cfg.GetClientID(), ClientSecret: cfg.GetClientSecret()}, nil
 }
+
+// ReviewDeployment approves or rejects a deployment waiting on golive's
+// deployment protection rule. go-github v60 has no method for it, so the
+// request is made by hand, to the path GitHub defines.
+func (in *Installation) ReviewDeployment(ctx context.Context, owner, repo string, runID int64, env string, approve bool, comment string) error {
+	state := "rejected"
+	if approve {
+		state = "approved"
+	}
+	if len(comment) > 1000 {
+		comment = comment[:1000]
+	}
+	body := map[string]string{"environment_name": env, "state": state, "comment": comment}
+	req, err := in.c.NewRequest(http.MethodPost, fmt.Sprintf("repos/%s/%s/actions/runs/%d/deployment_protection_rule", owner, repo, runID), body)
+	if err != nil {
+		return err
+	}
+	if _, err := in.c.Do(ctx, req, nil); err != nil {
+		return fmt.Errorf("review deployment to %s (run %d) in %s/%s: %w", env, runID, owner, repo, err)
+	}
+	return nil
+}

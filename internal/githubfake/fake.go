@@ -67,6 +67,14 @@ type Repo struct {
 	// ({"strict":…, "checks":[…]}), Rulesets the repository rulesets.
 	Protection map[string]map[string]any
 	Rulesets   []map[string]any
+	// GateReviews are the deployment protection rule answers received.
+	GateReviews []GateReview
+}
+
+// GateReview is an answer to a deployment protection rule.
+type GateReview struct {
+	RunID                       int64
+	Environment, State, Comment string
 }
 
 // Pull is a pull request in the fake.

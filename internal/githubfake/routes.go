@@ -283,6 +283,17 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		}
 		writeJSON(w, 404, map[string]string{"message": "Not Found"})
 	}))
+	mux.HandleFunc("POST /repos/{owner}/{repo}/actions/runs/{run}/deployment_protection_rule", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		var in struct {
+			Env     string `json:"environment_name"`
+			State   string `json:"state"`
+			Comment string `json:"comment"`
+		}
+		json.Unmarshal(body, &in)
+		run, _ := strconv.ParseInt(r.PathValue("run"), 10, 64)
+		rp.GateReviews = append(rp.GateReviews, GateReview{RunID: run, Environment: in.Env, State: in.State, Comment: in.Comment})
+		w.WriteHeader(http.StatusNoContent)
+	}))
 	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{n}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		n, _ := strconv.Atoi(r.PathValue("n"))
 		p, ok := rp.Pulls[n]

@@ -1,6 +1,7 @@
 package release_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -92,5 +93,30 @@ func TestProbeApply(t *testing.T) {
 	// A success goes stale after max_age.
 	if st := item(t, c, s3, id, t0.Add(24*time.Hour)).State; st == release.ItemDone {
 		t.Error("a day-old probe success still ticks the item")
+	}
+}
+
+// TestGateFor: staging waits for its sections only, production for the
+// whole pre-merge verdict (hold included), and an environment the config
+// does not name is not gated.
+func TestGateFor(t *testing.T) {
+	c := cfg(t)
+	k := release.Key{Owner: "o", Repo: "r", PR: 1}
+	s, _ := release.Apply(c, release.New(k), release.Event{Kind: release.EvPR, At: t0, Key: k, PR: &release.PRInfo{HeadRef: "release/1", HeadSHA: "a"}})
+	if g := release.GateFor(c, s, "preview", t0, ""); !g.Approve {
+		t.Errorf("an ungated environment was refused: %+v", g)
+	}
+	staging := release.GateFor(c, s, "staging", t0, "")
+	prod := release.GateFor(c, s, "production", t0, "")
+	if staging.Approve || prod.Approve || len(staging.Missing) >= len(prod.Missing) {
+		t.Fatalf("staging %d missing, production %d: staging should wait for less", len(staging.Missing), len(prod.Missing))
+	}
+	for _, m := range staging.Missing {
+		if m == "Security Team approval" || strings.Contains(m, "approval") {
+			t.Errorf("staging waits for a sign-off: %q", m)
+		}
+	}
+	if !strings.Contains(prod.Comment, "Not ready for production") {
+		t.Errorf("comment %q", prod.Comment)
 	}
 }

@@ -9,6 +9,8 @@ package webhook
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,15 +23,17 @@ import (
 // Handled lists the events golive acts on. Ingest drops the others (and
 // counts them) without queueing.
 var Handled = map[string]bool{
-	"pull_request":      true,
-	"check_run":         true,
-	"check_suite":       true,
-	"status":            true,
-	"deployment_status": true,
-	"issues":            true,
-	"issue_comment":     true,
-	"membership":        true,
-	"team":              true,
+	"pull_request":               true,
+	"check_run":                  true,
+	"check_suite":                true,
+	"status":                     true,
+	"deployment_status":          true,
+	"issues":                     true,
+	"issue_comment":              true,
+	"membership":                 true,
+	"team":                       true,
+	"merge_group":                true,
+	"deployment_protection_rule": true,
 }
 
 // Parsed is one delivery, normalized.
@@ -54,6 +58,25 @@ type Parsed struct {
 	// InvalidateOrg, when set, names an org whose cached team memberships
 	// are stale (membership and team events).
 	InvalidateOrg string
+	// MergeGroup is set for merge_group.checks_requested: the queue asks
+	// for golive's check on the group's head.
+	MergeGroup *MergeGroup
+	// DeployGate is set for deployment_protection_rule.requested.
+	DeployGate *DeployGate
+}
+
+// MergeGroup is a merge queue group awaiting checks.
+type MergeGroup struct {
+	HeadSHA string
+	HeadRef string
+}
+
+// DeployGate is a deployment waiting for golive's approval.
+type DeployGate struct {
+	Environment string
+	SHA, Ref    string
+	// RunID is the workflow run to review, from the callback URL.
+	RunID int64
 }
 
 // ErrMalformed is returned for a payload that is not the event it claims.
@@ -86,6 +109,36 @@ func Parse(event string, payload []byte, received time.Time) (Parsed, error) {
 		err = p.issues(e)
 	case *github.IssueCommentEvent:
 		err = p.issueComment(e)
+	case *github.MergeGroupEvent:
+		p.repo(e.GetRepo(), e.GetInstallation(), e.GetSender())
+		if e.GetAction() != "checks_requested" {
+			p.Ignore = "merge_group." + e.GetAction() + " needs no check"
+			break
+		}
+		mg := e.GetMergeGroup()
+		p.MergeGroup = &MergeGroup{HeadSHA: mg.GetHeadSHA(), HeadRef: mg.GetHeadRef()}
+		p.PRs = queuedPRs(mg.GetHeadRef())
+		p.SHA = mg.GetHeadSHA()
+		if p.MergeGroup.HeadSHA == "" {
+			err = fmt.Errorf("%w: merge_group without a head_sha", ErrMalformed)
+		}
+	case *github.DeploymentProtectionRuleEvent:
+		p.repo(e.GetRepo(), e.GetInstallation(), e.GetSender())
+		if e.GetAction() != "requested" {
+			p.Ignore = "deployment_protection_rule." + e.GetAction()
+			break
+		}
+		run, perr := runID(e.GetDeploymentCallbackURL())
+		if perr != nil {
+			err = perr
+			break
+		}
+		d := e.GetDeployment()
+		p.DeployGate = &DeployGate{Environment: e.GetEnvironment(), SHA: d.GetSHA(), Ref: d.GetRef(), RunID: run}
+		p.SHA, p.Ref = d.GetSHA(), d.GetRef()
+		for _, pr := range e.PullRequests {
+			p.PRs = append(p.PRs, pr.GetNumber())
+		}
 	case *github.MembershipEvent:
 		p.InvalidateOrg = e.GetOrg().GetLogin()
 		p.Ignore = "membership changed"
@@ -329,4 +382,28 @@ func (p *Parsed) issueComment(e *github.IssueCommentEvent) error {
 	p.Event.At = at(c.CreatedAt, p.Event.At)
 	p.Event.Comment = &release.CommentInfo{ID: c.GetID(), Body: c.GetBody(), URL: c.GetHTMLURL(), Target: is.GetNumber()}
 	return nil
+}
+
+// queueRef matches GitHub's merge queue branches,
+// gh-readonly-queue/BASE/pr-NUMBER-SHA (seen 2026-11); a group of several
+// PRs names its last, and the earlier ones are ahead of it in the queue.
+var queueRef = regexp.MustCompile(`/pr-(\d+)-[0-9a-f]{40}$`)
+
+func queuedPRs(ref string) []int {
+	m := queueRef.FindStringSubmatch(ref)
+	if m == nil {
+		return nil
+	}
+	n, _ := strconv.Atoi(m[1])
+	return []int{n}
+}
+
+var callbackRE = regexp.MustCompile(`/actions/runs/(\d+)/deployment_protection_rule$`)
+
+func runID(callback string) (int64, error) {
+	m := callbackRE.FindStringSubmatch(callback)
+	if m == nil {
+		return 0, fmt.Errorf("%w: deployment_callback_url %q names no workflow run", ErrMalformed, callback)
+	}
+	return strconv.ParseInt(m[1], 10, 64)
 }

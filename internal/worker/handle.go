@@ -92,6 +92,12 @@ func (w *Worker) Handle(ctx context.Context, d Delivery) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("installation %d: %w", p.Event.Installation, err)
 	}
+	if p.MergeGroup != nil {
+		return "applied", w.mergeGroup(ctx, gh, p)
+	}
+	if p.DeployGate != nil {
+		return "applied", w.deployGate(ctx, gh, p)
+	}
 	keys, err := w.releasesOf(ctx, gh, p)
 	if err != nil {
 		return "", err

@@ -87,6 +87,7 @@ type GitHub interface {
 	UpdateCheckRun(ctx context.Context, owner, repo string, id int64, c release.CheckRun) error
 	Permission(ctx context.Context, owner, repo, user string) (string, error)
 	TeamMember(ctx context.Context, org, slug, user string) (bool, error)
+	ReviewDeployment(ctx context.Context, owner, repo string, runID int64, env string, approve bool, comment string) error
 	AddReaction(ctx context.Context, owner, repo string, commentID int64, content string) error
 	CommitTree(ctx context.Context, owner, repo, sha string) (string, error)
 	PullRequest(ctx context.Context, owner, repo string, n int) (release.PRInfo, error)
