@@ -160,15 +160,22 @@ func Apply(cfg *checklist.Config, s *State, ev Event) (*State, []Effect) {
 			eff = append(eff, Effect{Kind: EffSync}, Effect{Kind: EffCloseIssue, Reason: "not_planned"})
 		}
 	case EvCheck:
-		if c := ev.Check; c != nil && c.SHA == n.HeadSHA {
-			if prev, ok := n.Checks[c.Name]; ok && prev.SHA == c.SHA && newer(prev, *c) {
+		// Results are kept per commit: one for a head golive has not seen
+		// pushed yet (workers may apply a release's events out of order)
+		// counts once the push arrives; only the head's results count.
+		if c := ev.Check; c != nil && c.SHA != "" {
+			k := checkKey(c.Name, c.SHA)
+			if prev, ok := n.Checks[k]; ok && newer(prev, *c) {
 				return n, nil // an older result arriving late
 			}
 			if n.Checks == nil {
 				n.Checks = map[string]CheckResult{}
 			}
-			n.Checks[c.Name] = *c
-			eff = append(eff, Effect{Kind: EffSync})
+			n.Checks[k] = *c
+			pruneChecks(n)
+			if c.SHA == n.HeadSHA {
+				eff = append(eff, Effect{Kind: EffSync})
+			}
 		}
 	case EvDeploy:
 		if d := ev.Deploy; d != nil {
@@ -196,6 +203,26 @@ func Apply(cfg *checklist.Config, s *State, ev Event) (*State, []Effect) {
 		}
 	}
 	return n, eff
+}
+
+// checkKey keys a check result by name and commit.
+func checkKey(name, sha string) string { return name + "@" + sha }
+
+// maxChecks bounds the results kept; those not on the head go first.
+const maxChecks = 512
+
+func pruneChecks(n *State) {
+	if len(n.Checks) <= maxChecks {
+		return
+	}
+	for k, c := range n.Checks {
+		if c.SHA != n.HeadSHA {
+			delete(n.Checks, k)
+		}
+		if len(n.Checks) <= maxChecks {
+			return
+		}
+	}
 }
 
 // newer reports whether a is a later result than b. Timestamps come to
@@ -232,9 +259,9 @@ func applyPR(cfg *checklist.Config, n *State, ev Event) {
 		}
 		if old != "" {
 			// Check evidence belongs to a commit: a new head starts over.
-			for name, c := range n.Checks {
-				if c.SHA != n.HeadSHA {
-					delete(n.Checks, name)
+			for k, c := range n.Checks {
+				if c.SHA == old {
+					delete(n.Checks, k)
 				}
 			}
 			n.audit(ev.At, ev.Actor.Login, "pushed", fmt.Sprintf("head moved from %s to %s; CI evidence reset", short(old), short(p.HeadSHA)))

@@ -153,9 +153,9 @@ func viaURL(via string) string {
 
 func evaluateCheck(s *State, pattern string, ir *ItemReport) {
 	names := make([]string, 0, len(s.Checks))
-	for n, c := range s.Checks {
-		if c.SHA == s.HeadSHA && checklist.NameGlob(pattern, n) {
-			names = append(names, n)
+	for _, c := range s.Checks {
+		if c.SHA == s.HeadSHA && checklist.NameGlob(pattern, c.Name) {
+			names = append(names, c.Name)
 		}
 	}
 	sort.Strings(names)
@@ -165,7 +165,7 @@ func evaluateCheck(s *State, pattern string, ir *ItemReport) {
 	}
 	var last CheckResult
 	for _, n := range names {
-		c := s.Checks[n]
+		c := s.Checks[checkKey(n, s.HeadSHA)]
 		if c.Status != "completed" {
 			ir.Note = "check `" + n + "` is " + strings.ReplaceAll(c.Status, "_", " ")
 			return

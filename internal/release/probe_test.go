@@ -120,3 +120,31 @@ func TestGateFor(t *testing.T) {
 		t.Errorf("comment %q", prod.Comment)
 	}
 }
+
+// TestCheckBeforePush: workers may apply a release's events out of
+// order. A result for the new head applied before the push counts once
+// the push arrives; the old head's results never count for the new head.
+func TestCheckBeforePush(t *testing.T) {
+	c := cfg(t)
+	k := release.Key{Owner: "o", Repo: "r", PR: 1}
+	const unit = "unit-tests-comprehensive-and-passing"
+	s, _ := release.Apply(c, release.New(k), release.Event{Kind: release.EvPR, At: t0, Key: k, PR: &release.PRInfo{HeadRef: "release/1", HeadSHA: "old"}})
+	check := func(s *release.State, sha string, at time.Duration) (*release.State, []release.Effect) {
+		return release.Apply(c, s, release.Event{Kind: release.EvCheck, At: t0.Add(at), Key: k,
+			Check: &release.CheckResult{Name: "ci / unit", SHA: sha, Status: "completed", Conclusion: "success", At: t0.Add(at)}})
+	}
+	s, _ = check(s, "old", time.Minute)
+	s, eff := check(s, "new", 2*time.Minute)
+	if len(eff) != 0 {
+		t.Errorf("a result off the head asked for a write: %v", eff)
+	}
+	s, _ = release.Apply(c, s, release.Event{Kind: release.EvPR, At: t0.Add(3 * time.Minute), Key: k, PR: &release.PRInfo{HeadRef: "release/1", HeadSHA: "new", Synchronize: true}})
+	if st := item(t, c, s, unit, t0.Add(4*time.Minute)).State; st != release.ItemDone {
+		t.Errorf("the early result for the new head does not count: %v", st)
+	}
+	s, _ = release.Apply(c, s, release.Event{Kind: release.EvPR, At: t0.Add(5 * time.Minute), Key: k, PR: &release.PRInfo{HeadRef: "release/1", HeadSHA: "newer", Synchronize: true}})
+	s, _ = check(s, "new", 6*time.Minute)
+	if st := item(t, c, s, unit, t0.Add(7*time.Minute)).State; st == release.ItemDone {
+		t.Error("a result for an old head ticks the item")
+	}
+}

@@ -59,7 +59,8 @@ type State struct {
 	// CheckSHA is the commit the check run was created on.
 	CheckSHA string `json:"check_sha,omitempty"`
 
-	// Checks holds check runs and statuses on HeadSHA by name.
+	// Checks holds the latest check run or status per name and commit
+	// ("name@sha"); only those on HeadSHA count.
 	Checks map[string]CheckResult `json:"checks,omitempty"`
 	// Deploys holds the latest deployment status per environment.
 	Deploys map[string]DeployResult `json:"deploys,omitempty"`

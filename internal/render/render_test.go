@@ -55,8 +55,8 @@ func progressed() *release.State {
 	s.Author = "alice"
 	s.HeadSHA = "c0ffee0123456789c0ffee0123456789c0ffee01"
 	s.Checks = map[string]release.CheckResult{
-		"go-unit-tests": {Name: "go-unit-tests", Kind: "check_run", SHA: s.HeadSHA, Status: "completed", Conclusion: "success", URL: "https://github.com/ag06mixer/mixer/runs/1", At: t0.Add(-time.Hour)},
-		"e2e":           {Name: "e2e", Kind: "status", SHA: s.HeadSHA, Status: "completed", Conclusion: "failure", URL: "https://ci.example/e2e/9", At: t0.Add(-30 * time.Minute)},
+		"go-unit-tests@" + s.HeadSHA: {Name: "go-unit-tests", Kind: "check_run", SHA: s.HeadSHA, Status: "completed", Conclusion: "success", URL: "https://github.com/ag06mixer/mixer/runs/1", At: t0.Add(-time.Hour)},
+		"e2e@" + s.HeadSHA:           {Name: "e2e", Kind: "status", SHA: s.HeadSHA, Status: "completed", Conclusion: "failure", URL: "https://ci.example/e2e/9", At: t0.Add(-30 * time.Minute)},
 	}
 	s.Deploys = map[string]release.DeployResult{"staging": {Environment: "staging", SHA: s.HeadSHA, State: "success", Creator: "deploy-bot", URL: "https://staging.example", At: t0.Add(-20 * time.Minute)}}
 	s.Manual = map[string]release.Tick{"deployment-procedures-documented": {By: "bob", At: t0.Add(-10 * time.Minute), SHA: s.HeadSHA, Via: "issue"}}
