@@ -114,6 +114,9 @@ func (h *harness) start(o worker.Options) *node {
 	if o.ClaimIdle == 0 {
 		o.ClaimIdle = 2 * time.Second
 	}
+	if o.RetryBase == 0 {
+		o.RetryBase = 100 * time.Millisecond
+	}
 	// Tests reach loopback only: the default checklist's probe targets
 	// are never looked up.
 	if o.Prober == nil {
@@ -227,9 +230,14 @@ func (h *harness) send(event string, body []byte) {
 // settle waits until every entry is applied and every owed sync written.
 func (h *harness) settle() {
 	h.t.Helper()
+	h.settleWithin(20 * time.Second)
+}
+
+func (h *harness) settleWithin(d time.Duration) {
+	h.t.Helper()
 	ctx := context.Background()
 	store := h.nodes[0].sys.store
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
 		q, err := store.Stats(ctx)
 		if err != nil {
@@ -242,7 +250,8 @@ func (h *harness) settle() {
 		time.Sleep(10 * time.Millisecond)
 	}
 	q, _ := store.Stats(ctx)
-	h.t.Fatalf("golive did not settle: %+v", q)
+	dirty, _ := store.DirtyCount(ctx)
+	h.t.Fatalf("golive did not settle within %v: %+v, %d releases owed a sync", d, q, dirty)
 }
 
 // Release PR fixtures.

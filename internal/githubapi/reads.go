@@ -18,7 +18,7 @@ func (in *Installation) PullRequest(ctx context.Context, owner, repo string, n i
 	info := release.PRInfo{
 		Title: p.GetTitle(), Author: p.GetUser().GetLogin(), HeadRef: p.GetHead().GetRef(), BaseRef: p.GetBase().GetRef(),
 		HeadSHA: p.GetHead().GetSHA(), Draft: p.GetDraft(), URL: p.GetHTMLURL(), Merged: p.GetMerged(),
-		MergedAt: p.GetMergedAt().Time.UTC(), CreatedAt: p.GetCreatedAt().Time.UTC(),
+		MergedAt: p.GetMergedAt().Time.UTC(), CreatedAt: p.GetCreatedAt().Time.UTC(), UpdatedAt: p.GetUpdatedAt().Time.UTC(),
 		State: p.GetState(), MergeSHA: p.GetMergeCommitSHA(),
 	}
 	for _, l := range p.Labels {

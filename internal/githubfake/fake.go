@@ -43,6 +43,10 @@ type Request struct {
 	Method, Route, Path string
 	Status              int
 	At                  time.Time
+	// RetryAfter is the Retry-After the fake answered with, if any.
+	RetryAfter time.Duration
+	// Start is when the request arrived.
+	Start time.Time
 }
 
 // Repo is a repository's state in the fake.
@@ -88,6 +92,7 @@ type Pull struct {
 	Merged           bool
 	MergeSHA         string
 	Commits          []string // SHAs of the PR's commits, head last
+	UpdatedAt        time.Time
 }
 
 // Issue is an issue in the fake.
@@ -187,7 +192,11 @@ type Fault struct {
 	Delay time.Duration
 	// Times is how many requests it hits; 0 means until cleared.
 	Times int
+	// Every, when above 1, hits only every Every-th matching request
+	// (5 fails a fifth of them).
+	Every int
 	hits  int
+	seen  int
 }
 
 // New starts a fake. spec may be nil (the demo); tests pass one.
@@ -385,6 +394,10 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if ft.Match == "" || strings.HasPrefix(key, ft.Match) {
+			ft.seen++
+			if ft.Every > 1 && ft.seen%ft.Every != 0 {
+				continue
+			}
 			ft.hits++
 			hit = ft
 			break
@@ -392,9 +405,14 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Unlock()
 	status := 0
+	start := time.Now()
+	var retryAfter time.Duration
+	if hit != nil && hit.Status != 0 && hit.RetryAfter > 0 {
+		retryAfter = time.Duration(hit.RetryAfter) * time.Second
+	}
 	defer func() {
 		f.mu.Lock()
-		f.log = append(f.log, Request{Method: r.Method, Route: route, Path: r.URL.Path, Status: status, At: time.Now()})
+		f.log = append(f.log, Request{Method: r.Method, Route: route, Path: r.URL.Path, Status: status, At: time.Now(), Start: start, RetryAfter: retryAfter})
 		f.mu.Unlock()
 	}()
 	if hit != nil {

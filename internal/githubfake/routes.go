@@ -415,6 +415,9 @@ func pullJSON(rp *Repo, p *Pull) map[string]any {
 	if p.MergeSHA != "" {
 		out["merge_commit_sha"] = p.MergeSHA
 	}
+	if !p.UpdatedAt.IsZero() {
+		out["updated_at"] = p.UpdatedAt.UTC().Format(time.RFC3339)
+	}
 	return out
 }
 

@@ -63,6 +63,7 @@ type PRInfo struct {
 	Merged      bool      `json:"merged,omitempty"`
 	MergedAt    time.Time `json:"merged_at,omitzero"`
 	CreatedAt   time.Time `json:"created_at,omitzero"`
+	UpdatedAt   time.Time `json:"updated_at,omitzero"`
 	// State ("open", "closed") and MergeSHA are known when the PR is read
 	// back from GitHub by the reconciler.
 	State    string `json:"state,omitempty"`
@@ -145,6 +146,12 @@ func Apply(cfg *checklist.Config, s *State, ev Event) (*State, []Effect) {
 	case EvClosed:
 		if n.Status != StatusOpen {
 			return n, nil
+		}
+		if ev.PR != nil && !ev.PR.UpdatedAt.IsZero() {
+			if ev.PR.UpdatedAt.Before(n.PRAt) {
+				return n, nil
+			}
+			n.PRAt = ev.PR.UpdatedAt
 		}
 		if ev.PR != nil && ev.PR.Merged {
 			n.Status = StatusMerged
@@ -239,6 +246,17 @@ func applyPR(cfg *checklist.Config, n *State, ev Event) {
 	p := ev.PR
 	if p == nil {
 		return
+	}
+	// A PR event carries a snapshot of the PR; workers may apply them out
+	// of order. One older than the last applied (by the PR's updated_at)
+	// would move the head backwards: skip it.
+	// With no updated_at (a fake, an old payload) there is no order to
+	// keep, and the snapshot is applied.
+	if at := p.UpdatedAt; !at.IsZero() {
+		if at.Before(n.PRAt) {
+			return
+		}
+		n.PRAt = at
 	}
 	if n.OpenedAt.IsZero() {
 		n.OpenedAt = p.CreatedAt

@@ -51,6 +51,9 @@ type State struct {
 	OpenedAt     time.Time `json:"opened_at"`
 	MergedAt     time.Time `json:"merged_at,omitzero"`
 	URL          string    `json:"url,omitempty"`
+	// PRAt is the updated_at of the last PR event applied; older ones
+	// arriving late change nothing.
+	PRAt time.Time `json:"pr_at,omitzero"`
 
 	// The GitHub objects golive keeps edited in place.
 	Issue      int   `json:"issue,omitempty"`

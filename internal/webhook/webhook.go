@@ -188,6 +188,7 @@ func (p *Parsed) pullRequest(e *github.PullRequestEvent) error {
 		Merged:    pr.GetMerged(),
 		MergedAt:  at(pr.MergedAt, time.Time{}),
 		CreatedAt: at(pr.CreatedAt, time.Time{}),
+		UpdatedAt: at(pr.UpdatedAt, time.Time{}),
 	}
 	for _, l := range pr.Labels {
 		info.Labels = append(info.Labels, l.GetName())

@@ -146,10 +146,11 @@ const principalGen = "principal-gen"
 const principalTTL = 5 * time.Minute
 
 // principal learns the actor's standing: repo permission and config roles.
-// If GitHub cannot say, Known stays false and nothing they do counts.
-func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config, owner, repo string, p release.Principal) release.Principal {
+// If GitHub cannot say, Known stays false (nothing they do counts) and the
+// error says why, so the caller may retry first.
+func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config, owner, repo string, p release.Principal) (release.Principal, error) {
 	if p.Login == "" || p.Bot {
-		return p
+		return p, nil
 	}
 	// One generation for all orgs: a team of any org can hold a role of
 	// this repo, and membership events are rare.
@@ -159,13 +160,13 @@ func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config
 		var c release.Principal
 		if json.Unmarshal(b, &c) == nil && c.Login == p.Login {
 			c.Roles = rolesOf(cfg, c, nil)
-			return c
+			return c, nil
 		}
 	}
 	perm, err := gh.Permission(ctx, owner, repo, p.Login)
 	if err != nil {
-		w.o.Log.Warn("permission unknown; failing closed", "repo", owner+"/"+repo, "user", p.Login, "err", err)
-		return p
+		w.o.Log.Warn("permission unknown", "repo", owner+"/"+repo, "user", p.Login, "err", err)
+		return p, err
 	}
 	p.Permission, p.Known = perm, true
 	teams := map[string]bool{}
@@ -180,9 +181,9 @@ func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config
 			}
 			in, err := gh.TeamMember(ctx, org, slug, p.Login)
 			if err != nil {
-				w.o.Log.Warn("team membership unknown; failing closed", "team", t, "user", p.Login, "err", err)
+				w.o.Log.Warn("team membership unknown", "team", t, "user", p.Login, "err", err)
 				p.Known = false
-				return p
+				return p, err
 			}
 			teams[t] = in
 		}
@@ -197,7 +198,7 @@ func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config
 	}
 	b, _ := json.Marshal(cached)
 	w.o.Store.CacheSet(ctx, key, b, principalTTL)
-	return p
+	return p, nil
 }
 
 // rolesOf lists the config roles p holds. teams maps "org/slug" to

@@ -49,6 +49,11 @@ type owed struct {
 	Reaction  string `json:"reaction,omitempty"`
 }
 
+// failClosedAfter is the attempt from which a person whose standing
+// GitHub cannot confirm is treated as having none: earlier attempts are
+// retried, so a transient error never refuses a sign-off.
+const failClosedAfter = 4
+
 // maxApplied bounds the delivery ids kept per release.
 const maxApplied = 256
 
@@ -118,7 +123,7 @@ func (w *Worker) Handle(ctx context.Context, d Delivery) (string, error) {
 		var did bool
 		err := w.withLock(ctx, k.String(), func(ctx context.Context) error {
 			var err error
-			did, err = w.apply(ctx, gh, k, d.ID, p)
+			did, err = w.apply(ctx, gh, k, d, p)
 			return err
 		})
 		if err != nil {
@@ -191,19 +196,33 @@ func ParseKey(s string) (release.Key, error) {
 
 // apply runs one event through the core for one release and commits the
 // result. It reports false when the release is not tracked.
-func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, delivery string, p webhook.Parsed) (bool, error) {
+func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, d Delivery, p webhook.Parsed) (bool, error) {
+	delivery := d.ID
 	rec, err := w.load(ctx, k)
 	if err != nil {
 		return false, err
 	}
 	if rec != nil && slices.Contains(rec.Applied, delivery) {
-		// Applied before a crash or a lost ack: only finish its effects.
+		// Applied before a crash, a failed write or a lost ack: finish its
+		// effects, and make sure the sync it asked for happens.
+		if err := w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce); err != nil {
+			return true, err
+		}
 		return true, w.finish(ctx, gh, k, rec)
 	}
-	if rec == nil {
-		if p.Event.Kind != release.EvPR {
-			return false, nil // not a release golive tracks
+	if rec == nil && p.Event.Kind != release.EvPR {
+		// An event for a PR golive does not track: either not a release,
+		// or a release whose opening golive has not applied yet (a retry,
+		// a lost webhook, a flushed Redis). Ask GitHub once in a while.
+		adopted, err := w.adopt(ctx, gh, k, p.Event.Installation)
+		if err != nil || !adopted {
+			return false, err
 		}
+		if rec, err = w.load(ctx, k); err != nil || rec == nil {
+			return false, err
+		}
+	}
+	if rec == nil {
 		rec = &record{State: release.New(k)}
 	}
 	rc, err := w.config(ctx, gh, k.Owner, k.Repo)
@@ -219,7 +238,11 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, delivery s
 		}
 	}
 	if ev.Kind == release.EvIssueEdited || ev.Kind == release.EvComment {
-		ev.Actor = w.principal(ctx, gh, rc.cfg, k.Owner, k.Repo, ev.Actor)
+		actor, err := w.principal(ctx, gh, rc.cfg, k.Owner, k.Repo, ev.Actor)
+		if err != nil && d.Attempt < failClosedAfter {
+			return false, err // a GitHub hiccup: try again before refusing
+		}
+		ev.Actor = actor
 	}
 	if ev.PR != nil && ev.PR.HeadSHA != "" && ev.PR.HeadSHA != rec.State.HeadSHA && ev.PR.HeadTree == "" {
 		// The tree decides whether a push voids sign-offs: a rebase that
@@ -268,6 +291,9 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, delivery s
 	if closeReason != "" || len(rec.Outbox) > 0 || (sync && w.o.Coalesce == 0) {
 		// Replies and closing need the issue now; they are rare.
 		if err := w.syncLocked(ctx, gh, rc, rec); err != nil {
+			// The retry finds the delivery applied and marks the sync
+			// owed; mark it now too, in case the retry never comes.
+			w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce)
 			return true, err
 		}
 		if closeReason != "" {
@@ -419,4 +445,33 @@ func environments(cfg *checklist.Config) []string {
 		}
 	}
 	return out
+}
+
+// notReleaseTTL is how long a PR found not to be a release is not asked
+// about again.
+const notReleaseTTL = 10 * time.Minute
+
+// adopt starts tracking a release PR golive missed the opening of, by
+// rebuilding it from GitHub; it reports false for PRs that are not open
+// release PRs (remembered for a while, so CI on ordinary PRs costs one
+// read per PR per ten minutes). The caller holds the release's lock.
+func (w *Worker) adopt(ctx context.Context, gh GitHub, k release.Key, installation int64) (bool, error) {
+	neg := "notrel:" + k.String()
+	if _, known, _ := w.o.Store.CacheGet(ctx, neg); known {
+		return false, nil
+	}
+	pr, err := gh.PullRequest(ctx, k.Owner, k.Repo, k.PR)
+	if err != nil {
+		return false, err
+	}
+	rc, err := w.config(ctx, gh, k.Owner, k.Repo)
+	if err != nil {
+		return false, err
+	}
+	if pr.State != "open" || !rc.cfg.Release.Matches(pr.HeadRef, pr.BaseRef, pr.Title, pr.Labels) {
+		w.o.Store.CacheSet(ctx, neg, []byte("1"), notReleaseTTL)
+		return false, nil
+	}
+	w.o.Log.Info("adopting a release PR golive had not seen open", "release", k.String())
+	return true, w.reconcileLocked(ctx, k, installation)
 }

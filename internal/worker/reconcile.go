@@ -73,7 +73,7 @@ func (w *Worker) reconcileLocked(ctx context.Context, k release.Key, installatio
 		}
 	}
 	events := []release.Event{{Kind: release.EvConfig, Problems: rc.problems}}
-	prEv := release.Event{Kind: release.EvPR, PR: &pr, Actor: release.Principal{Login: pr.Author}}
+	prEv := release.Event{Kind: release.EvPR, PR: &pr, Actor: release.Principal{Login: pr.Author}, At: pr.UpdatedAt}
 	if rec.State.HeadSHA != "" && rec.State.HeadSHA != pr.HeadSHA {
 		pr.Synchronize = true
 	}
@@ -95,7 +95,11 @@ func (w *Worker) reconcileLocked(ctx context.Context, k release.Key, installatio
 		}
 	}
 	if pr.State == "closed" {
-		events = append(events, release.Event{Kind: release.EvClosed, PR: &pr, At: pr.MergedAt})
+		at := pr.UpdatedAt
+		if at.IsZero() {
+			at = pr.MergedAt
+		}
+		events = append(events, release.Event{Kind: release.EvClosed, PR: &pr, At: at})
 	}
 	s := rec.State
 	var closeReason string

@@ -35,7 +35,7 @@ func (w *Worker) Flush(ctx context.Context) (int, error) {
 		if err != nil {
 			w.o.Metrics.Syncs.WithLabelValues("error").Inc()
 			w.o.Log.Error("sync", "release", d.Release, "err", err)
-			w.backoff.failed(d.Release, time.Now())
+			w.backoff.failed(d.Release, time.Now(), w.o.RetryBase)
 			continue
 		}
 		w.backoff.ok(d.Release)
@@ -244,7 +244,7 @@ func (b *syncBackoff) ready(name string, now time.Time) bool {
 	return !ok || !now.Before(e.next)
 }
 
-func (b *syncBackoff) failed(name string, now time.Time) {
+func (b *syncBackoff) failed(name string, now time.Time, base time.Duration) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.m == nil {
@@ -252,7 +252,7 @@ func (b *syncBackoff) failed(name string, now time.Time) {
 	}
 	e := b.m[name]
 	e.fails++
-	e.next = now.Add(backoff(time.Second, e.fails))
+	e.next = now.Add(backoff(base, e.fails))
 	b.m[name] = e
 }
 
