@@ -22,6 +22,7 @@ import (
 	"github.com/ag06mixer/golive/internal/checklist"
 	"github.com/ag06mixer/golive/internal/githubfake"
 	"github.com/ag06mixer/golive/internal/probe"
+	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/redisstore/redistest"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/worker"
@@ -236,7 +237,7 @@ func (h *harness) settle() {
 func (h *harness) settleWithin(d time.Duration) {
 	h.t.Helper()
 	ctx := context.Background()
-	store := h.nodes[0].sys.store
+	store := redisstore.New(h.redis.Client, h.redis.Prefix)
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
 		q, err := store.Stats(ctx)

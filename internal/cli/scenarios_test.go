@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"sort"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/ag06mixer/golive/internal/githubfake"
 	"github.com/ag06mixer/golive/internal/loadgen"
+	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/worker"
 )
@@ -165,7 +167,7 @@ func (s *storm) comment(r int, user, body string) []byte {
 // verify checks every release's end state.
 func (s *storm) verify() {
 	h, t := s.h, s.t
-	if dead, _ := h.nodes[0].sys.store.Dead(context.Background(), 20); len(dead) > 0 {
+	if dead, _ := redisstore.New(h.redis.Client, h.redis.Prefix).Dead(context.Background(), 20); len(dead) > 0 {
 		for _, d := range dead {
 			t.Errorf("dead letter %s %s after %d attempts: %s", d.ID, d.Event, d.Attempt, d.Error)
 		}
@@ -200,7 +202,7 @@ func (s *storm) verify() {
 			t.Errorf("release %d has %d golive PR comments", s.pr(r), golive)
 		}
 		body := bodies[r]
-		if st, _ := h.nodes[0].sys.worker.Snapshot(context.Background(), release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: s.pr(r)}); st != nil && testing.Verbose() {
+		if st, _ := snapshot(h, context.Background(), release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: s.pr(r)}); st != nil && testing.Verbose() {
 			n := 0
 			for _, c := range st.Checks {
 				if c.SHA == st.HeadSHA {
@@ -217,7 +219,7 @@ func (s *storm) verify() {
 		for _, role := range []string{"Technical Lead", "Security Review", "Business Owner", "Operations Manager"} {
 			if n := strings.Count(body, "signed off as "+role); n != 1 {
 				t.Errorf("release %d: the %s sign-off shows %d times", s.pr(r), role, n)
-				if st, _ := h.nodes[0].sys.worker.Snapshot(context.Background(), release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: s.pr(r)}); st != nil {
+				if st, _ := snapshot(h, context.Background(), release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: s.pr(r)}); st != nil {
 					for _, a := range st.Audit {
 						t.Logf("  audit %s %s %s: %s", a.At.Format("15:04:05.000"), a.Actor, a.Action, a.Detail)
 					}
@@ -376,4 +378,17 @@ func TestScenarioGitHubFaults(t *testing.T) {
 		t.Error("no 429 was injected")
 	}
 	t.Logf("GitHub faults: %d releases in %v: %s; %d requests, %d answered 429", s.sz.releases, took.Round(time.Millisecond), p.summary(), len(log), limited)
+}
+
+// snapshot reads a release's saved state straight from Redis.
+func snapshot(h *harness, _ context.Context, k release.Key) (*release.State, error) {
+	raw, err := redisstore.New(h.redis.Client, h.redis.Prefix).LoadState(context.Background(), k.String())
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	var rec struct {
+		State *release.State `json:"state"`
+	}
+	err = json.Unmarshal(raw, &rec)
+	return rec.State, err
 }

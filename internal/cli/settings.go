@@ -29,6 +29,8 @@ type settings struct {
 	PublicURL      string
 	CredsFile      string
 	ProbeAllow     string
+	Probes         bool
+	ClaimIdle      time.Duration
 	Workers        int
 	Coalesce       time.Duration
 	Reconcile      time.Duration
@@ -61,6 +63,9 @@ func bindSettings(fs *flag.FlagSet, getenv func(string) string) *settings {
 	fs.StringVar(&s.PublicURL, "public-url", env("GOLIVE_PUBLIC_URL", ""), "the `URL` golive is reached at, for links (GOLIVE_PUBLIC_URL)")
 	fs.StringVar(&s.CredsFile, "credentials-file", env("GOLIVE_CREDENTIALS_FILE", "golive-credentials.json"), "`file` the /setup page saves the new App's credentials to, and serve reads them from (GOLIVE_CREDENTIALS_FILE)")
 	fs.StringVar(&s.ProbeAllow, "probe-allow", env("GOLIVE_PROBE_ALLOW", ""), "comma-separated `hosts and CIDRs` probes may reach although private, loopback or link-local (GOLIVE_PROBE_ALLOW)")
+	claimIdle, _ := time.ParseDuration(env("GOLIVE_CLAIM_IDLE", "1m"))
+	fs.BoolVar(&s.Probes, "probes", env("GOLIVE_PROBES", "on") != "off", "run probes of live endpoints (GOLIVE_PROBES=off disables them)")
+	fs.DurationVar(&s.ClaimIdle, "claim-idle", claimIdle, "how long a delivery may sit with a replica that stopped before another takes it (GOLIVE_CLAIM_IDLE)")
 	fs.IntVar(&s.Workers, "workers", workers, "concurrent queue `handlers` per replica (GOLIVE_WORKERS)")
 	fs.DurationVar(&s.Coalesce, "coalesce", coalesce, "quiet `time` before a release's GitHub objects are rewritten (GOLIVE_COALESCE)")
 	fs.DurationVar(&s.Reconcile, "reconcile-every", reconcile, "`period` of the sweep that repairs missed webhooks (GOLIVE_RECONCILE_EVERY)")

@@ -110,7 +110,10 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 	sys.app = app
 	opts.Store, opts.GitHub, opts.Metrics, opts.Log = sys.store, clients{app}, sys.metrics, log
 	opts.LedgerKey = []byte(st.WebhookSecret)
-	if opts.Prober == nil {
+	if opts.ClaimIdle == 0 {
+		opts.ClaimIdle = st.ClaimIdle
+	}
+	if opts.Prober == nil && st.Probes {
 		getenv := st.getenv
 		if getenv == nil {
 			getenv = func(string) string { return "" }
