@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo deve
 LDFLAGS := -s -w -X github.com/ag06mixer/golive/internal/cli.Version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: help build test race lint bench fuzz demo
+.PHONY: help build test race lint bench fuzz demo load storm soak
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
@@ -29,6 +29,16 @@ bench: ## run the benchmarks, 6 counts each, into bench/new.txt (compare with be
 fuzz: ## fuzz each parser for FUZZTIME (default 30s)
 	$(GO) test ./internal/checklist -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./internal/webhook -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./internal/command -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s}
 
 demo: ## play a release against the fake GitHub
 	$(GO) run ./cmd/golive demo
+
+load: ## drive a golive of its own at 1,000 deliveries/s for up to a minute; prints ack latency and writes
+	$(GO) run ./cmd/golive-load --self --rate 1000 --count 20000 --duration 60s --releases 200
+
+storm: ## the load and fault scenarios at full size (200 releases × 50 checks, 3 pushes, 4 sign-offs)
+	$(GO) test ./internal/cli -run 'Scenario' -storm.full -timeout 30m -v
+
+soak: ## 30 minutes at a steady 50 deliveries/s; memory, goroutines and Redis sampled every minute (not in CI)
+	$(GO) run ./cmd/golive-load --self --rate 50 --count 90000 --duration 30m --releases 200 --sample 60s

@@ -2,6 +2,7 @@ package githubapi_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -237,5 +238,26 @@ func TestETagRevalidation(t *testing.T) {
 	}
 	if got := f.NotModified(); got != 2 {
 		t.Errorf("a changed issue was answered 304")
+	}
+}
+
+// TestETagLargeAnswer: an answer over the cache's size cap is passed on
+// whole and not kept.
+func TestETagLargeAnswer(t *testing.T) {
+	f := newFake(t)
+	f.AddRepo("o", "r")
+	cache := &memCache{m: map[string][]byte{}}
+	app, _ := githubapi.New(githubapi.Config{BaseURL: f.URL(), Cache: cache})
+	in, _ := app.For(1)
+	ctx := context.Background()
+	big := strings.Repeat("x", 60000) + "<!-- golive:release o/r#1 -->"
+	for range 25 { // 25 × 60 KB: over the 1 MiB cap
+		if _, err := in.CreateIssue(ctx, "o", "r", "t", big); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := in.FindIssue(ctx, "o", "r", "<!-- golive:release o/r#1 -->")
+	if err != nil || n == 0 {
+		t.Fatalf("FindIssue over a large list: %d %v", n, err)
 	}
 }

@@ -74,17 +74,26 @@ func (t *ETagCache) RoundTrip(r *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxCached+1))
-	resp.Body.Close()
 	if err != nil {
+		resp.Body.Close()
 		return nil, err
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if len(body) <= maxCached {
-		resp.ContentLength = int64(len(body))
-		if dump, err := httputil.DumpResponse(resp, true); err == nil {
-			t.Cache.CacheSet(r.Context(), key, dump, etagCacheTTL)
-		}
-		resp.Body = io.NopCloser(bytes.NewReader(body))
+	if len(body) > maxCached {
+		// Too big to keep: hand it on whole, the part read and the rest.
+		resp.Body = readCloser{io.MultiReader(bytes.NewReader(body), resp.Body), resp.Body}
+		return resp, nil
 	}
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	if dump, err := httputil.DumpResponse(resp, true); err == nil {
+		t.Cache.CacheSet(r.Context(), key, dump, etagCacheTTL)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
