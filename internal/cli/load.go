@@ -242,4 +242,3 @@ func rss() int {
 
 func mib(n int) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 func kib(n int) string { return fmt.Sprintf("%.1f KiB", float64(n)/1024) }
-
