@@ -249,6 +249,12 @@ func TestE2EReadyTurnsGreen(t *testing.T) {
 	h.send("issue_comment", h.comment(t, "adam", plan.ticks, false))
 	h.send("issue_comment", h.comment(t, "adam", plan.waivers, false))
 	h.settle()
+	// Staging waits only for its sections, not the sign-offs.
+	h.send("deployment_protection_rule", h.deployGate(t, "staging", headA))
+	h.settle()
+	if r := h.gateReviews(); len(r) != 1 || r[0].State != "approved" || r[0].Environment != "staging" {
+		t.Fatalf("staging before the sign-offs: %+v", r)
+	}
 	for _, who := range []string{"tina tech-lead", "sam security", "bob business", "olga ops", "rita final"} {
 		user, role, _ := strings.Cut(who, " ")
 		h.send("issue_comment", h.comment(t, user, "/approve "+role, true))
@@ -265,7 +271,7 @@ func TestE2EReadyTurnsGreen(t *testing.T) {
 	if g := h.readiness(groupHead); len(g) != 1 || g[0].Conclusion != "success" {
 		t.Errorf("merge group check %+v", g)
 	}
-	if r := h.gateReviews(); len(r) != 1 || r[0].State != "approved" {
+	if r := h.gateReviews(); len(r) != 2 || r[1].State != "approved" || r[1].Environment != "production" {
 		t.Errorf("production deploy reviews %+v", r)
 	}
 }

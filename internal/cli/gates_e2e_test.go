@@ -3,6 +3,7 @@ package cli
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestE2EMergeGroup: the queue's group head gets golive's verdict of the
@@ -32,8 +33,25 @@ func TestE2EDeploymentGate(t *testing.T) {
 	h.send("deployment_protection_rule", h.deployGate(t, "preview", headA))
 	h.send("deployment_protection_rule", h.deployGate(t, "production", "feedfacefeedfacefeedfacefeedfacefeedface"))
 	h.settle()
+	unknown := h.gateReviews()
+	// A production deploy of the blocked release names what is missing;
+	// a duplicate delivery of the request gets no second review.
+	blocked := h.deployGate(t, "production", headA)
+	for range 2 {
+		if code := h.post(0, "deployment_protection_rule", blocked, "gate-dup"); code != 202 && code != 200 {
+			t.Fatalf("POST: %d", code)
+		}
+	}
+	h.settle()
+	all := h.gateReviews()
+	if len(all) != len(unknown)+1 {
+		t.Fatalf("%d reviews for one request delivered twice", len(all)-len(unknown))
+	}
+	if last := all[len(all)-1]; last.State != "rejected" || !strings.Contains(last.Comment, "Not ready for production") || !strings.Contains(last.Comment, "items missing") || !strings.Contains(last.Comment, "- AWS account with appropriate billing setup") {
+		t.Errorf("production of a blocked release: %+v", last)
+	}
 	got := map[string]string{}
-	for _, r := range h.gateReviews() {
+	for _, r := range unknown {
 		if r.RunID != 777 {
 			t.Errorf("reviewed run %d, want 777", r.RunID)
 		}
@@ -47,5 +65,36 @@ func TestE2EDeploymentGate(t *testing.T) {
 	}
 	if s := got["production"]; !strings.HasPrefix(s, "rejected: No golive release tracks") {
 		t.Errorf("production of an unknown commit: %q", s)
+	}
+}
+
+// TestE2EMergeGroupWaiverExpired: a release that was ready when its check
+// ran fails in the merge queue once a waiver it relied on has expired.
+func TestE2EMergeGroupWaiverExpired(t *testing.T) {
+	h := openRelease(t)
+	plan := planReady(defaultCfg(t))
+	for _, name := range plan.checks {
+		h.send("check_run", h.checkRun(t, name, headA, "success"))
+	}
+	h.send("deployment_status", h.deploy(t, "staging", headA, "success"))
+	h.send("issue_comment", h.comment(t, "adam", plan.ticks, false))
+	// The waivers last one minute from a comment made 58 s ago.
+	short := strings.ReplaceAll(plan.waivers, " 7d ", " 1m ")
+	h.send("issue_comment", h.commentAt(t, "adam", short, false, time.Now().Add(-58*time.Second)))
+	h.settle()
+	for _, who := range []string{"tina tech-lead", "sam security", "bob business", "olga ops", "rita final"} {
+		user, role, _ := strings.Cut(who, " ")
+		h.send("issue_comment", h.comment(t, user, "/approve "+role, true))
+		h.settle()
+	}
+	if cr := h.readiness(headA)[0]; cr.Conclusion != "success" {
+		t.Fatalf("the release was not ready: %s %q", cr.Conclusion, cr.Title())
+	}
+	time.Sleep(3 * time.Second) // the waivers expire
+	h.send("merge_group", h.mergeGroup(t, prNum))
+	h.settle()
+	g := h.readiness(groupHead)
+	if len(g) != 1 || g[0].Conclusion != "failure" || !strings.Contains(g[0].Summary(), "Load balancer health checks passing") {
+		t.Fatalf("group check after the waivers expired: %+v", g)
 	}
 }

@@ -396,6 +396,11 @@ func ticked(t testing.TB, body, id string) bool {
 // comment posts a comment as user, on the PR (onPR) or on the tracking
 // issue, and returns the real issue_comment.created payload for it.
 func (h *harness) comment(t testing.TB, user, body string, onPR bool) []byte {
+	return h.commentAt(t, user, body, onPR, time.Now())
+}
+
+// commentAt is comment, made at a given time.
+func (h *harness) commentAt(t testing.TB, user, body string, onPR bool, at time.Time) []byte {
 	id := 500000 + h.nextID.Add(1)
 	target := prNum
 	issueBody := ""
@@ -410,7 +415,7 @@ func (h *harness) comment(t testing.TB, user, body string, onPR bool) []byte {
 	return payload(t, "issue_comment/created.json", func(m map[string]any) {
 		set(m, "comment.id", id)
 		set(m, "comment.body", body)
-		set(m, "comment.created_at", time.Now().UTC().Format(time.RFC3339))
+		set(m, "comment.created_at", at.UTC().Format(time.RFC3339))
 		set(m, "comment.user.login", user)
 		set(m, "comment.html_url", fmt.Sprintf("https://github.com/%s/issues/%d#issuecomment-%d", testRepo, target, id))
 		set(m, "sender.login", user)

@@ -26,6 +26,23 @@ func merged(t *testing.T, id string, step, end time.Duration, fail func(i int) b
 	return s
 }
 
+// mergedGap is merged with healthy runs, except none in [gapAt, gapAt+gap).
+func mergedGap(t *testing.T, id string, step, end, gapAt, gap time.Duration) *release.State {
+	c := cfg(t)
+	k := release.Key{Owner: "o", Repo: "r", PR: 1}
+	s, _ := release.Apply(c, release.New(k), release.Event{Kind: release.EvPR, At: t0.Add(-time.Hour), Key: k,
+		PR: &release.PRInfo{HeadRef: "release/1", HeadSHA: "a"}})
+	s, _ = release.Apply(c, s, release.Event{Kind: release.EvClosed, At: t0, Key: k, PR: &release.PRInfo{Merged: true, MergedAt: t0}})
+	for d := time.Duration(0); d < end; d += step {
+		if d >= gapAt && d < gapAt+gap {
+			continue
+		}
+		s, _ = release.Apply(c, s, release.Event{Kind: release.EvProbe, At: t0.Add(d), Key: k,
+			Probe: &release.ProbeReport{Item: id, Result: release.ProbeResult{At: t0.Add(d), OK: true, Latency: 100 * time.Millisecond}}})
+	}
+	return s
+}
+
 // TestProbeWindows judges the post-go-live windows with an injected
 // clock: a full healthy window ticks, failures or slowness over the limit
 // fail it, a gap with no data is not healthy, and a window still running
@@ -34,6 +51,7 @@ func TestProbeWindows(t *testing.T) {
 	c := cfg(t)
 	const sla = "application-response-times-within-sla" // 24h, every 1m, ≥ 99.5 %, p95 ≤ 300ms
 	const week = "performance-metrics-stable"           // 7d
+	const month = "system-stability-demonstrated"       // 30d, every 15m, ≥ 99.9 %
 	never := func(int) bool { return false }
 	cases := []struct {
 		name  string
@@ -49,6 +67,9 @@ func TestProbeWindows(t *testing.T) {
 		{"no data", sla, merged(t, sla, time.Minute, 0, never, 0), 24 * time.Hour, release.ItemPending},
 		{"data stops after 20h", sla, merged(t, sla, time.Minute, 20*time.Hour, never, 100*time.Millisecond), 24 * time.Hour, release.ItemPending},
 		{"healthy week", week, merged(t, week, 5*time.Minute, 7*24*time.Hour, never, 100*time.Millisecond), 7 * 24 * time.Hour, release.ItemDone},
+		{"week with a 6h outage of data", week, mergedGap(t, week, 5*time.Minute, 7*24*time.Hour, 48*time.Hour, 6*time.Hour), 7 * 24 * time.Hour, release.ItemPending},
+		{"healthy month", month, merged(t, month, 15*time.Minute, 30*24*time.Hour, never, 100*time.Millisecond), 30 * 24 * time.Hour, release.ItemDone},
+		{"month, 0.2% failures", month, merged(t, month, 15*time.Minute, 30*24*time.Hour, func(i int) bool { return i%500 == 0 }, 100*time.Millisecond), 30 * 24 * time.Hour, release.ItemFailing},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
