@@ -85,7 +85,7 @@ func (w *Worker) Handle(ctx context.Context, d Delivery) (string, error) {
 		return "dead", permanent(err)
 	}
 	if p.InvalidateOrg != "" {
-		// Team memberships changed: cached principals of the org go stale.
+		// Team memberships changed: every cached principal goes stale.
 		if err := w.o.Store.CacheSet(ctx, principalGen, []byte(d.ID), 0); err != nil {
 			return "", err
 		}

@@ -217,7 +217,7 @@ func (w *Worker) read(ctx context.Context, jobs chan<- Delivery) {
 			select {
 			case jobs <- d:
 			case <-ctx.Done():
-				return // unhanded entries stay pending: claimed later
+				return // entries not handed out stay pending: claimed later
 			}
 		}
 	}
