@@ -69,11 +69,21 @@ type node struct {
 type harnessOpts struct {
 	replicas int
 	opts     worker.Options
+	// redis, when set, is the Redis to use instead of the test's own.
+	redis *redistest.Redis
+}
+
+// harnessOptsWorker are the worker options scenarios start replicas with.
+func harnessOptsWorker() worker.Options {
+	return worker.Options{Coalesce: 300 * time.Millisecond}
 }
 
 func newHarness(t testing.TB, ho harnessOpts) *harness {
 	t.Helper()
-	h := &harness{t: t, fake: githubfake.New(loadSpec(t)), redis: redistest.New(t)}
+	h := &harness{t: t, fake: githubfake.New(loadSpec(t)), redis: ho.redis}
+	if h.redis == nil {
+		h.redis = redistest.New(t)
+	}
 	t.Cleanup(func() {
 		h.stopAll()
 		h.fake.Close()
@@ -117,6 +127,9 @@ func (h *harness) start(o worker.Options) *node {
 	}
 	if o.RetryBase == 0 {
 		o.RetryBase = 100 * time.Millisecond
+	}
+	if o.ProbeEvery == 0 {
+		o.ProbeEvery = time.Hour // tests that probe say how often
 	}
 	// Tests reach loopback only: the default checklist's probe targets
 	// are never looked up.

@@ -92,7 +92,11 @@ func runLoad(e *env, args []string) error {
 		defer cancel()
 		go serveOn(ctx, sys, ln)
 		*url = "http://" + ln.Addr().String() + "/webhook"
-		fmt.Fprintf(e.stdout, "golive-load: a golive of its own on %s (embedded Redis, fake GitHub)\n", ln.Addr())
+		where := "an embedded Redis"
+		if st.RedisURL != "" {
+			where = "the Redis of GOLIVE_REDIS_URL"
+		}
+		fmt.Fprintf(e.stdout, "golive-load: a golive of its own on %s (%s, a fake GitHub)\n", ln.Addr(), where)
 	}
 	// Open the releases first, then CI results spread over them.
 	sha := func(r, i int) string { return fmt.Sprintf("%08x%032x", r+1, i) }
