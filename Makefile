@@ -37,8 +37,8 @@ demo: ## play a release against the fake GitHub
 load: ## drive a golive of its own at 1,000 deliveries/s for up to a minute; prints ack latency and writes
 	$(GO) run ./cmd/golive-load --self --rate 1000 --count 20000 --duration 60s --releases 200
 
-storm: ## the load and fault scenarios at full size (200 releases × 50 checks, 3 pushes, 4 sign-offs)
-	$(GO) test ./internal/cli -run 'Scenario' -storm.full -timeout 30m -v
+storm: ## the load and fault scenarios at full size (200 releases × 50 checks, 3 pushes, 4 sign-offs); RUN=Kill for one
+	$(GO) test ./internal/cli -run 'Scenario$(RUN)' -storm.full -timeout 30m -v
 
 soak: ## 30 minutes at a steady 50 deliveries/s; memory, goroutines and Redis sampled every minute (not in CI)
 	$(GO) run ./cmd/golive-load --self --rate 50 --count 90000 --duration 30m --releases 200 --sample 60s
