@@ -150,3 +150,19 @@ func TestMetricsServed(t *testing.T) {
 		t.Errorf("metrics lack the ping delivery:\n%.2000s", w.Body)
 	}
 }
+
+// TestIngestEmptySecretRefuses: go-github does not check a signature
+// against an empty secret; golive refuses instead.
+func TestIngestEmptySecretRefuses(t *testing.T) {
+	r := redistest.New(t)
+	h := server.New(server.Deps{Queue: redisstore.New(r.Client, r.Prefix), Secrets: [][]byte{nil, {}}, Handled: webhook.Handled})
+	body := readPayload(t, "pull_request/opened.json")
+	req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
+	req.Header.Set("X-GitHub-Event", "pull_request")
+	req.Header.Set("X-GitHub-Delivery", "e")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusUnauthorized {
+		t.Errorf("unsigned delivery with no secret configured: got %d, want 401", w.Code)
+	}
+}

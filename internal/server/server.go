@@ -61,6 +61,16 @@ func New(d Deps) http.Handler {
 	if d.MaxPayload == 0 {
 		d.MaxPayload = MaxPayload
 	}
+	// go-github skips the check for an empty secret: never pass one on, so
+	// a server without a secret refuses every delivery rather than all of
+	// them passing.
+	var secrets [][]byte
+	for _, sec := range d.Secrets {
+		if len(sec) > 0 {
+			secrets = append(secrets, sec)
+		}
+	}
+	d.Secrets = secrets
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {
