@@ -78,19 +78,20 @@ func TestE2EMergeGroupWaiverExpired(t *testing.T) {
 	}
 	h.send("deployment_status", h.deploy(t, "staging", headA, "success"))
 	h.send("issue_comment", h.comment(t, "adam", plan.ticks, false))
-	// The waivers last one minute from a comment made 58 s ago.
-	short := strings.ReplaceAll(plan.waivers, " 7d ", " 1m ")
-	h.send("issue_comment", h.commentAt(t, "adam", short, false, time.Now().Add(-58*time.Second)))
 	h.settle()
 	for _, who := range []string{"tina tech-lead", "sam security", "bob business", "olga ops", "rita final"} {
 		user, role, _ := strings.Cut(who, " ")
 		h.send("issue_comment", h.comment(t, user, "/approve "+role, true))
 		h.settle()
 	}
+	// Last, the waivers: one minute long, from a comment made 52 s ago.
+	short := strings.ReplaceAll(plan.waivers, " 7d ", " 1m ")
+	h.send("issue_comment", h.commentAt(t, "adam", short, false, time.Now().Add(-52*time.Second)))
+	h.settle()
 	if cr := h.readiness(headA)[0]; cr.Conclusion != "success" {
 		t.Fatalf("the release was not ready: %s %q", cr.Conclusion, cr.Title())
 	}
-	time.Sleep(3 * time.Second) // the waivers expire
+	time.Sleep(9 * time.Second) // the waivers expire
 	h.send("merge_group", h.mergeGroup(t, prNum))
 	h.settle()
 	g := h.readiness(groupHead)
