@@ -15,6 +15,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ag06mixer/golive/internal/checklist"
 )
 
 // Name is a command.
@@ -244,55 +246,11 @@ func asciiSkeleton(s string) (string, bool) {
 	return b.String(), true
 }
 
-// closest returns prefix+the candidate within edit distance 2 of s, or "".
+// closest returns prefix and the candidate near enough to s to be a
+// likely typo, or "".
 func closest(s string, candidates []string, prefix string) string {
-	best, bestD := "", 3
-	for _, c := range candidates {
-		if d := distance(s, c); d < bestD {
-			best, bestD = c, d
-		}
+	if best, ok := checklist.Closest(s, candidates); ok {
+		return prefix + best
 	}
-	if best == "" {
-		return ""
-	}
-	return prefix + best
-}
-
-// Closest returns the candidate within edit distance 2 of s, or "": the
-// release core uses it for unknown roles and item ids.
-func Closest(s string, candidates []string) string {
-	best, bestD := "", 3
-	if len(s) > 6 {
-		bestD = 4
-	}
-	for _, c := range candidates {
-		if d := distance(s, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 64 || len(rb) > 64 {
-		return 99
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return ""
 }

@@ -110,15 +110,6 @@ func TestCommandArgs(t *testing.T) {
 	}
 }
 
-func TestClosest(t *testing.T) {
-	ids := []string{"security", "tech-lead", "business", "ops", "final"}
-	for in, want := range map[string]string{"securty": "security", "tech-led": "tech-lead", "zzz": "", "finall": "final"} {
-		if got := Closest(in, ids); got != want {
-			t.Errorf("Closest(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func FuzzParse(f *testing.F) {
 	f.Add("/approve security\n```\n/hold x\n```\n> /unhold\n<!-- /check y -->")
 	f.Add("/golive refresh\n/аpprove x\n    /waive a 7d b")

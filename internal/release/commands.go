@@ -252,7 +252,7 @@ func findRole(cfg *checklist.Config, id string) (checklist.Role, outcome, bool) 
 		ids = append(ids, r.ID)
 	}
 	msg := fmt.Sprintf("there is no role `%s`", oneLine(id, 40))
-	if s := command.Closest(id, ids); s != "" {
+	if s, ok := checklist.Closest(id, ids); ok {
 		msg += fmt.Sprintf("; did you mean `%s`?", s)
 	} else {
 		msg += "; the roles are " + roleList(cfg)
@@ -335,7 +335,7 @@ func findItem(cfg *checklist.Config, id string) (checklist.Entry, outcome, bool)
 		ids = append(ids, e.Item.ID)
 	}
 	msg := fmt.Sprintf("there is no item `%s`", oneLine(id, 64))
-	if s := command.Closest(id, ids); s != "" {
+	if s, ok := checklist.Closest(id, ids); ok {
 		msg += fmt.Sprintf("; did you mean `%s`?", s)
 	}
 	return checklist.Entry{}, outcome{refusal: msg, unknown: true}, false

@@ -78,19 +78,11 @@ func (w *Worker) ProbeNow(ctx context.Context, k release.Key) error {
 }
 
 func (w *Worker) dueProbes(ctx context.Context, k release.Key, force bool) ([]dueProbe, error) {
-	rec, err := w.load(ctx, k)
+	rec, _, rc, err := w.loadTracked(ctx, k)
 	if err != nil || rec == nil || rec.State.Status == release.StatusClosed {
 		return nil, err
 	}
 	s := rec.State
-	gh, err := w.o.GitHub.Installation(s.Installation)
-	if err != nil {
-		return nil, err
-	}
-	rc, err := w.config(ctx, gh, k.Owner, k.Repo)
-	if err != nil {
-		return nil, err
-	}
 	now := w.o.Clock()
 	var out []dueProbe
 	for _, e := range rc.cfg.Flatten() {
@@ -170,16 +162,8 @@ func (w *Worker) applyProbe(ctx context.Context, d Delivery) error {
 		return permanent(err)
 	}
 	return w.withLock(ctx, k.String(), func(ctx context.Context) error {
-		rec, err := w.load(ctx, k)
+		rec, _, rc, err := w.loadTracked(ctx, k)
 		if err != nil || rec == nil {
-			return err
-		}
-		gh, err := w.o.GitHub.Installation(rec.State.Installation)
-		if err != nil {
-			return err
-		}
-		rc, err := w.config(ctx, gh, k.Owner, k.Repo)
-		if err != nil {
 			return err
 		}
 		s, eff := release.Apply(rc.cfg, rec.State, release.Event{Kind: release.EvProbe, At: pr.Result.At, Key: k,

@@ -51,22 +51,32 @@ func (w *Worker) Flush(ctx context.Context) (int, error) {
 // Sync writes a release's tracking issue, PR comment and check run where
 // they differ from what golive last wrote. The caller holds the lock.
 func (w *Worker) Sync(ctx context.Context, k release.Key) error {
-	rec, err := w.load(ctx, k)
+	rec, gh, rc, err := w.loadTracked(ctx, k)
 	if err != nil || rec == nil {
-		return err
-	}
-	gh, err := w.o.GitHub.Installation(rec.State.Installation)
-	if err != nil {
-		return err
-	}
-	rc, err := w.config(ctx, gh, k.Owner, k.Repo)
-	if err != nil {
 		return err
 	}
 	if err := w.syncLocked(ctx, gh, rc, rec); err != nil {
 		return err
 	}
 	return w.finish(ctx, gh, k, rec)
+}
+
+// loadTracked loads a release with its installation's API and its repo's
+// config; rec is nil for a release golive does not track.
+func (w *Worker) loadTracked(ctx context.Context, k release.Key) (*record, GitHub, repoConfig, error) {
+	rec, err := w.load(ctx, k)
+	if err != nil || rec == nil {
+		return nil, nil, repoConfig{}, err
+	}
+	gh, err := w.o.GitHub.Installation(rec.State.Installation)
+	if err != nil {
+		return nil, nil, repoConfig{}, err
+	}
+	rc, err := w.config(ctx, gh, k.Owner, k.Repo)
+	if err != nil {
+		return nil, nil, repoConfig{}, err
+	}
+	return rec, gh, rc, nil
 }
 
 // syncLocked is Sync on a loaded record; it saves as it goes, so a crash
