@@ -40,5 +40,6 @@ load: ## drive a golive of its own at 1,000 deliveries/s for up to a minute; pri
 storm: ## the load and fault scenarios at full size (200 releases × 50 checks, 3 pushes, 4 sign-offs); RUN=Kill for one
 	$(GO) test ./internal/cli -run 'Scenario$(RUN)' -storm.full -timeout 30m -v
 
-soak: ## 30 minutes at a steady 50 deliveries/s; memory, goroutines and Redis sampled every minute (not in CI)
-	$(GO) run ./cmd/golive-load --self --rate 50 --count 90000 --duration 30m --releases 200 --sample 60s
+soak: ## 30 minutes at 50 deliveries/s against golive serve in its own process (needs GOLIVE_REDIS_URL); its memory, goroutines and Redis sampled every minute (not in CI)
+	$(GO) build -o bin/golive ./cmd/golive
+	$(GO) run ./cmd/golive-load --spawn bin/golive --rate 50 --count 90000 --duration 30m --releases 200 --sample 60s

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,6 +48,8 @@ type Request struct {
 	RetryAfter time.Duration
 	// Start is when the request arrived.
 	Start time.Time
+	// Created is the path of what a create made (from its Location).
+	Created string
 }
 
 // Repo is a repository's state in the fake.
@@ -411,8 +414,14 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		retryAfter = time.Duration(hit.RetryAfter) * time.Second
 	}
 	defer func() {
+		var created string
+		if loc := w.Header().Get("Location"); loc != "" {
+			if u, err := url.Parse(loc); err == nil {
+				created = u.Path
+			}
+		}
 		f.mu.Lock()
-		f.log = append(f.log, Request{Method: r.Method, Route: route, Path: r.URL.Path, Status: status, At: time.Now(), Start: start, RetryAfter: retryAfter})
+		f.log = append(f.log, Request{Method: r.Method, Route: route, Path: r.URL.Path, Status: status, At: time.Now(), Start: start, RetryAfter: retryAfter, Created: created})
 		f.mu.Unlock()
 	}()
 	if hit != nil {

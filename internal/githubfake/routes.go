@@ -65,6 +65,8 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		json.Unmarshal(body, &in)
 		is := &Issue{Number: len(rp.Issues) + 1000, Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels}
 		rp.Issues = append(rp.Issues, is)
+		// GitHub answers a create with the new issue's address in Location.
+		w.Header().Set("Location", fmt.Sprintf("%s/repos/%s/%s/issues/%d", strings.TrimSuffix(f.URL(), "/"), rp.Owner, rp.Name, is.Number))
 		writeJSON(w, 201, issueJSON(rp, is))
 	}))
 	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{n}", f.withIssue(func(w http.ResponseWriter, r *http.Request, rp *Repo, is *Issue) {
@@ -145,6 +147,7 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 			c.Status = "queued"
 		}
 		rp.CheckRuns = append(rp.CheckRuns, &c)
+		w.Header().Set("Location", fmt.Sprintf("%s/repos/%s/%s/check-runs/%d", strings.TrimSuffix(f.URL(), "/"), rp.Owner, rp.Name, c.ID))
 		writeJSON(w, 201, c)
 	}))
 	mux.HandleFunc("PATCH /repos/{owner}/{repo}/check-runs/{id}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {

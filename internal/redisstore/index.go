@@ -65,19 +65,19 @@ if not first then
 end
 local due = math.min(tonumber(ARGV[2]) + tonumber(ARGV[3]), tonumber(first) + tonumber(ARGV[4]))
 redis.call("ZADD", KEYS[1], due, ARGV[1])
-redis.call("HINCRBY", KEYS[3], ARGV[1], 1)
-return due`)
+local gen = redis.call("HINCRBY", KEYS[3], ARGV[1], 1)
+return {due, gen}`)
 
 // MarkDirty asks for a release's GitHub objects to be synced after a
 // quiet window. The mark lives in Redis, so a sync owed by a replica that
-// dies is done by another.
-func (s *Store) MarkDirty(ctx context.Context, release string, now time.Time, window, maxWait time.Duration) error {
-	err := markScript.Run(ctx, s.rdb, []string{s.dirtyKey(), s.dirtyFirstKey(), s.dirtyGenKey()}, release,
-		now.UnixMilli(), window.Milliseconds(), maxWait.Milliseconds()).Err()
-	if err != nil {
-		return fmt.Errorf("mark %s for sync: %w", release, err)
+// dies is done by another. It returns the mark and when it falls due.
+func (s *Store) MarkDirty(ctx context.Context, release string, now time.Time, window, maxWait time.Duration) (Dirty, time.Time, error) {
+	v, err := markScript.Run(ctx, s.rdb, []string{s.dirtyKey(), s.dirtyFirstKey(), s.dirtyGenKey()}, release,
+		now.UnixMilli(), window.Milliseconds(), maxWait.Milliseconds()).Int64Slice()
+	if err != nil || len(v) != 2 {
+		return Dirty{}, time.Time{}, fmt.Errorf("mark %s for sync: %w", release, err)
 	}
-	return nil
+	return Dirty{Release: release, Gen: v[1]}, time.UnixMilli(v[0]), nil
 }
 
 // Dirty is a release owed a sync.

@@ -205,7 +205,7 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, d Delivery
 	if rec != nil && slices.Contains(rec.Applied, delivery) {
 		// Applied before a crash, a failed write or a lost ack: finish its
 		// effects, and make sure the sync it asked for happens.
-		if err := w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce); err != nil {
+		if _, _, err := w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce); err != nil {
 			return true, err
 		}
 		return true, w.finish(ctx, gh, k, rec)
@@ -293,7 +293,7 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, d Delivery
 		if err := w.syncLocked(ctx, gh, rc, rec); err != nil {
 			// The retry finds the delivery applied and marks the sync
 			// owed; mark it now too, in case the retry never comes.
-			w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce)
+			w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce) //nolint:errcheck // the error above is the one to report
 			return true, err
 		}
 		if closeReason != "" {
@@ -304,8 +304,26 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, d Delivery
 		return true, w.finish(ctx, gh, k, rec)
 	}
 	if sync {
-		if err := w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce); err != nil {
+		d, due, err := w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce)
+		if err != nil {
 			return true, err
+		}
+		if !due.After(w.o.Clock()) {
+			// The cap has passed under a steady stream of events. Sync
+			// while holding the lock: the flusher would have to win the
+			// lock against the workers handling that stream, and could
+			// lose every time (seen with golive-load, 2026-11-27: a
+			// release's first write came only when its events stopped).
+			if err := w.syncLocked(ctx, gh, rc, rec); err != nil {
+				// The event is applied; the mark stays and the flusher
+				// retries the sync with its backoff.
+				w.o.Log.Warn("sync at the coalescing cap", "release", k.String(), "err", err)
+				return true, nil
+			}
+			if _, err := w.o.Store.ClearDirty(ctx, d); err != nil {
+				return true, err
+			}
+			return true, w.finish(ctx, gh, k, rec)
 		}
 	}
 	return true, nil

@@ -60,7 +60,8 @@ type Store interface {
 	ByCommit(ctx context.Context, repo, sha string) ([]string, error)
 	ByRef(ctx context.Context, repo, ref string) ([]string, error)
 
-	MarkDirty(ctx context.Context, release string, now time.Time, window, maxWait time.Duration) error
+	// MarkDirty returns the mark and when it falls due.
+	MarkDirty(ctx context.Context, release string, now time.Time, window, maxWait time.Duration) (Dirty, time.Time, error)
 	DueDirty(ctx context.Context, now time.Time, n int) ([]Dirty, error)
 	ClearDirty(ctx context.Context, d Dirty) (bool, error)
 

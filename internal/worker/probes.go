@@ -174,7 +174,8 @@ func (w *Worker) applyProbe(ctx context.Context, d Delivery) error {
 		}
 		for _, e := range eff {
 			if e.Kind == release.EffSync {
-				return w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce)
+				_, _, err := w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce)
+				return err
 			}
 		}
 		return nil
