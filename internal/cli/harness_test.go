@@ -45,8 +45,10 @@ func loadSpec(t testing.TB) *githubfake.Spec {
 }
 
 const (
-	testSecret = "e2e-secret"
-	testRepo   = "Codertocat/Hello-World"
+	testClientID     = "Iv1.golivetest"
+	testClientSecret = "client-secret-for-tests"
+	testSecret       = "e2e-secret"
+	testRepo         = "Codertocat/Hello-World"
 )
 
 // harness is golive as it runs in production, on loopback: real server
@@ -58,6 +60,9 @@ type harness struct {
 	redis  *redistest.Redis
 	nodes  []*node
 	nextID atomic.Int64
+	// dash turns on the dashboard (with the fake's OAuth app) at public.
+	dash   bool
+	public string
 }
 
 type node struct {
@@ -71,6 +76,9 @@ type harnessOpts struct {
 	opts     worker.Options
 	// redis, when set, is the Redis to use instead of the test's own.
 	redis *redistest.Redis
+	// dashboard turns on the dashboard; public is its GOLIVE_PUBLIC_URL.
+	dashboard bool
+	public    string
 }
 
 // harnessOptsWorker are the worker options scenarios start replicas with.
@@ -80,7 +88,10 @@ func harnessOptsWorker() worker.Options {
 
 func newHarness(t testing.TB, ho harnessOpts) *harness {
 	t.Helper()
-	h := &harness{t: t, fake: githubfake.New(loadSpec(t)), redis: ho.redis}
+	h := &harness{t: t, fake: githubfake.New(loadSpec(t)), redis: ho.redis, dash: ho.dashboard, public: ho.public}
+	if h.dash {
+		h.fake.SetOAuthApp(testClientID, testClientSecret)
+	}
 	if h.redis == nil {
 		h.redis = redistest.New(t)
 	}
@@ -140,6 +151,9 @@ func (h *harness) start(o worker.Options) *node {
 		o.Prober = localProber{inner: o.Prober}
 	}
 	st := &settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 4, LogLevel: "error"}
+	if h.dash {
+		st.ClientID, st.ClientSecret, st.PublicURL, st.Poll = testClientID, testClientSecret, h.public, 300*time.Millisecond
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs io.Writer = io.Discard
 	if testing.Verbose() {

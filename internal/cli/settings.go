@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -27,6 +29,9 @@ type settings struct {
 	RedisURL       string
 	RedisPrefix    string
 	PublicURL      string
+	ClientID       string
+	ClientSecret   string
+	SessionSecret  string
 	CredsFile      string
 	ProbeAllow     string
 	Probes         bool
@@ -35,6 +40,8 @@ type settings struct {
 	Coalesce       time.Duration
 	Reconcile      time.Duration
 	LogLevel       string
+	// Poll is how often open dashboard pages ask for changes (tests).
+	Poll time.Duration
 	// getenv reads GOLIVE_SECRET_* values for probe headers.
 	getenv func(string) string
 }
@@ -61,6 +68,9 @@ func bindSettings(fs *flag.FlagSet, getenv func(string) string) *settings {
 	fs.StringVar(&s.RedisURL, "redis-url", env("GOLIVE_REDIS_URL", ""), "Redis `URL`: redis://, rediss://, redis+sentinel:// or redis+cluster:// (GOLIVE_REDIS_URL; unset: an embedded in-memory Redis, not durable)")
 	fs.StringVar(&s.RedisPrefix, "redis-prefix", env("GOLIVE_REDIS_PREFIX", "golive"), "`prefix` of every Redis key, to share one Redis between deployments (GOLIVE_REDIS_PREFIX)")
 	fs.StringVar(&s.PublicURL, "public-url", env("GOLIVE_PUBLIC_URL", ""), "the `URL` golive is reached at, for links (GOLIVE_PUBLIC_URL)")
+	fs.StringVar(&s.ClientID, "client-id", env("GOLIVE_CLIENT_ID", ""), "the App's OAuth client `id`, for the dashboard's GitHub sign-in (GOLIVE_CLIENT_ID; unset: no dashboard)")
+	fs.StringVar(&s.ClientSecret, "client-secret", env("GOLIVE_CLIENT_SECRET", ""), "the App's OAuth client `secret` (GOLIVE_CLIENT_SECRET)")
+	fs.StringVar(&s.SessionSecret, "session-secret", env("GOLIVE_SESSION_SECRET", ""), "`secret` of at least 32 bytes that seals dashboard cookies, the same on every replica (GOLIVE_SESSION_SECRET; unset: derived from the webhook secret)")
 	fs.StringVar(&s.CredsFile, "credentials-file", env("GOLIVE_CREDENTIALS_FILE", "golive-credentials.json"), "`file` the /setup page saves the new App's credentials to, and serve reads them from (GOLIVE_CREDENTIALS_FILE)")
 	fs.StringVar(&s.ProbeAllow, "probe-allow", env("GOLIVE_PROBE_ALLOW", ""), "comma-separated `hosts and CIDRs` probes may reach although private, loopback or link-local (GOLIVE_PROBE_ALLOW)")
 	claimIdle, _ := time.ParseDuration(env("GOLIVE_CLAIM_IDLE", "1m"))
@@ -158,7 +168,35 @@ func (s *settings) loadCredentials() error {
 	if s.WebhookSecret == "" {
 		s.WebhookSecret = c.WebhookSecret
 	}
+	if s.ClientID == "" && s.ClientSecret == "" {
+		s.ClientID, s.ClientSecret = c.ClientID, c.ClientSecret
+	}
 	return nil
+}
+
+// dashboard reports whether the dashboard is on, and why not when a half
+// of its settings is missing.
+func (s *settings) dashboard() (bool, error) {
+	switch {
+	case s.ClientID == "" && s.ClientSecret == "":
+		return false, nil
+	case s.ClientID == "" || s.ClientSecret == "":
+		return false, errors.New("the dashboard needs both GOLIVE_CLIENT_ID and GOLIVE_CLIENT_SECRET: the Client ID and a client secret from your GitHub App's General settings page")
+	case s.SessionSecret != "" && len(s.SessionSecret) < 32:
+		return false, fmt.Errorf("GOLIVE_SESSION_SECRET must be at least 32 bytes, got %d (try: openssl rand -base64 48)", len(s.SessionSecret))
+	}
+	return true, nil
+}
+
+// sessionSecret seals the dashboard's cookies. Unset, it is derived from
+// the webhook secret (HKDF with its own label), so a fresh install works;
+// rotating the webhook secret then signs everyone out.
+func (s *settings) sessionSecret() []byte {
+	if s.SessionSecret != "" {
+		return []byte(s.SessionSecret)
+	}
+	sum := sha256.Sum256([]byte("golive session secret from the webhook secret:" + s.WebhookSecret))
+	return []byte(hex.EncodeToString(sum[:]))
 }
 
 // saveCredentials writes the new App's credentials where only this user

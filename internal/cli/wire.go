@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -131,8 +132,45 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 	if opts.Reconcile == 0 {
 		opts.Reconcile = st.Reconcile
 	}
+	dashOn, err := st.dashboard()
+	if err != nil {
+		sys.Close()
+		return nil, err
+	}
+	public := strings.TrimSuffix(st.PublicURL, "/")
+	if opts.WebURL == "" {
+		opts.WebURL = st.webURL()
+	}
+	if dashOn && public != "" && opts.DetailsURL == nil {
+		// The check run's "Details" link lands on the release's page.
+		opts.DetailsURL = func(name string) string {
+			k, err := worker.ParseKey(name)
+			if err != nil {
+				return ""
+			}
+			return fmt.Sprintf("%s/releases/%s/%s/%d", public, k.Owner, k.Repo, k.PR)
+		}
+	}
 	sys.worker = worker.New(opts)
+	var dash *server.Dashboard
+	if dashOn {
+		sealer, err := server.NewSealer(st.sessionSecret())
+		if err != nil {
+			sys.Close()
+			return nil, err
+		}
+		dash = &server.Dashboard{
+			Releases:  sys.worker,
+			Accounts:  accounts{githubapi.NewAccounts(st.GitHubAPI, st.webURL(), st.ClientID, st.ClientSecret)},
+			Marks:     sys.store,
+			Sealer:    sealer,
+			PublicURL: public,
+			Poll:      st.Poll,
+			Log:       log,
+		}
+	}
 	sys.handler = server.New(server.Deps{
+		Dashboard: dash,
 		Queue:   sys.store,
 		Secrets: st.secrets(),
 		Handled: webhook.Handled,
@@ -197,4 +235,33 @@ func realTime(m *miniredis.Miniredis) (stop func()) {
 		}
 	}()
 	return func() { close(done) }
+}
+
+// accounts adapts the GitHub sign-in client to the dashboard's port.
+type accounts struct{ a *githubapi.Accounts }
+
+func (x accounts) AuthorizeURL(state, redirectURI string) string {
+	return x.a.AuthorizeURL(state, redirectURI)
+}
+
+func (x accounts) Exchange(ctx context.Context, code, redirectURI string) (string, time.Duration, error) {
+	t, err := x.a.Exchange(ctx, code, redirectURI)
+	return t.Value, t.Expires, err
+}
+
+func (x accounts) User(ctx context.Context, token string) (string, int64, error) {
+	login, id, err := x.a.User(ctx, token)
+	return login, id, signedOut(err)
+}
+
+func (x accounts) CanRead(ctx context.Context, token, owner, repo string) (bool, error) {
+	ok, err := x.a.CanRead(ctx, token, owner, repo)
+	return ok, signedOut(err)
+}
+
+func signedOut(err error) error {
+	if errors.Is(err, githubapi.ErrBadCredentials) {
+		return fmt.Errorf("%w: %w", server.ErrSignedOut, err)
+	}
+	return err
 }

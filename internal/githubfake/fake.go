@@ -37,6 +37,8 @@ type Fake struct {
 	notModified int
 	// Now is the fake's clock, for timestamps it writes.
 	Now func() time.Time
+	// oauth is the web flow's App, codes and user tokens.
+	oauth oauthState
 }
 
 // Request is one request the fake served.
@@ -56,6 +58,8 @@ type Request struct {
 type Repo struct {
 	Owner, Name   string
 	DefaultBranch string
+	// Private repos are seen by user tokens only of people in Perms.
+	Private bool
 	Files         map[string]string // path on the default branch → content
 	Perms         map[string]string // login → permission
 	Issues        []*Issue
@@ -375,6 +379,15 @@ func (f *Fake) CountsTable() string {
 }
 
 func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/login/oauth/") {
+		f.mu.Lock()
+		f.counts[r.Method+" "+r.URL.Path]++
+		f.mu.Unlock()
+		if !f.serveOAuth(w, r) {
+			http.NotFound(w, r)
+		}
+		return
+	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 10<<20))
 	route := templateOf(r.URL.Path)
 	if f.spec != nil {

@@ -32,8 +32,37 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		writeJSON(w, 201, map[string]any{"id": 4242, "slug": "golive-test", "pem": "-----BEGIN RSA PRIVATE KEY-----\nfake\n-----END RSA PRIVATE KEY-----\n", "webhook_secret": "whsec-" + r.PathValue("code"), "client_id": "Iv1.fake", "client_secret": "fake-secret"})
 	})
 	mux.HandleFunc("GET /repos/{owner}/{repo}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
-		writeJSON(w, 200, map[string]any{"id": 1, "name": rp.Name, "full_name": rp.Owner + "/" + rp.Name, "default_branch": rp.DefaultBranch, "owner": map[string]any{"login": rp.Owner}})
+		out := map[string]any{"id": 1, "name": rp.Name, "full_name": rp.Owner + "/" + rp.Name, "default_branch": rp.DefaultBranch, "owner": map[string]any{"login": rp.Owner}, "private": rp.Private}
+		if login, ok := f.userOf(r); ok {
+			// A user token sees a private repo only with access to it, and
+			// GitHub answers 404, not 403, so as not to confirm it exists.
+			perm, member := rp.Perms[login]
+			if rp.Private && !member {
+				writeJSON(w, 404, map[string]string{"message": "Not Found"})
+				return
+			}
+			rank := map[string]int{"read": 1, "triage": 2, "write": 3, "maintain": 4, "admin": 5}[perm]
+			if !rp.Private && rank == 0 {
+				rank = 1
+			}
+			out["permissions"] = map[string]bool{"pull": rank >= 1, "triage": rank >= 2, "push": rank >= 3, "maintain": rank >= 4, "admin": rank >= 5}
+		} else if strings.HasPrefix(strings.TrimPrefix(strings.TrimPrefix(r.Header.Get("Authorization"), "token "), "Bearer "), "ghu_") {
+			writeJSON(w, 401, map[string]string{"message": "Bad credentials"})
+			return
+		}
+		writeJSON(w, 200, out)
 	}))
+	mux.HandleFunc("GET /user", func(w http.ResponseWriter, r *http.Request) {
+		login, ok := f.userOf(r)
+		if !ok {
+			writeJSON(w, 401, map[string]string{"message": "Bad credentials"})
+			return
+		}
+		f.oauth.mu.Lock()
+		id := f.oauth.ids[login]
+		f.oauth.mu.Unlock()
+		writeJSON(w, 200, map[string]any{"login": login, "id": id, "type": "User", "name": login})
+	})
 	mux.HandleFunc("GET /repos/{owner}/{repo}/contents/{path...}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		ref := r.URL.Query().Get("ref")
 		content, ok := rp.Files[r.PathValue("path")]

@@ -46,11 +46,14 @@ type Deps struct {
 	Handled map[string]bool
 	// MaxPayload overrides the body cap (tests).
 	MaxPayload int64
-	// Extra, when set, adds routes (the setup page, the dashboard).
+	// Extra, when set, adds routes (the setup page).
 	Extra func(r *gin.Engine)
+	// Dashboard, when set, serves the release pages behind GitHub sign-in.
+	Dashboard *Dashboard
 }
 
-// New returns golive's HTTP handler.
+// New returns golive's HTTP handler. It panics only if the embedded
+// dashboard templates do not parse, which every test would catch.
 func New(d Deps) http.Handler {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
@@ -79,6 +82,13 @@ func New(d Deps) http.Handler {
 	}))
 	r.HandleMethodNotAllowed = true
 	routes(r, d)
+	if d.Dashboard != nil {
+		x, err := newDash(*d.Dashboard)
+		if err != nil {
+			panic(err) // embedded templates: caught by every test
+		}
+		x.routes(r)
+	}
 	if d.Extra != nil {
 		d.Extra(r)
 	}

@@ -27,7 +27,7 @@ func (w *Worker) mergeGroup(ctx context.Context, gh GitHub, p webhook.Parsed) er
 		if err != nil {
 			return err
 		}
-		issueURL := fmt.Sprintf("https://github.com/%s/issues/%d", k.FullRepo(), rec.State.Issue)
+		issueURL := w.issueURL(k, rec.State.Issue)
 		c := release.CheckRunFor(rc.cfg, rec.State, release.Evaluate(rc.cfg, rec.State, now), issueURL)
 		c.SHA = p.MergeGroup.HeadSHA
 		c.Title = "Merge queue: " + c.Title
@@ -61,7 +61,7 @@ func (w *Worker) deployGate(ctx context.Context, gh GitHub, p webhook.Parsed) er
 		if rec == nil {
 			continue
 		}
-		issueURL := fmt.Sprintf("https://github.com/%s/issues/%d", k.FullRepo(), rec.State.Issue)
+		issueURL := w.issueURL(k, rec.State.Issue)
 		verdict := release.GateFor(rc.cfg, rec.State, g.Environment, w.o.Clock(), issueURL)
 		return gh.ReviewDeployment(ctx, p.Owner, p.Repo, g.RunID, g.Environment, verdict.Approve, verdict.Comment)
 	}

@@ -196,7 +196,7 @@ func (w *Worker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec *r
 	s := rec.State
 	k := s.Key
 	rep := release.Evaluate(rc.cfg, s, now)
-	issueURL := fmt.Sprintf("https://github.com/%s/issues/%d", k.FullRepo(), s.Issue)
+	issueURL := w.issueURL(k, s.Issue)
 	c := release.CheckRunFor(rc.cfg, s, rep, issueURL)
 	c.DetailsURL = issueURL
 	if w.o.DetailsURL != nil {

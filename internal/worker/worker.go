@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,8 +58,11 @@ type Options struct {
 	// ProbeEvery is how often due probes are looked for (default 5s).
 	ProbeEvery time.Duration
 	// DetailsURL, when set, gives the check run's details link of a
-	// release; the tracking issue otherwise.
+	// release (the dashboard); the tracking issue otherwise.
 	DetailsURL func(release string) string
+	// WebURL is GitHub's web root, for links (default https://github.com;
+	// the host itself on GitHub Enterprise Server).
+	WebURL string
 	// ShutdownGrace bounds how long in-flight work may finish after Run's
 	// context ends (default 20s).
 	ShutdownGrace time.Duration
@@ -118,6 +122,10 @@ func New(o Options) *Worker {
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = 20 * time.Second
 	}
+	if o.WebURL == "" {
+		o.WebURL = "https://github.com"
+	}
+	o.WebURL = strings.TrimSuffix(o.WebURL, "/")
 	return &Worker{o: o, cfgs: configCache{m: map[string]repoConfig{}}}
 }
 

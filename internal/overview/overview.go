@@ -1,0 +1,358 @@
+// Package overview builds the record of a release that people read: the
+// dashboard's pages and the JSON and Markdown exports for
+// change-management records. It answers the release manager's questions
+// (what is blocked, on what, since when, waiting on whom) from the same
+// evaluation the gate uses, so the page never disagrees with the check.
+//
+// It is pure: the state, the config and the moment come in; nothing here
+// reads a clock, the network or Redis.
+package overview
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/checklist"
+	"github.com/ag06mixer/golive/internal/release"
+)
+
+// Release is the full record of one release at one moment.
+type Release struct {
+	Repo     string         `json:"repo"`
+	PR       int            `json:"pr"`
+	Title    string         `json:"title"`
+	URL      string         `json:"url,omitempty"`
+	IssueURL string         `json:"issue_url,omitempty"`
+	Author   string         `json:"author"`
+	HeadRef  string         `json:"head_ref"`
+	BaseRef  string         `json:"base_ref"`
+	HeadSHA  string         `json:"head_sha"`
+	Status   release.Status `json:"status"`
+	Phase    string         `json:"phase"`
+	OpenedAt time.Time      `json:"opened_at"`
+	MergedAt time.Time      `json:"merged_at,omitzero"`
+	// At is the moment the record holds for.
+	At      time.Time `json:"generated_at"`
+	Verdict Verdict   `json:"verdict"`
+
+	Hold *release.Hold `json:"hold,omitempty"`
+	// Blockers are the required items of the active phase not satisfied.
+	Blockers []Blocker `json:"blockers"`
+	// Signoffs are the roles the active phase asks for, given or not.
+	Signoffs      []RoleStatus `json:"signoffs"`
+	FailingProbes []Item       `json:"failing_probes"`
+	Items         []Item       `json:"items"`
+	// Ledger is every sign-off ever given, voided ones included.
+	Ledger         []release.Signoff       `json:"ledger"`
+	Waivers        []Waiver                `json:"waivers"`
+	Probes         []Probe                 `json:"probes"`
+	Audit          []release.AuditEntry    `json:"audit"`
+	ConfigProblems []release.ConfigProblem `json:"config_problems,omitempty"`
+}
+
+// Verdict is the gate's answer.
+type Verdict struct {
+	Ready bool   `json:"ready"`
+	Title string `json:"title"`
+	Done  int    `json:"done"`
+	Total int    `json:"total"`
+}
+
+// Percent is the share of the active phase's items satisfied.
+func (v Verdict) Percent() int {
+	if v.Total == 0 {
+		return 100
+	}
+	return v.Done * 100 / v.Total
+}
+
+// Blocker is one required item the release waits for.
+type Blocker struct {
+	Item    string            `json:"item"`
+	Title   string            `json:"title"`
+	Section string            `json:"section"`
+	State   release.ItemState `json:"state"`
+	Source  checklist.Source  `json:"source"`
+	// WaitsFor says what would satisfy it, and Since when it has waited:
+	// a failing item since its failure, others since the release opened.
+	WaitsFor string    `json:"waits_for"`
+	Since    time.Time `json:"since"`
+}
+
+// RoleStatus is a sign-off role the active phase needs.
+type RoleStatus struct {
+	Role  string `json:"role"`
+	Title string `json:"title"`
+	// Given is the active sign-off, if any.
+	Given *release.Signoff `json:"given,omitempty"`
+	// MayGive says who holds the role: users, teams, a permission.
+	MayGive []string `json:"may_give"`
+	// After are roles that must sign first.
+	After []string `json:"after,omitempty"`
+}
+
+// Missing reports whether the role has not signed.
+func (r RoleStatus) Missing() bool { return r.Given == nil }
+
+// Item is one checklist line with its evidence.
+type Item struct {
+	ID       string            `json:"id"`
+	Title    string            `json:"title"`
+	Section  string            `json:"section"`
+	Group    string            `json:"group"`
+	Depth    int               `json:"depth,omitempty"`
+	Phase    checklist.Phase   `json:"phase"`
+	Required bool              `json:"required"`
+	Source   checklist.Source  `json:"source"`
+	State    release.ItemState `json:"state"`
+	Note     string            `json:"note,omitempty"`
+	Evidence *release.Evidence `json:"evidence,omitempty"`
+}
+
+// Waiver is an item excused, with why and until when.
+type Waiver struct {
+	Item      string    `json:"item"`
+	ItemTitle string    `json:"item_title"`
+	By        string    `json:"by"`
+	At        time.Time `json:"at"`
+	Reason    string    `json:"reason"`
+	Expires   time.Time `json:"expires,omitzero"`
+	Active    bool      `json:"active"`
+	URL       string    `json:"url,omitempty"`
+}
+
+// Probe is an item's probe with its recent history.
+type Probe struct {
+	Item   string                `json:"item"`
+	Title  string                `json:"title"`
+	Kind   string                `json:"kind"`
+	Target string                `json:"target"`
+	Last   release.ProbeResult   `json:"last"`
+	Runs   int                   `json:"runs"`
+	OK     int                   `json:"ok"`
+	P95    time.Duration         `json:"p95"`
+	Hist   []release.ProbeResult `json:"history"`
+	Chart  Chart                 `json:"-"`
+}
+
+// Build evaluates the release at now and gathers its record.
+func Build(cfg *checklist.Config, s *release.State, issueURL string, now time.Time) *Release {
+	rep := release.Evaluate(cfg, s, now)
+	r := &Release{
+		Repo: s.Key.FullRepo(), PR: s.Key.PR, Title: s.Title, URL: s.URL, IssueURL: issueURL,
+		Author: s.Author, HeadRef: s.HeadRef, BaseRef: s.BaseRef, HeadSHA: s.HeadSHA, Status: s.Status,
+		Phase: rep.Phase.Title(), OpenedAt: s.OpenedAt, MergedAt: s.MergedAt, At: now,
+		Verdict:  Verdict{Ready: rep.Ready, Title: rep.Title, Done: rep.Done, Total: rep.Total},
+		Hold:     s.Hold,
+		Blockers: []Blocker{}, Signoffs: []RoleStatus{}, FailingProbes: []Item{}, Items: []Item{},
+		Ledger: slices.Clone(s.Signoffs), Waivers: []Waiver{}, Probes: []Probe{}, Audit: []release.AuditEntry{},
+		ConfigProblems: s.ConfigProblems,
+	}
+	if r.Ledger == nil {
+		r.Ledger = []release.Signoff{}
+	}
+	sort.SliceStable(r.Ledger, func(i, j int) bool { return r.Ledger[i].At.Before(r.Ledger[j].At) })
+	titles := map[string]string{}
+	seenRole := map[string]bool{}
+	for _, ir := range rep.Items {
+		it := itemOf(ir)
+		titles[it.ID] = it.Title
+		r.Items = append(r.Items, it)
+		if it.Source == checklist.SourceApproval && countsNow(ir.Phase, rep.Phase) {
+			role := ir.Item.Evidence.Approval.Role
+			if !seenRole[role] {
+				seenRole[role] = true
+				r.Signoffs = append(r.Signoffs, roleStatus(cfg, s, role))
+			}
+		}
+		if it.Source == checklist.SourceProbe && it.State == release.ItemFailing {
+			r.FailingProbes = append(r.FailingProbes, it)
+		}
+		if it.Source == checklist.SourceProbe {
+			r.Probes = append(r.Probes, probeOf(ir, s.Probes[it.ID]))
+		}
+	}
+	for _, m := range rep.Missing {
+		b := Blocker{Item: m.Item.ID, Title: m.Item.Title, Section: m.Section.Title, State: m.State, Source: m.Item.Source(), WaitsFor: m.Note, Since: s.OpenedAt}
+		if m.State == release.ItemFailing && m.Evidence != nil && !m.Evidence.At.IsZero() {
+			b.Since = m.Evidence.At
+			if b.WaitsFor == "" {
+				b.WaitsFor = m.Evidence.Summary
+			}
+		}
+		if b.WaitsFor == "" {
+			b.WaitsFor = "evidence"
+		}
+		r.Blockers = append(r.Blockers, b)
+	}
+	ids := make([]string, 0, len(s.Waivers))
+	for id := range s.Waivers {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		w := s.Waivers[id]
+		title := titles[id]
+		if title == "" {
+			title = id
+		}
+		r.Waivers = append(r.Waivers, Waiver{Item: id, ItemTitle: title, By: w.By, At: w.At, Reason: w.Reason, Expires: w.Expires, Active: w.ActiveAt(now), URL: w.URL})
+	}
+	for i := len(s.Audit) - 1; i >= 0; i-- {
+		r.Audit = append(r.Audit, s.Audit[i])
+	}
+	return r
+}
+
+// countsNow mirrors the gate: before the merge only pre-merge items
+// count, after it only the post-go-live windows.
+func countsNow(p, active checklist.Phase) bool {
+	return (p == checklist.PhasePreMerge) == (active == checklist.PhasePreMerge)
+}
+
+func itemOf(ir release.ItemReport) Item {
+	return Item{
+		ID: ir.Item.ID, Title: ir.Item.Title, Section: ir.Section.Title, Group: ir.Group.Title, Depth: ir.Depth,
+		Phase: ir.Phase, Required: ir.Item.IsRequired(), Source: ir.Item.Source(), State: ir.State, Note: ir.Note, Evidence: ir.Evidence,
+	}
+}
+
+func roleStatus(cfg *checklist.Config, s *release.State, id string) RoleStatus {
+	rs := RoleStatus{Role: id, Title: id, MayGive: []string{}}
+	if so, ok := release.ActiveSignoff(s, id); ok {
+		rs.Given = &so
+	}
+	role, ok := cfg.Role(id)
+	if !ok {
+		rs.MayGive = append(rs.MayGive, "nobody: the config names no such role")
+		return rs
+	}
+	rs.Title, rs.After = role.Title, role.After
+	for _, u := range role.Users {
+		rs.MayGive = append(rs.MayGive, "@"+u)
+	}
+	for _, t := range role.Teams {
+		rs.MayGive = append(rs.MayGive, "@"+t)
+	}
+	if role.Permission != "" {
+		rs.MayGive = append(rs.MayGive, "anyone with "+role.Permission+" access")
+	}
+	if len(rs.MayGive) == 0 {
+		rs.MayGive = append(rs.MayGive, "nobody: the role lists no users, teams or permission")
+	}
+	return rs
+}
+
+func probeOf(ir release.ItemReport, h release.ProbeHistory) Probe {
+	p := ir.Item.Evidence.Probe
+	pr := Probe{Item: ir.Item.ID, Title: ir.Item.Title, Kind: p.Kind(), Target: target(p), Last: h.Last}
+	if !h.Last.At.IsZero() {
+		pr.Hist = append(slices.Clone(h.History), h.Last)
+	}
+	// The chart and the figures cover the last ChartRuns runs: enough to
+	// see a trend, small enough for a page (history keeps up to 3,000).
+	if len(pr.Hist) > ChartRuns {
+		pr.Hist = pr.Hist[len(pr.Hist)-ChartRuns:]
+	}
+	if pr.Hist == nil {
+		pr.Hist = []release.ProbeResult{}
+	}
+	if len(pr.Hist) > 0 {
+		w := release.Window(pr.Hist, pr.Hist[0].At, pr.Hist[len(pr.Hist)-1].At.Add(time.Nanosecond))
+		pr.Runs, pr.OK, pr.P95 = w.Runs, w.OK, w.P95
+	}
+	pr.Chart = DrawChart(pr.Hist)
+	return pr
+}
+
+// ChartRuns is how many recent probe runs a record shows.
+const ChartRuns = 120
+
+func target(p *checklist.Probe) string {
+	switch {
+	case p.HTTP != nil:
+		return p.HTTP.URL
+	case p.TLS != nil:
+		return p.TLS.Host
+	case p.DNS != nil:
+		return p.DNS.Type + " " + p.DNS.Name
+	case p.TCP != nil:
+		return p.TCP.Address
+	}
+	return ""
+}
+
+// WaitingOn reports whether the login may give one of the missing
+// sign-offs, given the roles they hold.
+func (r *Release) WaitingOn(roles []string) []RoleStatus {
+	var out []RoleStatus
+	for _, s := range r.Signoffs {
+		if s.Missing() && slices.Contains(roles, s.Role) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// MissingSignoffs are the roles that have not signed.
+func (r *Release) MissingSignoffs() []RoleStatus {
+	var out []RoleStatus
+	for _, s := range r.Signoffs {
+		if s.Missing() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Ago says how long before now t was, in the largest fitting unit.
+func Ago(t, now time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute") + " ago"
+	case d < 48*time.Hour:
+		return plural(int(d/time.Hour), "hour") + " ago"
+	default:
+		return plural(int(d/(24*time.Hour)), "day") + " ago"
+	}
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// Short is a commit's 7-character form.
+func Short(sha string) string { return release.Short(sha) }
+
+// StateLabel is an item state in words a reader scans for.
+func StateLabel(s release.ItemState) string {
+	switch s {
+	case release.ItemDone:
+		return "Done"
+	case release.ItemWaived:
+		return "Waived"
+	case release.ItemFailing:
+		return "Failing"
+	case release.ItemLater:
+		return "Later"
+	}
+	return "Pending"
+}
+
+// oneLine folds a text to one line for a table cell.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.ReplaceAll(s, "|", `\|`)
+}

@@ -1,0 +1,79 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ag06mixer/golive/internal/overview"
+	"github.com/ag06mixer/golive/internal/release"
+)
+
+// The dashboard reads releases through these; it never changes one except
+// through the queue (RequestRefresh), like every other writer.
+
+// issueURL links a release's tracking issue, or nothing before it exists.
+func (w *Worker) issueURL(k release.Key, n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s/%s/issues/%d", w.o.WebURL, k.FullRepo(), n)
+}
+
+// Open lists the releases golive tracks: open pull requests, and merged
+// ones still in their post-go-live windows.
+func (w *Worker) Open(ctx context.Context) ([]release.Key, error) {
+	names, err := w.o.Store.Releases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]release.Key, 0, len(names))
+	for _, n := range names {
+		if k, err := ParseKey(n); err == nil {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+// Overview evaluates a release now with its repo's config; nil when golive
+// does not track it. It reads GitHub only for the config, which is cached.
+func (w *Worker) Overview(ctx context.Context, k release.Key) (*overview.Release, error) {
+	rec, _, rc, err := w.loadTracked(ctx, k)
+	if err != nil || rec == nil {
+		return nil, err
+	}
+	return overview.Build(rc.cfg, rec.State, w.issueURL(k, rec.State.Issue), w.o.Clock()), nil
+}
+
+// RolesOf lists the sign-off roles login holds in k's repository, as a
+// command from them would be judged (cached for five minutes).
+func (w *Worker) RolesOf(ctx context.Context, k release.Key, login string) ([]string, error) {
+	rec, gh, rc, err := w.loadTracked(ctx, k)
+	if err != nil || rec == nil {
+		return nil, err
+	}
+	p, err := w.principal(ctx, gh, rc.cfg, k.Owner, k.Repo, release.Principal{Login: login})
+	if err != nil {
+		return nil, err
+	}
+	return p.Roles, nil
+}
+
+// Refresh queues a re-check of a release with its probes, asked by a
+// person on the dashboard. Requests within one 30-second bucket collapse
+// into one, so a held-down button costs one reconcile.
+func (w *Worker) Refresh(ctx context.Context, k release.Key, by string) error {
+	rec, err := w.load(ctx, k)
+	if err != nil {
+		return err
+	}
+	if rec == nil {
+		return fmt.Errorf("refresh %s: %w", k, ErrNotTracked)
+	}
+	bucket := w.o.Clock().Unix() / 30
+	return w.RequestRefresh(ctx, k, rec.State.Installation, fmt.Sprintf("dashboard-refresh-%s-%d", k, bucket), "asked on the dashboard by "+by, true)
+}
+
+// ErrNotTracked means golive does not track the pull request as a release.
+var ErrNotTracked = errors.New("not a tracked release")
