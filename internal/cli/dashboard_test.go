@@ -201,6 +201,21 @@ func TestDashboardSignInListAndRelease(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, "Signed</span> by sam") {
 		t.Errorf("after /approve security the live part is %d without sam's sign-off", resp.StatusCode)
 	}
+	// sam also holds Business Owner, but one person gives one sign-off per
+	// release: nothing waits on sam now.
+	if _, body := b.do("GET", "/releases?waiting=me", nil); strings.Contains(body, "Release 1.0") {
+		t.Error("after signing security the release still waits on sam")
+	}
+	if _, body := newBrowserAs(t, h, "bob").do("GET", "/releases?waiting=me", nil); !strings.Contains(body, "Release 1.0") || !strings.Contains(body, "/approve business") {
+		t.Error("the release does not wait on bob, a business owner")
+	}
+}
+
+// newBrowserAs is a browser signed in as login.
+func newBrowserAs(t *testing.T, h *harness, login string) *browser {
+	b := newBrowser(t, h.nodes[0].url)
+	b.signIn(login)
+	return b
 }
 
 func TestDashboardDeniesUnreadableRepo(t *testing.T) {

@@ -88,7 +88,7 @@ func randomToken() string {
 }
 
 var authorizePage = template.Must(template.New("authorize").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Authorize application</title></head>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Authorize application</title></head>
 <body><main><h1>Authorize {{.ClientID}}</h1>
 <form method="post" action="/login/oauth/authorize">
 <input type="hidden" name="client_id" value="{{.ClientID}}">

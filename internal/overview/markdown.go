@@ -36,7 +36,14 @@ func Markdown(r *Release) string {
 		fmt.Fprintf(&b, "- Config problem: %s:%d: %s\n", p.Path, p.Line, oneLine(p.Message))
 	}
 	if len(r.Blockers) > 0 {
-		b.WriteString("\n## Blockers\n\n| Item | Section | State | Waits for | Since |\n|---|---|---|---|---|\n")
+		b.WriteString("\n## Blockers\n\n")
+		for i, c := range r.Tally {
+			if i > 0 {
+				b.WriteString(" · ")
+			}
+			fmt.Fprintf(&b, "%d %s", c.N, c.What)
+		}
+		b.WriteString("\n\n| Item | Section | State | Waits for | Since |\n|---|---|---|---|---|\n")
 		for _, x := range r.Blockers {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", oneLine(x.Title), oneLine(x.Section), StateLabel(x.State), oneLine(x.WaitsFor), ts(x.Since))
 		}

@@ -39,8 +39,11 @@ type Release struct {
 	Verdict Verdict   `json:"verdict"`
 
 	Hold *release.Hold `json:"hold,omitempty"`
-	// Blockers are the required items of the active phase not satisfied.
+	// Blockers are the required items of the active phase not satisfied,
+	// failing ones first, then sign-offs, evidence from systems, hand ticks.
 	Blockers []Blocker `json:"blockers"`
+	// Tally sums the blockers up by kind: "2 failing, 5 sign-offs, …".
+	Tally []Count `json:"tally"`
 	// Signoffs are the roles the active phase asks for, given or not.
 	Signoffs      []RoleStatus `json:"signoffs"`
 	FailingProbes []Item       `json:"failing_probes"`
@@ -80,6 +83,12 @@ type Blocker struct {
 	// a failing item since its failure, others since the release opened.
 	WaitsFor string    `json:"waits_for"`
 	Since    time.Time `json:"since"`
+}
+
+// Count is a number of blockers of one kind.
+type Count struct {
+	What string `json:"what"`
+	N    int    `json:"n"`
 }
 
 // RoleStatus is a sign-off role the active phase needs.
@@ -188,6 +197,8 @@ func Build(cfg *checklist.Config, s *release.State, issueURL string, now time.Ti
 		}
 		r.Blockers = append(r.Blockers, b)
 	}
+	sort.SliceStable(r.Blockers, func(i, j int) bool { return blockerRank(r.Blockers[i]) < blockerRank(r.Blockers[j]) })
+	r.Tally = tally(r.Blockers)
 	ids := make([]string, 0, len(s.Waivers))
 	for id := range s.Waivers {
 		ids = append(ids, id)
@@ -205,6 +216,49 @@ func Build(cfg *checklist.Config, s *release.State, issueURL string, now time.Ti
 		r.Audit = append(r.Audit, s.Audit[i])
 	}
 	return r
+}
+
+// blockerRank orders blockers by what most needs someone: a failure, then
+// a person's sign-off, then evidence a system owes, then hand ticks.
+func blockerRank(b Blocker) int {
+	if b.State == release.ItemFailing {
+		return 0
+	}
+	switch b.Source {
+	case checklist.SourceApproval:
+		return 1
+	case checklist.SourceCheck, checklist.SourceDeployment, checklist.SourceProbe:
+		return 2
+	}
+	return 3
+}
+
+func tally(bs []Blocker) []Count {
+	names := []string{"failing", "sign-offs", "CI checks", "deployments", "probes", "hand ticks"}
+	n := make([]int, len(names))
+	for _, b := range bs {
+		switch {
+		case b.State == release.ItemFailing:
+			n[0]++
+		case b.Source == checklist.SourceApproval:
+			n[1]++
+		case b.Source == checklist.SourceCheck:
+			n[2]++
+		case b.Source == checklist.SourceDeployment:
+			n[3]++
+		case b.Source == checklist.SourceProbe:
+			n[4]++
+		default:
+			n[5]++
+		}
+	}
+	out := []Count{}
+	for i, name := range names {
+		if n[i] > 0 {
+			out = append(out, Count{What: name, N: n[i]})
+		}
+	}
+	return out
 }
 
 // countsNow mirrors the gate: before the merge only pre-merge items
@@ -285,8 +339,8 @@ func target(p *checklist.Probe) string {
 	return ""
 }
 
-// WaitingOn reports whether the login may give one of the missing
-// sign-offs, given the roles they hold.
+// WaitingOn returns the missing sign-offs among roles: those a viewer
+// could give now.
 func (r *Release) WaitingOn(roles []string) []RoleStatus {
 	var out []RoleStatus
 	for _, s := range r.Signoffs {

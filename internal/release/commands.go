@@ -471,3 +471,14 @@ func help(cfg *checklist.Config) string {
 	}
 	return b.String()
 }
+
+// MayApprove reports whether p could give role's sign-off at now, by the
+// same rules /approve is judged by (role held, author, last pusher, one
+// role per person, order); why not, when not. It changes nothing.
+func MayApprove(cfg *checklist.Config, s *State, p Principal, role string, now time.Time) (bool, string) {
+	if _, ok := ActiveSignoff(s, role); ok {
+		return false, "already signed"
+	}
+	o := approve(cfg, s.Clone(), Event{At: now, Actor: p, Comment: &CommentInfo{}}, role)
+	return o.ok && o.changed, o.refusal
+}

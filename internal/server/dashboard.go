@@ -49,7 +49,8 @@ type Dashboard struct {
 type Releases interface {
 	Open(ctx context.Context) ([]release.Key, error)
 	Overview(ctx context.Context, k release.Key) (*overview.Release, error)
-	RolesOf(ctx context.Context, k release.Key, login string) ([]string, error)
+	// MaySign lists the roles whose missing sign-off login could give now.
+	MaySign(ctx context.Context, k release.Key, login string) ([]string, error)
 	Refresh(ctx context.Context, k release.Key, by string) error
 }
 
@@ -419,7 +420,7 @@ func (x *dash) list(c *gin.Context) {
 		}
 		cd := card{Release: rel, Missing: rel.MissingSignoffs(), Path: fmt.Sprintf("/releases/%s/%s/%d", k.Owner, k.Repo, k.PR)}
 		if len(cd.Missing) > 0 {
-			if roles, err := x.Releases.RolesOf(ctx, k, s.Login); err == nil {
+			if roles, err := x.Releases.MaySign(ctx, k, s.Login); err == nil {
 				cd.WaitingMe = rel.WaitingOn(roles)
 			}
 		}
@@ -485,7 +486,7 @@ func (x *dash) release(c *gin.Context) {
 	}
 	var waiting []overview.RoleStatus
 	if len(rel.MissingSignoffs()) > 0 {
-		if roles, err := x.Releases.RolesOf(ctx, k, s.Login); err == nil {
+		if roles, err := x.Releases.MaySign(ctx, k, s.Login); err == nil {
 			waiting = rel.WaitingOn(roles)
 		}
 	}

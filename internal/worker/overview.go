@@ -46,9 +46,10 @@ func (w *Worker) Overview(ctx context.Context, k release.Key) (*overview.Release
 	return overview.Build(rc.cfg, rec.State, w.issueURL(k, rec.State.Issue), w.o.Clock()), nil
 }
 
-// RolesOf lists the sign-off roles login holds in k's repository, as a
-// command from them would be judged (cached for five minutes).
-func (w *Worker) RolesOf(ctx context.Context, k release.Key, login string) ([]string, error) {
+// MaySign lists the missing sign-offs login could give now, judged as an
+// /approve from them would be: the role held (membership cached five
+// minutes), author, last pusher, one role per person, order.
+func (w *Worker) MaySign(ctx context.Context, k release.Key, login string) ([]string, error) {
 	rec, gh, rc, err := w.loadTracked(ctx, k)
 	if err != nil || rec == nil {
 		return nil, err
@@ -57,7 +58,13 @@ func (w *Worker) RolesOf(ctx context.Context, k release.Key, login string) ([]st
 	if err != nil {
 		return nil, err
 	}
-	return p.Roles, nil
+	var out []string
+	for _, r := range rc.cfg.Roles {
+		if ok, _ := release.MayApprove(rc.cfg, rec.State, p, r.ID, w.o.Clock()); ok {
+			out = append(out, r.ID)
+		}
+	}
+	return out, nil
 }
 
 // Refresh queues a re-check of a release with its probes, asked by a
