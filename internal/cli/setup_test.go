@@ -45,6 +45,9 @@ func TestSetupManifestFlow(t *testing.T) {
 	if code != 200 || !strings.Contains(page, "/organizations/acme/settings/apps/new") || !strings.Contains(page, "https://golive.example/webhook") {
 		t.Fatalf("setup page %d:\n%s", code, page)
 	}
+	if !strings.Contains(page, "https://golive.example/auth/callback") {
+		t.Error("the manifest does not name the dashboard's sign-in callback")
+	}
 	if strings.Contains(page, "x-golive-reasons") {
 		t.Error("golive's notes are posted to GitHub")
 	}

@@ -265,3 +265,10 @@ func signedOut(err error) error {
 	}
 	return err
 }
+
+// The worker is the dashboard's read side; the store keeps its marks.
+var (
+	_ server.Releases = (*worker.Worker)(nil)
+	_ server.Marks    = (*redisstore.Store)(nil)
+	_ server.Accounts = accounts{}
+)

@@ -106,6 +106,8 @@ func (s *Setup) manifest() ([]byte, error) {
 	}
 	m["hook_attributes"] = map[string]any{"url": s.PublicURL + "/webhook", "active": true}
 	m["redirect_url"] = s.PublicURL + "/setup/callback"
+	// Where GitHub sends people back after they sign in to the dashboard.
+	m["callback_urls"] = []string{s.PublicURL + "/auth/callback"}
 	return json.Marshal(m)
 }
 
