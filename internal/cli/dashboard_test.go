@@ -233,6 +233,16 @@ func TestDashboardDeniesUnreadableRepo(t *testing.T) {
 			}
 		}
 	}
+	// Hostile paths never reach GitHub.
+	before := len(h.fake.Log())
+	for _, path := range []string{"/releases/..%2F..%2Fuser/x/1", "/releases/acme/..%2Fsecret/7", "/releases/a%3Fb/c/1", "/releases/acme/secret/0", "/releases/acme/secret/7.exe", "/releases/acme/secret/-7"} {
+		if resp, _ := b.do("GET", path, nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, resp.StatusCode)
+		}
+	}
+	if n := len(h.fake.Log()) - before; n != 0 {
+		t.Errorf("hostile paths made %d GitHub requests", n)
+	}
 	// The fragment poll and the refresh button are checked the same way.
 	if resp, body := b.do("GET", "/releases/acme/secret/7", nil, "X-Golive-Fragment", "1"); resp.StatusCode != http.StatusForbidden || strings.Contains(body, "Nightingale") {
 		t.Errorf("fragment of an unreadable release: %d", resp.StatusCode)

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -515,13 +516,18 @@ func (x *dash) refresh(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%s/%s/%d?refreshed=1", k.Owner, k.Repo, k.PR))
 }
 
+// repoName is what GitHub allows in an owner or repository name; nothing
+// else reaches a GitHub URL built from the path (go-github does not escape
+// path segments).
+var repoName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+
 // keyOf reads the release from the path; "12.json" and "12.md" ask for
 // the exports.
 func keyOf(c *gin.Context) (release.Key, string, bool) {
 	num, format, _ := strings.Cut(c.Param("pr"), ".")
 	n, err := strconv.Atoi(num)
 	owner, repo := c.Param("owner"), c.Param("repo")
-	if err != nil || n <= 0 || owner == "" || repo == "" || !slices.Contains([]string{"", "json", "md"}, format) {
+	if err != nil || n <= 0 || owner == "." || owner == ".." || repo == "." || repo == ".." || !repoName.MatchString(owner) || !repoName.MatchString(repo) || !slices.Contains([]string{"", "json", "md"}, format) {
 		return release.Key{}, "", false
 	}
 	return release.Key{Owner: owner, Repo: repo, PR: n}, format, true
