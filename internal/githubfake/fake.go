@@ -59,16 +59,16 @@ type Repo struct {
 	Owner, Name   string
 	DefaultBranch string
 	// Private repos are seen by user tokens only of people in Perms.
-	Private bool
-	Files         map[string]string // path on the default branch → content
-	Perms         map[string]string // login → permission
-	Issues        []*Issue
-	Comments      []*Comment
-	CheckRuns     []*CheckRun
-	Statuses      []*Status
-	Deployments   []*Deployment
-	Reactions     []Reaction
-	Pulls         map[int]*Pull
+	Private     bool
+	Files       map[string]string // path on the default branch → content
+	Perms       map[string]string // login → permission
+	Issues      []*Issue
+	Comments    []*Comment
+	CheckRuns   []*CheckRun
+	Statuses    []*Status
+	Deployments []*Deployment
+	Reactions   []Reaction
+	Pulls       map[int]*Pull
 	// Trees maps a commit to its tree; a commit not listed has a tree of
 	// its own ("tree-" + sha).
 	Trees map[string]string

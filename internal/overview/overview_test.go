@@ -40,7 +40,7 @@ func story(t *testing.T) (*checklist.Config, *release.State) {
 		{Role: "tech-lead", By: "tina", At: t0.Add(4 * time.Hour), SHA: s.HeadSHA, URL: "https://github.com/acme/shop/pull/42#issuecomment-9"},
 	}
 	s.Waivers = map[string]release.Waiver{
-		"disaster-recovery-plan-documented": {By: "rita", At: t0.Add(5 * time.Hour), Reason: "DR plan lands in 2.4", Expires: t0.Add(30 * 24 * time.Hour)},
+		"disaster-recovery-plan-documented":          {By: "rita", At: t0.Add(5 * time.Hour), Reason: "DR plan lands in 2.4", Expires: t0.Add(30 * 24 * time.Hour)},
 		"cost-optimization-opportunities-identified": {By: "rita", At: t0, Reason: "next quarter", Expires: t0.Add(24 * time.Hour)},
 	}
 	s.Hold = &release.Hold{By: "olga", At: t0.Add(100 * time.Hour), Reason: "freeze | holiday"}
