@@ -80,6 +80,10 @@ func Run(ctx context.Context, c Config) (Result, error) {
 	if client == nil {
 		client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c.Concurrency}, Timeout: 10 * time.Second}
 	}
+	// Duration bounds when the last delivery starts; one already sent
+	// finishes within the client's timeout rather than being cut and
+	// counted as failed.
+	sendCtx := ctx
 	ctx, cancel := context.WithTimeout(ctx, c.Duration)
 	defer cancel()
 	jobs := make(chan int)
@@ -93,7 +97,7 @@ func Run(ctx context.Context, c Config) (Result, error) {
 			for i := range jobs {
 				d := c.Next(i)
 				start := time.Now()
-				status := send(ctx, client, c, d)
+				status := send(sendCtx, client, c, d)
 				lat := time.Since(start)
 				mu.Lock()
 				res.Sent++
