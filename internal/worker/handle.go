@@ -293,7 +293,7 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, d Delivery
 		if err := w.syncLocked(ctx, gh, rc, rec); err != nil {
 			// The retry finds the delivery applied and marks the sync
 			// owed; mark it now too, in case the retry never comes.
-			w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce) //nolint:errcheck // the error above is the one to report
+			w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce)
 			return true, err
 		}
 		if closeReason != "" {
