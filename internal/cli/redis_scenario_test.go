@@ -29,14 +29,18 @@ func (r *redisProcess) start() {
 	if err := r.cmd.Start(); err != nil {
 		r.t.Fatal(err)
 	}
-	for range 100 {
-		if c, err := net.Dial("tcp", "127.0.0.1:"+r.port); err == nil {
-			c.Close()
+	// Ready is a PONG, not an open port: while Redis replays its AOF it
+	// accepts connections and answers LOADING, and golive rightly refuses
+	// deliveries with 503 (seen at full size, 2026-11-27). A deployment's
+	// readiness probe keeps traffic away for that time; so does the test.
+	for range 500 {
+		out, err := exec.Command("redis-cli", "-p", r.port, "ping").Output()
+		if err == nil && strings.TrimSpace(string(out)) == "PONG" {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	r.t.Fatal("redis-server did not start")
+	r.t.Fatal("redis-server did not become ready in 10s")
 }
 
 // restart stops Redis (it writes its AOF on SHUTDOWN) and starts it again.

@@ -261,3 +261,53 @@ func TestETagLargeAnswer(t *testing.T) {
 		t.Fatalf("FindIssue over a large list: %d %v", n, err)
 	}
 }
+
+// TestGatewayErrorsRetried: an idempotent request GitHub answers 502, 503
+// or 504 is sent again after a short pause, twice at most, with its body;
+// a POST is never sent twice (it could open a second issue).
+func TestGatewayErrorsRetried(t *testing.T) {
+	f := newFake(t)
+	f.AddRepo("o", "r")
+	clock := &fakeClock{now: time.Now()}
+	app, err := githubapi.New(githubapi.Config{BaseURL: f.URL(), Clock: clock, MaxWait: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := app.For(1)
+	ctx := context.Background()
+	n, err := in.CreateIssue(ctx, "o", "r", "t", "one")
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(route string) int { return f.Counts()[route] }
+
+	f.Inject(&githubfake.Fault{Match: "PATCH /repos/{owner}/{repo}/issues/{issue_number}", Status: 502, Times: 2})
+	if err := in.EditIssueBody(ctx, "o", "r", n, "two"); err != nil {
+		t.Fatalf("two 502s then a success: %v", err)
+	}
+	if body, _ := in.IssueBody(ctx, "o", "r", n); body != "two" {
+		t.Errorf("the retried PATCH left the body %q; its body was not sent again", body)
+	}
+	if got := count("PATCH /repos/{owner}/{repo}/issues/{issue_number}"); got != 3 {
+		t.Errorf("%d PATCHes, want 3", got)
+	}
+	if len(clock.sleeps) != 2 || clock.sleeps[0] != 250*time.Millisecond || clock.sleeps[1] != time.Second {
+		t.Errorf("paused %v, want [250ms 1s]", clock.sleeps)
+	}
+
+	f.ClearFaults()
+	f.Inject(&githubfake.Fault{Match: "GET /repos/{owner}/{repo}/issues/{issue_number}", Status: 503})
+	if _, err := in.IssueBody(ctx, "o", "r", n); err == nil {
+		t.Error("a GitHub that keeps answering 503 did not fail the request")
+	}
+	f.ClearFaults()
+
+	before := count("POST /repos/{owner}/{repo}/issues")
+	f.Inject(&githubfake.Fault{Match: "POST /repos/{owner}/{repo}/issues", Status: 502, Times: 1})
+	if _, err := in.CreateIssue(ctx, "o", "r", "t", "three"); err == nil {
+		t.Error("a 502 on a create did not fail it")
+	}
+	if got := count("POST /repos/{owner}/{repo}/issues") - before; got != 1 {
+		t.Errorf("a create answered 502 was sent %d times, want once", got)
+	}
+}

@@ -1,6 +1,7 @@
 package githubapi
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"sync"
@@ -61,24 +62,67 @@ func (t *RateLimited) RoundTrip(r *http.Request) (*http.Response, error) {
 		t.writes.Lock()
 		defer t.writes.Unlock()
 	}
-	for {
-		t.mu.Lock()
-		wait := t.until.Sub(clock.Now())
-		t.mu.Unlock()
-		if wait <= 0 {
-			break
+	for attempt := 0; ; attempt++ {
+		for {
+			t.mu.Lock()
+			wait := t.until.Sub(clock.Now())
+			t.mu.Unlock()
+			if wait <= 0 {
+				break
+			}
+			if t.MaxWait > 0 && wait > t.MaxWait {
+				return nil, &ErrRateLimited{Until: clock.Now().Add(wait)}
+			}
+			clock.Sleep(wait)
 		}
-		if t.MaxWait > 0 && wait > t.MaxWait {
-			return nil, &ErrRateLimited{Until: clock.Now().Add(wait)}
+		resp, err := t.Base.RoundTrip(r)
+		if err != nil {
+			return nil, err
 		}
-		clock.Sleep(wait)
+		t.observe(resp, clock.Now())
+		if attempt >= len(retryDelays) || !retriable(r, resp) {
+			return resp, nil
+		}
+		// GitHub's 502/503/504 are mostly momentary; an idempotent
+		// request is sent again after a short pause rather than failing a
+		// whole sync (three requests) for one of them.
+		getBody := r.GetBody
+		if r.Body == nil || r.Body == http.NoBody {
+			getBody = func() (io.ReadCloser, error) { return http.NoBody, nil }
+		}
+		if getBody == nil {
+			return resp, nil
+		}
+		body, err := getBody()
+		if err != nil {
+			return resp, nil
+		}
+		resp.Body.Close()
+		r = r.Clone(r.Context())
+		r.Body = body
+		clock.Sleep(retryDelays[attempt])
 	}
-	resp, err := t.Base.RoundTrip(r)
-	if err != nil {
-		return nil, err
+}
+
+// retryDelays are the pauses before the second and third tries of an
+// idempotent request GitHub answered 502, 503 or 504.
+var retryDelays = []time.Duration{250 * time.Millisecond, time.Second}
+
+// retriable reports whether a request may be sent again after resp: a
+// gateway error, for a method that means the same thing twice (a POST
+// could create a second issue or comment).
+func retriable(r *http.Request, resp *http.Response) bool {
+	switch resp.StatusCode {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	default:
+		return false
 	}
-	t.observe(resp, clock.Now())
-	return resp, nil
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPatch, http.MethodPut, http.MethodDelete:
+	default:
+		return false
+	}
+	return r.Context().Err() == nil
 }
 
 func (t *RateLimited) observe(resp *http.Response, now time.Time) {

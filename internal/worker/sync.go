@@ -247,6 +247,11 @@ type backoffEntry struct {
 	next  time.Time
 }
 
+// maxSyncBackoff caps the pause between tries of a failing sync: the
+// readiness check must not stay stale for minutes after GitHub recovers,
+// and one request a minute per release is no load on a struggling GitHub.
+const maxSyncBackoff = time.Minute
+
 func (b *syncBackoff) ready(name string, now time.Time) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -262,7 +267,7 @@ func (b *syncBackoff) failed(name string, now time.Time, base time.Duration) {
 	}
 	e := b.m[name]
 	e.fails++
-	e.next = now.Add(backoff(base, e.fails))
+	e.next = now.Add(min(backoff(base, e.fails), maxSyncBackoff))
 	b.m[name] = e
 }
 
