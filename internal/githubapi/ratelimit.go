@@ -1,7 +1,6 @@
 package githubapi
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 	"sync"
@@ -80,49 +79,29 @@ func (t *RateLimited) RoundTrip(r *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		t.observe(resp, clock.Now())
-		if attempt >= len(retryDelays) || !retriable(r, resp) {
+		if attempt > 0 || !retriable(r, resp) {
 			return resp, nil
 		}
-		// GitHub's 502/503/504 are mostly momentary; an idempotent
-		// request is sent again after a short pause rather than failing a
-		// whole sync (three requests) for one of them.
-		getBody := r.GetBody
-		if r.Body == nil || r.Body == http.NoBody {
-			getBody = func() (io.ReadCloser, error) { return http.NoBody, nil }
-		}
-		if getBody == nil {
-			return resp, nil
-		}
-		body, err := getBody()
-		if err != nil {
-			return resp, nil
-		}
+		// GitHub's 502/503/504 are mostly momentary: a read is sent once
+		// more, at once, rather than failing a whole sync for it. Writes
+		// are not: they hold the installation's write lock, and the sync
+		// that owns them retries with its own backoff. A pause here would
+		// block a worker; at a 20 % fault rate over a storm that stalled
+		// the queue (the full-size faults scenario, 2026-11-27).
 		resp.Body.Close()
 		r = r.Clone(r.Context())
-		r.Body = body
-		clock.Sleep(retryDelays[attempt])
 	}
 }
 
-// retryDelays are the pauses before the second and third tries of an
-// idempotent request GitHub answered 502, 503 or 504.
-var retryDelays = []time.Duration{250 * time.Millisecond, time.Second}
-
-// retriable reports whether a request may be sent again after resp: a
-// gateway error, for a method that means the same thing twice (a POST
-// could create a second issue or comment).
+// retriable reports whether a request may be sent again at once after
+// resp: a gateway error on a read.
 func retriable(r *http.Request, resp *http.Response) bool {
 	switch resp.StatusCode {
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 	default:
 		return false
 	}
-	switch r.Method {
-	case http.MethodGet, http.MethodHead, http.MethodPatch, http.MethodPut, http.MethodDelete:
-	default:
-		return false
-	}
-	return r.Context().Err() == nil
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.Context().Err() == nil
 }
 
 func (t *RateLimited) observe(resp *http.Response, now time.Time) {
