@@ -200,6 +200,25 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	shot("3-release-after-approve")
 
+	// Keyboard focus inside the changing part holds an update back, so a
+	// keyboard user's place is kept; it shows when focus leaves.
+	evalJS[bool](t, ctx, `(() => { const r = document.querySelector("[data-live] .scroll"); r.focus(); return document.activeElement === r })()`)
+	h.send("issue_comment", h.comment(t, "tina", "/approve tech-lead", true))
+	h.settle()
+	wctx, wcancel = context.WithTimeout(ctx, 15*time.Second)
+	_, err = chromedp.Run(wctx, chromedp.Poll[bool](`document.getElementById("live-status").textContent.startsWith("Newer information is ready")`, chromedp.WithPollingInterval(100*time.Millisecond)))
+	wcancel()
+	if err != nil {
+		t.Fatalf("an update while focus was inside did not wait: %v", err)
+	}
+	if evalJS[bool](t, ctx, `document.querySelector("#signoffs-h + div").textContent.includes("Signed by tina")`) {
+		t.Error("the content changed under the keyboard focus")
+	}
+	evalJS[bool](t, ctx, `(document.querySelector("form[action$='/refresh'] button").focus(), true)`)
+	if !evalJS[bool](t, ctx, `document.querySelector("#signoffs-h + div").textContent.includes("Signed by tina")`) {
+		t.Error("the waiting update did not show when focus left")
+	}
+
 	// 6. A POST without the CSRF token fails, though the browser sends the
 	// session cookie and it is same-origin.
 	if status := evalJS[int](t, ctx, `fetch("/releases/Codertocat/Hello-World/2/refresh", {method: "POST", body: new URLSearchParams(), credentials: "same-origin", redirect: "manual"}).then(r => r.status)`); status != 403 {

@@ -2,14 +2,34 @@
 // the same URL for the page's changing part every data-poll ms; the server
 // answers 304 when nothing changed. No framework, no inline script (the
 // CSP allows only this file).
+//
+// While keyboard focus is inside the changing part, a new version waits
+// (and the live region says so) until focus leaves it: replacing the
+// content under someone reading it with a keyboard would drop their place.
 (function () {
   "use strict";
   var root = document.querySelector("[data-live]");
   if (!root || !window.fetch) return;
   var every = parseInt(root.getAttribute("data-poll"), 10) || 10000;
   var etag = "";
+  var pending = null;
   var status = document.getElementById("live-status");
   function say(text) { if (status) status.textContent = text; }
+  function focusInside() {
+    var a = document.activeElement;
+    return a && a !== document.body && root.contains(a);
+  }
+  function show(html) {
+    root.innerHTML = html;
+    say("Updated at " + new Date().toLocaleTimeString() + ".");
+  }
+  root.addEventListener("focusout", function (e) {
+    if (pending !== null && !root.contains(e.relatedTarget)) {
+      var html = pending;
+      pending = null;
+      show(html);
+    }
+  });
   function schedule() { window.setTimeout(tick, every); }
   function tick() {
     if (document.hidden) { schedule(); return; }
@@ -20,8 +40,12 @@
         if (res.status === 200) {
           etag = res.headers.get("ETag") || "";
           return res.text().then(function (html) {
-            root.innerHTML = html;
-            say("Updated at " + new Date().toLocaleTimeString() + ".");
+            if (focusInside()) {
+              pending = html;
+              say("Newer information is ready; it shows when focus leaves this part of the page.");
+            } else {
+              show(html);
+            }
             schedule();
           });
         }
