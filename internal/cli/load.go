@@ -80,6 +80,7 @@ func runLoad(e *env, args []string) error {
 	var sys *system
 	var measure func(ctx context.Context) (figures, error) // the driven golive's figures
 	var store *redisstore.Store
+	var windows string // the driven golive's coalescing
 	if *spawn != "" {
 		*secret = "load-secret"
 		fake = githubfake.New(nil)
@@ -90,7 +91,7 @@ func runLoad(e *env, args []string) error {
 			return err
 		}
 		defer child.Close()
-		store = child.store
+		store, windows = child.store, "1s of quiet, 10s at most"
 		measure = func(ctx context.Context) (figures, error) {
 			var f figures
 			var err error
@@ -126,7 +127,7 @@ func runLoad(e *env, args []string) error {
 			where = "the Redis of GOLIVE_REDIS_URL"
 		}
 		fmt.Fprintf(e.stdout, "golive-load: a golive of its own on %s (%s, a fake GitHub)\n", ln.Addr(), where)
-		store = sys.store
+		store, windows = sys.store, "1s of quiet, 5s at most"
 		measure = func(ctx context.Context) (figures, error) {
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
@@ -210,8 +211,8 @@ func runLoad(e *env, args []string) error {
 				lastSent = at
 			}
 		}
-		fmt.Fprintf(e.stdout, "drained; %d GitHub writes (%.1f per release), the last %v after the last event (syncs wait for 1s of quiet, 5s at most)\n",
-			fake.Writes(), float64(fake.Writes())/float64(*releases), lastWrite(fake).Sub(lastSent).Round(time.Millisecond))
+		fmt.Fprintf(e.stdout, "drained; %d GitHub writes (%.1f per release), the last %v after the last event (syncs wait for %s)\n",
+			fake.Writes(), float64(fake.Writes())/float64(*releases), lastWrite(fake).Sub(lastSent).Round(time.Millisecond), windows)
 		lat := eventToWrite(fake, sent, *releases)
 		fmt.Fprintf(e.stdout, "event → GitHub write (each event to the first write to its release after it; %d of %d events): p50 %v p95 %v p99 %v\n",
 			len(lat), len(sent), quantile(lat, 0.50), quantile(lat, 0.95), quantile(lat, 0.99))
@@ -268,7 +269,10 @@ func eventToWrite(fake *githubfake.Fake, sent []time.Time, releases int) []time.
 				}
 			}
 			for _, cr := range repo.CheckRuns {
-				if r, err := strconv.ParseInt(cr.HeadSHA[:8], 16, 64); err == nil && cr.Name == "golive/readiness" {
+				if len(cr.HeadSHA) < 8 || cr.Name != "golive/readiness" {
+					continue
+				}
+				if r, err := strconv.ParseInt(cr.HeadSHA[:8], 16, 64); err == nil {
 					owner[fmt.Sprintf("/repos/%s/check-runs/%d", name, cr.ID)] = int(r) - 1
 				}
 			}

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ag06mixer/golive/internal/redisstore"
@@ -80,9 +81,10 @@ func spawnGolive(ctx context.Context, bin, githubURL, redisURL, secret string) (
 	return nil, fmt.Errorf("%s serve did not become ready on %s within 20s", bin, addr)
 }
 
-// Close stops the process the way Kubernetes does: SIGTERM, then a wait.
+// Close stops the process the way Kubernetes does: SIGTERM, then a wait
+// (a kill after 30 s).
 func (s *spawned) Close() {
-	s.cmd.Process.Signal(os.Interrupt)
+	s.cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() { s.cmd.Wait(); close(done) }()
 	select {
