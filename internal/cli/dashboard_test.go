@@ -86,6 +86,18 @@ func (b *browser) do(method, u string, form url.Values, hdr ...string) (*http.Re
 	return resp, string(out)
 }
 
+// authorize answers the fake GitHub's authorize page, to which golive's
+// /login sent the browser (auth), as login; it returns the callback URL
+// GitHub redirects to.
+func (b *browser) authorize(auth, login string) string {
+	b.t.Helper()
+	au, _ := url.Parse(auth)
+	q := au.Query()
+	resp, _ := b.do("POST", au.Scheme+"://"+au.Host+"/login/oauth/authorize", url.Values{
+		"client_id": {q.Get("client_id")}, "redirect_uri": {q.Get("redirect_uri")}, "state": {q.Get("state")}, "login": {login}})
+	return resp.Header.Get("Location")
+}
+
 // signIn runs the OAuth web flow as login and returns the callback URL
 // it used (code and state), so a test can replay it.
 func (b *browser) signIn(login string) string {
@@ -95,11 +107,7 @@ func (b *browser) signIn(login string) string {
 	if resp.StatusCode != http.StatusFound || !strings.Contains(auth, "/login/oauth/authorize?") {
 		b.t.Fatalf("GET /login: %d to %q, want a redirect to GitHub's authorize page", resp.StatusCode, auth)
 	}
-	au, _ := url.Parse(auth)
-	q := au.Query()
-	resp, _ = b.do("POST", au.Scheme+"://"+au.Host+"/login/oauth/authorize", url.Values{
-		"client_id": {q.Get("client_id")}, "redirect_uri": {q.Get("redirect_uri")}, "state": {q.Get("state")}, "login": {login}})
-	callback := resp.Header.Get("Location")
+	callback := b.authorize(auth, login)
 	resp, _ = b.do("GET", callback, nil)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/releases" {
 		b.t.Fatalf("callback: %d to %q, want 303 to /releases", resp.StatusCode, resp.Header.Get("Location"))
@@ -309,11 +317,7 @@ func TestDashboardOAuthState(t *testing.T) {
 				st = c
 			}
 		}
-		au, _ := url.Parse(resp.Header.Get("Location"))
-		q := au.Query()
-		resp, _ = b.do("POST", au.Scheme+"://"+au.Host+"/login/oauth/authorize", url.Values{
-			"client_id": {q.Get("client_id")}, "redirect_uri": {q.Get("redirect_uri")}, "state": {q.Get("state")}, "login": {"sam"}})
-		return st, resp.Header.Get("Location")
+		return st, b.authorize(resp.Header.Get("Location"), "sam")
 	}
 	withState := func(cb, state string) string {
 		u, _ := url.Parse(cb)
@@ -380,11 +384,7 @@ func TestDashboardOAuthState(t *testing.T) {
 		b := newBrowser(t, node)
 		for _, next := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
 			resp, _ := b.do("GET", "/login?next="+url.QueryEscape(next), nil)
-			au, _ := url.Parse(resp.Header.Get("Location"))
-			q := au.Query()
-			resp, _ = b.do("POST", au.Scheme+"://"+au.Host+"/login/oauth/authorize", url.Values{
-				"client_id": {q.Get("client_id")}, "redirect_uri": {q.Get("redirect_uri")}, "state": {q.Get("state")}, "login": {"sam"}})
-			resp, _ = b.do("GET", resp.Header.Get("Location"), nil)
+			resp, _ = b.do("GET", b.authorize(resp.Header.Get("Location"), "sam"), nil)
 			if loc := resp.Header.Get("Location"); loc != "/releases" {
 				t.Errorf("next=%q sent the browser to %q", next, loc)
 			}
@@ -491,9 +491,7 @@ func TestDashboardSecureCookie(t *testing.T) {
 	if state == nil || !state.Secure || !state.HttpOnly || state.SameSite != http.SameSiteLaxMode || state.MaxAge != 600 {
 		t.Fatalf("state cookie %+v", state)
 	}
-	resp, _ = b.do("POST", au.Scheme+"://"+au.Host+"/login/oauth/authorize", url.Values{
-		"client_id": {q.Get("client_id")}, "redirect_uri": {q.Get("redirect_uri")}, "state": {q.Get("state")}, "login": {"sam"}})
-	cb, _ := url.Parse(resp.Header.Get("Location"))
+	cb, _ := url.Parse(b.authorize(au.String(), "sam"))
 	// The browser would reach golive at its public URL; the test calls the
 	// node itself with the cookie a browser would send.
 	resp, _ = b.do("GET", "/auth/callback?"+cb.RawQuery, nil, "Cookie", "golive_state="+state.Value)

@@ -122,15 +122,26 @@ func TestClientSpeaksRealAPI(t *testing.T) {
 // TestRateLimitWaits proves no request is sent before GitHub allows it:
 // after a 429 with Retry-After the next request waits that long; after a
 // response with x-ratelimit-remaining 0 it waits for the reset.
-func TestRateLimitWaits(t *testing.T) {
-	f := newFake(t)
-	f.AddRepo("o", "r")
-	clock := &fakeClock{now: time.Now()}
+// clocked is an installation client on the fake whose rate-limit
+// transport runs on clock.
+func clocked(t *testing.T, f *githubfake.Fake, clock *fakeClock) *githubapi.Installation {
+	t.Helper()
 	app, err := githubapi.New(githubapi.Config{BaseURL: f.URL(), Clock: clock, MaxWait: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, _ := app.For(1)
+	in, err := app.For(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+func TestRateLimitWaits(t *testing.T) {
+	f := newFake(t)
+	f.AddRepo("o", "r")
+	clock := &fakeClock{now: time.Now()}
+	in := clocked(t, f, clock)
 	ctx := context.Background()
 
 	f.Inject(&githubfake.Fault{Match: "GET /repos/{owner}/{repo}/issues/{issue_number}", Status: 429, RetryAfter: 30, Times: 1})
@@ -154,13 +165,12 @@ func TestRateLimitWaits(t *testing.T) {
 	in.IssueBody(ctx, "o", "r", 1)
 	sent = len(f.Log())
 	clock.sleeps = nil
-	_, err = in.IssueBody(ctx, "o", "r", 1)
+	_, err := in.IssueBody(ctx, "o", "r", 1)
 	waited := len(clock.sleeps) == 1 && !clock.Now().Before(reset)
 	if !waited && (err == nil || len(f.Log()) != sent) {
 		t.Fatalf("after remaining=0: slept %v, err %v, %d requests sent; want a wait until %v or no request", clock.sleeps, err, len(f.Log())-sent, reset)
 	}
-	app, _ = githubapi.New(githubapi.Config{BaseURL: f.URL(), Clock: clock, MaxWait: time.Hour})
-	in, _ = app.For(1)
+	in = clocked(t, f, clock)
 
 	// A secondary limit with neither header waits at least a minute.
 	f.Inject(&githubfake.Fault{Match: "GET", Status: 429, Times: 1})
@@ -269,11 +279,7 @@ func TestGatewayErrorsRetried(t *testing.T) {
 	f := newFake(t)
 	f.AddRepo("o", "r")
 	clock := &fakeClock{now: time.Now()}
-	app, err := githubapi.New(githubapi.Config{BaseURL: f.URL(), Clock: clock, MaxWait: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, _ := app.For(1)
+	in := clocked(t, f, clock)
 	ctx := context.Background()
 	n, err := in.CreateIssue(ctx, "o", "r", "t", "one")
 	if err != nil {

@@ -66,13 +66,19 @@ func (o *oauthState) issue(login string) string {
 	return tok
 }
 
-// userOf returns the login a request's user token belongs to.
-func (f *Fake) userOf(r *http.Request) (string, bool) {
+// userToken returns the user access token a request carries, if any.
+func userToken(r *http.Request) (string, bool) {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "token ")
 	if !ok {
 		tok, ok = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	}
-	if !ok || !strings.HasPrefix(tok, "ghu_") {
+	return tok, ok && strings.HasPrefix(tok, "ghu_")
+}
+
+// userOf returns the login a request's user token belongs to.
+func (f *Fake) userOf(r *http.Request) (string, bool) {
+	tok, ok := userToken(r)
+	if !ok {
 		return "", false
 	}
 	f.oauth.mu.Lock()

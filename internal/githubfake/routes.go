@@ -46,7 +46,7 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 				rank = 1
 			}
 			out["permissions"] = map[string]bool{"pull": rank >= 1, "triage": rank >= 2, "push": rank >= 3, "maintain": rank >= 4, "admin": rank >= 5}
-		} else if strings.HasPrefix(strings.TrimPrefix(strings.TrimPrefix(r.Header.Get("Authorization"), "token "), "Bearer "), "ghu_") {
+		} else if _, user := userToken(r); user { // a user token the fake did not issue, or revoked
 			writeJSON(w, 401, map[string]string{"message": "Bad credentials"})
 			return
 		}
@@ -95,7 +95,7 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		is := &Issue{Number: len(rp.Issues) + 1000, Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels}
 		rp.Issues = append(rp.Issues, is)
 		// GitHub answers a create with the new issue's address in Location.
-		w.Header().Set("Location", fmt.Sprintf("%s/repos/%s/%s/issues/%d", strings.TrimSuffix(f.URL(), "/"), rp.Owner, rp.Name, is.Number))
+		w.Header().Set("Location", f.location(rp, "issues", int64(is.Number)))
 		writeJSON(w, 201, issueJSON(rp, is))
 	}))
 	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{n}", f.withIssue(func(w http.ResponseWriter, r *http.Request, rp *Repo, is *Issue) {
@@ -176,7 +176,7 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 			c.Status = "queued"
 		}
 		rp.CheckRuns = append(rp.CheckRuns, &c)
-		w.Header().Set("Location", fmt.Sprintf("%s/repos/%s/%s/check-runs/%d", strings.TrimSuffix(f.URL(), "/"), rp.Owner, rp.Name, c.ID))
+		w.Header().Set("Location", f.location(rp, "check-runs", c.ID))
 		writeJSON(w, 201, c)
 	}))
 	mux.HandleFunc("PATCH /repos/{owner}/{repo}/check-runs/{id}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
@@ -399,6 +399,11 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		writeJSON(w, 404, map[string]string{"message": "Not Found"})
 	})
 	mux.ServeHTTP(w, r)
+}
+
+// location is the API address of something a create made, for Location.
+func (f *Fake) location(rp *Repo, kind string, id int64) string {
+	return fmt.Sprintf("%s/repos/%s/%s/%s/%d", strings.TrimSuffix(f.URL(), "/"), rp.Owner, rp.Name, kind, id)
 }
 
 func (f *Fake) withRepo(h func(http.ResponseWriter, *http.Request, *Repo)) http.HandlerFunc {

@@ -170,7 +170,7 @@ func Build(cfg *checklist.Config, s *release.State, issueURL string, now time.Ti
 		it := itemOf(ir)
 		titles[it.ID] = it.Title
 		r.Items = append(r.Items, it)
-		if it.Source == checklist.SourceApproval && countsNow(ir.Phase, rep.Phase) {
+		if it.Source == checklist.SourceApproval && release.CountsFor(ir.Phase, rep.Phase) {
 			role := ir.Item.Evidence.Approval.Role
 			if !seenRole[role] {
 				seenRole[role] = true
@@ -259,12 +259,6 @@ func tally(bs []Blocker) []Count {
 		}
 	}
 	return out
-}
-
-// countsNow mirrors the gate: before the merge only pre-merge items
-// count, after it only the post-go-live windows.
-func countsNow(p, active checklist.Phase) bool {
-	return (p == checklist.PhasePreMerge) == (active == checklist.PhasePreMerge)
 }
 
 func itemOf(ir release.ItemReport) Item {

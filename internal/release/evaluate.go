@@ -64,7 +64,7 @@ func Evaluate(cfg *checklist.Config, s *State, now time.Time) Report {
 	for _, e := range cfg.Flatten() {
 		ir := evaluateItem(cfg, s, e, now)
 		r.Items = append(r.Items, ir)
-		if !countsFor(e.Phase, r.Phase) {
+		if !CountsFor(e.Phase, r.Phase) {
 			continue
 		}
 		r.Total++
@@ -91,10 +91,10 @@ func Evaluate(cfg *checklist.Config, s *State, now time.Time) Report {
 	return r
 }
 
-// countsFor reports whether items of phase p count while the release is
+// CountsFor reports whether items of phase p count while the release is
 // in phase active. Before the merge only pre-merge items count; after it,
 // every post-go-live window counts, each evaluated over its own window.
-func countsFor(p, active checklist.Phase) bool {
+func CountsFor(p, active checklist.Phase) bool {
 	if active == checklist.PhasePreMerge {
 		return p == checklist.PhasePreMerge
 	}

@@ -49,9 +49,9 @@ type Dashboard struct {
 // Releases is the worker's read side, and the one action a page may ask.
 type Releases interface {
 	Open(ctx context.Context) ([]release.Key, error)
-	Overview(ctx context.Context, k release.Key) (*overview.Release, error)
-	// MaySign lists the roles whose missing sign-off login could give now.
-	MaySign(ctx context.Context, k release.Key, login string) ([]string, error)
+	// Overview is a release's record, and the roles whose missing sign-off
+	// viewer could give now (none asked for an empty viewer).
+	Overview(ctx context.Context, k release.Key, viewer string) (*overview.Release, []string, error)
 	Refresh(ctx context.Context, k release.Key, by string) error
 }
 
@@ -226,7 +226,7 @@ func (x *dash) session(page bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		s, ok := x.current(c)
 		if !ok {
-			if page && c.Request.Method == http.MethodGet && !strings.Contains(c.Param("pr"), ".") && c.GetHeader("X-Golive-Fragment") == "" {
+			if page && c.Request.Method == http.MethodGet && !wantsData(c) {
 				c.Redirect(http.StatusSeeOther, "/login?"+url.Values{"next": {c.Request.URL.RequestURI()}}.Encode())
 				c.Abort()
 				return
@@ -412,19 +412,14 @@ func (x *dash) list(c *gin.Context) {
 		if !ok || (repoFilter != "" && !strings.EqualFold(repoFilter, full)) {
 			continue
 		}
-		rel, err := x.Releases.Overview(ctx, k)
+		rel, roles, err := x.Releases.Overview(ctx, k, s.Login)
 		if err != nil || rel == nil {
 			if err != nil {
 				x.Log.Warn("dashboard: overview", "release", k.String(), "err", err)
 			}
 			continue
 		}
-		cd := card{Release: rel, Missing: rel.MissingSignoffs(), Path: fmt.Sprintf("/releases/%s/%s/%d", k.Owner, k.Repo, k.PR)}
-		if len(cd.Missing) > 0 {
-			if roles, err := x.Releases.MaySign(ctx, k, s.Login); err == nil {
-				cd.WaitingMe = rel.WaitingOn(roles)
-			}
-		}
+		cd := card{Release: rel, Missing: rel.MissingSignoffs(), WaitingMe: rel.WaitingOn(roles), Path: fmt.Sprintf("/releases/%s/%s/%d", k.Owner, k.Repo, k.PR)}
 		if mine && len(cd.WaitingMe) == 0 {
 			continue
 		}
@@ -464,7 +459,11 @@ func (x *dash) release(c *gin.Context) {
 		x.fail(c, http.StatusForbidden, "You do not have access to this release, or it does not exist.")
 		return
 	}
-	rel, err := x.Releases.Overview(ctx, k)
+	viewer := s.Login
+	if format != "" {
+		viewer = "" // the exports are the release's record, not the viewer's
+	}
+	rel, roles, err := x.Releases.Overview(ctx, k, viewer)
 	if err != nil {
 		x.Log.Error("dashboard: overview", "release", k.String(), "err", err)
 		x.fail(c, http.StatusServiceUnavailable, "This release is unavailable right now.")
@@ -485,13 +484,7 @@ func (x *dash) release(c *gin.Context) {
 		c.Data(http.StatusOK, "text/markdown; charset=utf-8", []byte(overview.Markdown(rel)))
 		return
 	}
-	var waiting []overview.RoleStatus
-	if len(rel.MissingSignoffs()) > 0 {
-		if roles, err := x.Releases.MaySign(ctx, k, s.Login); err == nil {
-			waiting = rel.WaitingOn(roles)
-		}
-	}
-	x.live(c, "release", gin.H{"Title": fmt.Sprintf("%s#%d", k.FullRepo(), k.PR), "Session": s, "R": rel, "WaitingMe": waiting,
+	x.live(c, "release", gin.H{"Title": fmt.Sprintf("%s#%d", k.FullRepo(), k.PR), "Session": s, "R": rel, "WaitingMe": rel.WaitingOn(roles),
 		"Path": fmt.Sprintf("/releases/%s/%s/%d", k.Owner, k.Repo, k.PR), "Refreshed": c.Query("refreshed") != ""})
 }
 
@@ -576,10 +569,16 @@ func (x *dash) render(c *gin.Context, status int, page string, data gin.H) {
 	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
 }
 
+// wantsData reports whether a request is for an export or a page's live
+// part (its script's poll), which get JSON errors rather than pages.
+func wantsData(c *gin.Context) bool {
+	return strings.Contains(c.Param("pr"), ".") || c.GetHeader("X-Golive-Fragment") != ""
+}
+
 // fail answers with an error page (or JSON for the exports) that says
 // what happened and nothing about the release.
 func (x *dash) fail(c *gin.Context, status int, msg string) {
-	if strings.Contains(c.Param("pr"), ".") || c.GetHeader("X-Golive-Fragment") != "" {
+	if wantsData(c) {
 		c.AbortWithStatusJSON(status, gin.H{"error": msg})
 		return
 	}

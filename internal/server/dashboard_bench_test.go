@@ -30,16 +30,12 @@ func (m *memReleases) Open(context.Context) ([]release.Key, error) {
 	return out, nil
 }
 
-func (m *memReleases) Overview(_ context.Context, k release.Key) (*overview.Release, error) {
+func (m *memReleases) Overview(_ context.Context, k release.Key, viewer string) (*overview.Release, []string, error) {
 	s := m.states[k]
 	if s == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return overview.Build(m.cfg, s, "", time.Now()), nil
-}
-
-func (m *memReleases) MaySign(context.Context, release.Key, string) ([]string, error) {
-	return []string{"security"}, nil
+	return overview.Build(m.cfg, s, "", time.Now()), []string{"security"}, nil
 }
 
 func (m *memReleases) Refresh(context.Context, release.Key, string) error { return nil }

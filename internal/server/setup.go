@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"html/template"
 	"net/http"
@@ -112,9 +110,7 @@ func (s *Setup) manifest() ([]byte, error) {
 }
 
 func (s *Setup) newState() string {
-	b := make([]byte, 24)
-	rand.Read(b)
-	st := hex.EncodeToString(b)
+	st := randomID()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.states == nil {

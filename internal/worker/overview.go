@@ -38,33 +38,31 @@ func (w *Worker) Open(ctx context.Context) ([]release.Key, error) {
 
 // Overview evaluates a release now with its repo's config; nil when golive
 // does not track it. It reads GitHub only for the config, which is cached.
-func (w *Worker) Overview(ctx context.Context, k release.Key) (*overview.Release, error) {
-	rec, _, rc, err := w.loadTracked(ctx, k)
-	if err != nil || rec == nil {
-		return nil, err
-	}
-	return overview.Build(rc.cfg, rec.State, w.issueURL(k, rec.State.Issue), w.o.Clock()), nil
-}
-
-// MaySign lists the missing sign-offs login could give now, judged as an
-// /approve from them would be: the role held (membership cached five
-// minutes), author, last pusher, one role per person, order.
-func (w *Worker) MaySign(ctx context.Context, k release.Key, login string) ([]string, error) {
+// With a viewer, it also lists the missing sign-offs the viewer could give
+// now, judged as an /approve from them would be: the role held
+// (membership cached five minutes), author, last pusher, one role per
+// person, order. When GitHub cannot say, the list is empty.
+func (w *Worker) Overview(ctx context.Context, k release.Key, viewer string) (*overview.Release, []string, error) {
 	rec, gh, rc, err := w.loadTracked(ctx, k)
 	if err != nil || rec == nil {
-		return nil, err
+		return nil, nil, err
 	}
-	p, err := w.principal(ctx, gh, rc.cfg, k.Owner, k.Repo, release.Principal{Login: login})
+	now := w.o.Clock()
+	rel := overview.Build(rc.cfg, rec.State, w.issueURL(k, rec.State.Issue), now)
+	if viewer == "" || len(rel.MissingSignoffs()) == 0 {
+		return rel, nil, nil
+	}
+	p, err := w.principal(ctx, gh, rc.cfg, k.Owner, k.Repo, release.Principal{Login: viewer})
 	if err != nil {
-		return nil, err
+		return rel, nil, nil // principal logged why
 	}
-	var out []string
+	var may []string
 	for _, r := range rc.cfg.Roles {
-		if ok, _ := release.MayApprove(rc.cfg, rec.State, p, r.ID, w.o.Clock()); ok {
-			out = append(out, r.ID)
+		if ok, _ := release.MayApprove(rc.cfg, rec.State, p, r.ID, now); ok {
+			may = append(may, r.ID)
 		}
 	}
-	return out, nil
+	return rel, may, nil
 }
 
 // Refresh queues a re-check of a release with its probes, asked by a
