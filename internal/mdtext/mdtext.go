@@ -1,0 +1,186 @@
+// Package mdtext escapes text that comes from GitHub or from people
+// (titles, check names, status contexts and URLs, reasons, ids typed in
+// comments) for the place it lands in golive's Markdown: one function per
+// kind of output.
+//
+// Whatever goes in, what comes out stays on one line, cannot open a link,
+// an image, an HTML tag or comment, a heading, a list item or a table
+// column, and cannot close the code span or comment it is put in.
+//
+// It is pure: no I/O, no clock.
+package mdtext
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// oneLine folds every run of white space and control characters (new
+// lines, tabs, NUL, bidi overrides, zero-width joiners) into one space,
+// trims, and cuts to max runes with an ellipsis (max <= 0: no cut).
+func oneLine(s string, max int) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	n := 0
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			space = b.Len() > 0
+			continue
+		}
+		if max > 0 && n >= max {
+			b.WriteString("…")
+			return b.String()
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+			n++
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
+
+// OneLine is s on one line, cut to max runes (max <= 0: no cut), with no
+// Markdown escaping: for plain-text outputs (check run titles, logs).
+func OneLine(s string, max int) string { return oneLine(s, max) }
+
+// special are the characters that can start Markdown or HTML syntax
+// anywhere in a line of GitHub Flavoured Markdown.
+const special = "\\`*_[]<>|~&"
+
+// Text escapes s as inline Markdown text on one line: every character
+// that could start Markdown or HTML syntax is backslash-escaped (GFM
+// allows a backslash before any ASCII punctuation), and so is one that
+// would start a heading, list or quote at the start of a line, so the
+// text shows as typed. '@' is followed by a zero-width space, so text can
+// never mention a person or team.
+func Text(s string, max int) string {
+	s = autolinks.Replace(oneLine(s, max))
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	digits := true
+	for i, r := range s {
+		switch {
+		case r == '@':
+			b.WriteString("@\u200b")
+			digits = false
+			continue
+		case r < utf8.RuneSelf && strings.ContainsRune(special, r):
+			b.WriteByte('\\')
+		case i == 0 && strings.ContainsRune("#+-=>!", r):
+			b.WriteByte('\\')
+		case digits && i > 0 && (r == '.' || r == ')'):
+			b.WriteByte('\\')
+		}
+		digits = digits && r >= '0' && r <= '9'
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// autolinks breaks what GFM would turn into a link on its own ("https://…",
+// "www.…") with a zero-width space, so escaped text never holds a live link.
+var autolinks = strings.NewReplacer("://", ":\u200b//", "www.", "www\u200b.", "WWW.", "WWW\u200b.")
+
+// Code puts s in a code span on one line, whatever backticks it holds:
+// the fence is one backtick longer than the longest run inside, and a
+// space pads a value that starts or ends with a backtick (GFM strips one
+// space on each side). Inside a code span nothing renders, no mention
+// included.
+func Code(s string, max int) string {
+	s = oneLine(s, max)
+	if s == "" {
+		return "` `"
+	}
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max2(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if s[0] == '`' || s[len(s)-1] == '`' || (s[0] == ' ' && s[len(s)-1] == ' ') {
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}
+
+// Cell is Text for a table cell: a pipe is escaped too (Text escapes it),
+// so the value stays in its column.
+func Cell(s string, max int) string { return Text(s, max) }
+
+// URL returns raw as a URL safe to put in a Markdown link target or an
+// HTML attribute, and true, only when it parses as an absolute https URL
+// (or http/https on one of the extra hosts, such as a GitHub Enterprise
+// Server host) with a host, no user info and no white space or control
+// characters. Anything else gives "", false: the caller shows no link.
+func URL(raw string, extraHosts ...string) (string, bool) {
+	if raw == "" || len(raw) > 2048 {
+		return "", false
+	}
+	for _, r := range raw {
+		if r <= ' ' || r == 0x7f || unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return "", false
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.User != nil || u.Opaque != "" {
+		return "", false
+	}
+	host := strings.ToLower(u.Hostname())
+	extra := false
+	for _, h := range extraHosts {
+		if h != "" && strings.EqualFold(h, host) {
+			extra = true
+		}
+	}
+	switch {
+	case strings.EqualFold(u.Scheme, "https"):
+	case strings.EqualFold(u.Scheme, "http") && extra:
+	default:
+		return "", false
+	}
+	s := u.String()
+	// Characters that end a Markdown link target or an attribute.
+	s = strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", "\"", "%22", "'", "%27", " ", "%20", "`", "%60", "\\", "%5C").Replace(s)
+	return s, true
+}
+
+// Link is a Markdown link with text escaped as Text, or the text alone
+// when target is not a safe URL (see URL).
+func Link(text, target string, max int, extraHosts ...string) string {
+	t := Text(text, max)
+	if t == "" {
+		t = "link"
+	}
+	u, ok := URL(target, extraHosts...)
+	if !ok {
+		return t
+	}
+	return "[" + t + "](" + u + ")"
+}
+
+// Comment makes s safe inside an HTML comment on one line: it can never
+// close the comment ("-->", "--!>") or open another.
+func Comment(s string, max int) string {
+	s = oneLine(s, max)
+	return strings.NewReplacer("--", "- -", "<", "‹", ">", "›").Replace(s)
+}
+
+func max2(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
