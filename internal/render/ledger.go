@@ -31,6 +31,12 @@ type Ledger struct {
 	Waivers  map[string]release.Waiver `json:"w,omitempty"`
 	Hold     *release.Hold             `json:"h,omitempty"`
 	Seen     []int64                   `json:"c,omitempty"`
+	// Head, Tree and LastPusher are the PR head golive last wrote the
+	// ledger for and who pushed it, so a rebuild can judge a push made
+	// while Redis was lost exactly as a live synchronize would.
+	Head       string `json:"hd,omitempty"`
+	Tree       string `json:"tr,omitempty"`
+	LastPusher string `json:"lp,omitempty"`
 }
 
 // maxSeen bounds the applied-comment ids the ledger carries.
@@ -42,7 +48,8 @@ func LedgerOf(s *release.State) Ledger {
 	if len(seen) > maxSeen {
 		seen = seen[len(seen)-maxSeen:]
 	}
-	return Ledger{OpenedAt: s.OpenedAt, Manual: s.Manual, Signoffs: s.Signoffs, Waivers: s.Waivers, Hold: s.Hold, Seen: slices.Clone(seen)}
+	return Ledger{OpenedAt: s.OpenedAt, Manual: s.Manual, Signoffs: s.Signoffs, Waivers: s.Waivers, Hold: s.Hold, Seen: slices.Clone(seen),
+		Head: s.HeadSHA, Tree: s.HeadTree, LastPusher: s.LastPusher}
 }
 
 // Restore puts the ledger's decisions into a state being rebuilt.
@@ -51,6 +58,11 @@ func (l Ledger) Restore(s *release.State) {
 		s.OpenedAt = l.OpenedAt
 	}
 	s.Manual, s.Signoffs, s.Waivers, s.Hold, s.Seen = l.Manual, l.Signoffs, l.Waivers, l.Hold, l.Seen
+	// The head the ledger was written for: a rebuild that finds the PR
+	// on another head applies it as a push, voiding what a push voids.
+	if l.Head != "" {
+		s.HeadSHA, s.HeadTree, s.LastPusher = l.Head, l.Tree, l.LastPusher
+	}
 }
 
 var ledgerRE = regexp.MustCompile(`<!-- golive:ledger v1 ([A-Za-z0-9_-]*) ([A-Za-z0-9_-]{43}) -->`)
