@@ -14,7 +14,6 @@ import (
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v60/github"
-	ghtoken "github.com/google/go-github/v88/github"
 
 	"github.com/ag06mixer/golive/internal/release"
 )
@@ -133,7 +132,7 @@ func (a *App) Client(installation int64) (*github.Client, error) {
 		// Without options ghinstallation posts a JSON null, which GitHub's
 		// OpenAPI description does not allow (the fake caught it,
 		// 2026-11): ask for the installation's full grant with {}.
-		itr.InstallationTokenOptions = &ghtoken.InstallationTokenOptions{}
+		itr.InstallationTokenOptions = &github.InstallationTokenOptions{}
 		hc = &http.Client{Transport: itr, Timeout: 30 * time.Second}
 	}
 	c, err := github.NewClient(hc).WithEnterpriseURLs(a.cfg.BaseURL, a.cfg.BaseURL)
