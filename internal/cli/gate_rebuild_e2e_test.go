@@ -63,9 +63,17 @@ func TestE2EPREventAfterRedisLossRebuildsFirst(t *testing.T) {
 		t.Fatal("setup: the sign-off or the tick is missing")
 	}
 	flushRedis(t, h)
-	h.send("pull_request", h.openPR(t, "edited", nil))
+	edited := h.openPR(t, "opened", func(m map[string]any) {
+		set(m, "action", "edited") // opened.json's repository is the test's
+		set(m, "pull_request.title", "Release 1.0 (final)")
+	})
+	h.fake.Do(func(repos map[string]*githubfake.Repo) { repos[testRepo].Pulls[prNum].Title = "Release 1.0 (final)" })
+	h.send("pull_request", edited)
 	h.settle()
 	after := h.issue(t).Body
+	if !strings.Contains(after, "Release 1.0 (final)") {
+		t.Fatalf("the pull_request event was not applied:\n%s", after)
+	}
 	if !ticked(t, after, "security-team-approval") {
 		t.Error("the pull_request event after a Redis loss erased the security sign-off")
 	}
