@@ -188,8 +188,8 @@ func approve(cfg *checklist.Config, n *State, ev Event, id string) outcome {
 	if strings.EqualFold(p.Login, n.Author) && !cfg.Rules.AuthorMay() {
 		return outcome{refusal: fmt.Sprintf("%s opened this release, and the author may not sign it off (rules.author_may_sign)", p.Login)}
 	}
-	if n.LastPusher != "" && strings.EqualFold(p.Login, n.LastPusher) && !cfg.Rules.PusherMay() {
-		return outcome{refusal: fmt.Sprintf("%s pushed the current head, and the last pusher may not sign it off (rules.pusher_may_sign)", p.Login)}
+	if n.PushedBy(p.Login) && !cfg.Rules.PusherMay() {
+		return outcome{refusal: pusherRefusal(n, p.Login)}
 	}
 	if cfg.Rules.OneRole() {
 		for _, so := range n.Signoffs {

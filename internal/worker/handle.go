@@ -210,27 +210,25 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, d Delivery
 		}
 		return true, w.finish(ctx, gh, k, rec)
 	}
-	if rec == nil && p.Event.Kind != release.EvPR {
-		// An event for a PR golive does not track: either not a release,
-		// or a release whose opening golive has not applied yet (a retry,
-		// a lost webhook, a flushed Redis). Ask GitHub once in a while.
-		adopted, err := w.adopt(ctx, gh, k, p.Event.Installation)
-		if err != nil || !adopted {
-			return false, err
-		}
-		if rec, err = w.load(ctx, k); err != nil || rec == nil {
-			return false, err
-		}
-	}
-	if rec == nil {
-		rec = &record{State: release.New(k)}
-	}
 	rc, err := w.config(ctx, gh, k.Owner, k.Repo)
 	if err != nil {
 		return false, err
 	}
+	if rec == nil {
+		// No state: the release is rebuilt from GitHub before anything is
+		// written, so an empty state never overwrites a tracking issue.
+		if rec, err = w.rebuild(ctx, gh, rc, k, p); err != nil || rec == nil {
+			return false, err
+		}
+	}
 	ev := p.Event
 	ev.Key = k
+	if ev.Kind == release.EvComment && ev.Comment != nil && ev.Comment.Target != k.PR && ev.Comment.Target != rec.State.Issue {
+		// Only the PR and its own tracking issue carry commands: another
+		// issue that holds a copy of the marker is not the release's.
+		w.o.Log.Warn("comment on an issue that is not the release's tracking issue ignored", "release", k.String(), "issue", ev.Comment.Target)
+		return false, nil
+	}
 	if rec.State.HeadSHA == "" && ev.PR != nil {
 		pr := ev.PR
 		if !rc.cfg.Release.Matches(pr.HeadRef, pr.BaseRef, pr.Title, pr.Labels) {

@@ -74,8 +74,18 @@ func (w *Worker) reconcileLocked(ctx context.Context, k release.Key, installatio
 	}
 	events := []release.Event{{Kind: release.EvConfig, Problems: rc.problems}}
 	prEv := release.Event{Kind: release.EvPR, PR: &pr, Actor: release.Principal{Login: pr.Author}, At: pr.UpdatedAt}
-	if rec.State.HeadSHA != "" && rec.State.HeadSHA != pr.HeadSHA {
+	// A head other than the one last seen (kept in Redis or in the
+	// ledger) was pushed while golive was not watching: it is applied as
+	// the push it was, voiding what a push voids, and since GitHub does
+	// not say who pushed, anyone may have (release.UnknownPusher).
+	unseenPush := rec.State.HeadSHA != "" && rec.State.HeadSHA != pr.HeadSHA
+	if unseenPush {
 		pr.Synchronize = true
+		if tree, err := gh.CommitTree(ctx, k.Owner, k.Repo, pr.HeadSHA); err == nil {
+			pr.HeadTree = tree
+		} else {
+			w.o.Log.Warn("head tree unknown; the push voids invalidating sign-offs", "release", k.String(), "err", err)
+		}
 	}
 	events = append(events, prEv)
 	checks, err := gh.Checks(ctx, k.Owner, k.Repo, pr.HeadSHA)
@@ -115,6 +125,9 @@ func (w *Worker) reconcileLocked(ctx context.Context, k release.Key, installatio
 				closeReason = e.Reason
 			}
 		}
+	}
+	if unseenPush && s.HeadSHA == pr.HeadSHA {
+		s.LastPusher = release.UnknownPusher
 	}
 	rec.State = s
 	if err := w.save(ctx, rec); err != nil {
