@@ -2,6 +2,8 @@ package cli
 
 import (
 	"strings"
+
+	"github.com/ag06mixer/golive/internal/githubfake"
 	"testing"
 	"time"
 )
@@ -17,6 +19,8 @@ func TestE2EMergeGroup(t *testing.T) {
 		t.Fatalf("group check %+v", cr)
 	}
 	h2 := newHarness(t, harnessOpts{})
+	// GitHub knows PR 99, and it is not a release PR.
+	h2.fake.AddPull(testRepo, &githubfake.Pull{Number: 99, Title: "Fix a typo", Author: "rita", HeadRef: "typo", BaseRef: "main", HeadSHA: headB})
 	h2.send("merge_group", h2.mergeGroup(t, 99))
 	h2.settle()
 	if cr := h2.readiness(groupHead); len(cr) != 1 || cr[0].Conclusion != "success" {

@@ -110,6 +110,7 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 	}
 	sys.app = app
 	opts.Store, opts.GitHub, opts.Metrics, opts.Log = sys.store, clients{app}, sys.metrics, log
+	opts.HTTPStatus = githubapi.StatusOf
 	opts.LedgerKey = []byte(st.WebhookSecret)
 	if opts.ClaimIdle == 0 {
 		opts.ClaimIdle = st.ClaimIdle

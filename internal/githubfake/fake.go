@@ -30,6 +30,7 @@ type Fake struct {
 	teams      map[string]map[string]bool // "org/slug" → logins
 	counts     map[string]int             // "METHOD /route/template" → n
 	violations []string
+	refused    []Refusal
 	faults     []*Fault
 	nextID     int64
 	log        []Request
@@ -80,6 +81,9 @@ type Repo struct {
 	Rulesets   []map[string]any
 	// GateReviews are the deployment protection rule answers received.
 	GateReviews []GateReview
+	// Deleted holds deleted issues' numbers and the status GitHub answers
+	// for them (410 Gone, or 404).
+	Deleted map[int]int
 }
 
 // GateReview is an answer to a deployment protection rule.
@@ -390,6 +394,16 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 10<<20))
 	route := templateOf(r.URL.Path)
+	// GitHub's runtime limits answer first: they are GitHub's answer to
+	// a well-formed request, not a request GitHub does not define.
+	if why := limitBroken(r, body); why != "" {
+		f.mu.Lock()
+		f.refused = append(f.refused, Refusal{Method: r.Method, Path: r.URL.Path, Reason: why})
+		f.log = append(f.log, Request{Method: r.Method, Route: route, Path: r.URL.Path, Status: http.StatusUnprocessableEntity, At: time.Now(), Start: time.Now()})
+		f.mu.Unlock()
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Validation Failed", "errors": []map[string]string{{"message": why, "code": "custom"}}})
+		return
+	}
 	if f.spec != nil {
 		tmpl, err := f.spec.Check(r, body)
 		if err != nil {

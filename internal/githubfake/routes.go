@@ -92,7 +92,7 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 			Labels []string `json:"labels"`
 		}
 		json.Unmarshal(body, &in)
-		is := &Issue{Number: len(rp.Issues) + 1000, Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels}
+		is := &Issue{Number: rp.nextIssueNumber(), Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels}
 		rp.Issues = append(rp.Issues, is)
 		// GitHub answers a create with the new issue's address in Location.
 		w.Header().Set("Location", f.location(rp, "issues", int64(is.Number)))
@@ -132,6 +132,10 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 	}))
 	mux.HandleFunc("POST /repos/{owner}/{repo}/issues/{n}/comments", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		n, _ := strconv.Atoi(r.PathValue("n"))
+		if st, ok := rp.Deleted[n]; ok {
+			writeJSON(w, st, map[string]string{"message": "This issue was deleted"})
+			return
+		}
 		var in struct {
 			Body string `json:"body"`
 		}
@@ -420,6 +424,10 @@ func (f *Fake) withRepo(h func(http.ResponseWriter, *http.Request, *Repo)) http.
 func (f *Fake) withIssue(h func(http.ResponseWriter, *http.Request, *Repo, *Issue)) http.HandlerFunc {
 	return f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		n, _ := strconv.Atoi(r.PathValue("n"))
+		if st, ok := rp.Deleted[n]; ok {
+			writeJSON(w, st, map[string]string{"message": "This issue was deleted"})
+			return
+		}
 		for _, is := range rp.Issues {
 			if is.Number == n {
 				h(w, r, rp, is)
@@ -478,6 +486,41 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// nextIssueNumber is 1000 for the first issue, then one past the highest
+// number used, deleted issues included (GitHub never reuses one).
+func (rp *Repo) nextIssueNumber() int {
+	n := 1000
+	for _, is := range rp.Issues {
+		n = max(n, is.Number+1)
+	}
+	for d := range rp.Deleted {
+		n = max(n, d+1)
+	}
+	return n
+}
+
+// DeleteIssue deletes issue n (as GitHub's deleteIssue does): it leaves
+// every list, and reads and writes of it answer status (410 or 404).
+func (rp *Repo) DeleteIssue(n, status int) {
+	for i, is := range rp.Issues {
+		if is.Number == n {
+			rp.Issues = append(rp.Issues[:i:i], rp.Issues[i+1:]...)
+			break
+		}
+	}
+	if rp.Deleted == nil {
+		rp.Deleted = map[int]int{}
+	}
+	rp.Deleted[n] = status
+	kept := rp.Comments[:0:0]
+	for _, c := range rp.Comments {
+		if c.Issue != n {
+			kept = append(kept, c)
+		}
+	}
+	rp.Comments = kept
 }
 
 // IssueByMarker returns the issue whose body holds marker, or nil.

@@ -22,6 +22,12 @@ type Metrics struct {
 	ProcessSeconds *prometheus.HistogramVec // event
 	Syncs          *prometheus.CounterVec   // outcome
 	GitHubWrites   *prometheus.CounterVec   // object
+	// Refused counts writes GitHub refused for good (422, or a target
+	// gone) that golive dropped instead of retrying forever.
+	Refused *prometheus.CounterVec // object, status
+	// Panics counts panics recovered while handling one event, sync or
+	// loop pass.
+	Panics *prometheus.CounterVec // where
 	// Queue gauges, refreshed by the worker.
 	QueueDepth   prometheus.Gauge
 	QueuePending prometheus.Gauge
@@ -57,6 +63,10 @@ func New() *Metrics {
 			Help: "Release syncs to GitHub by outcome."}, []string{"outcome"}),
 		GitHubWrites: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_github_writes_total",
 			Help: "GitHub writes golive made, by object (issue, comment, check_run, reply)."}, []string{"object"}),
+		Refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_github_refused_total",
+			Help: "Writes GitHub refused for good (422 invalid or too long, 404/410 target gone) that golive dropped, by object and status."}, []string{"object", "status"}),
+		Panics: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_panics_total",
+			Help: "Panics recovered, by where (event, sync, loop); the event is dead-lettered, the process goes on."}, []string{"where"}),
 		QueueDepth:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_queue_depth", Help: "Entries in the delivery stream."}),
 		QueuePending: prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_queue_pending", Help: "Entries read by a worker and not yet acknowledged."}),
 		QueueDelayed: prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_queue_delayed", Help: "Entries waiting for a retry."}),
@@ -73,7 +83,7 @@ func New() *Metrics {
 		Probes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_probes_total",
 			Help: "Probe runs by kind and outcome (ok, failed)."}, []string{"kind", "outcome"}),
 	}
-	m.own = []prometheus.Collector{m.Deliveries, m.DeliveryDuration, m.Processed, m.ProcessSeconds, m.Syncs, m.GitHubWrites,
+	m.own = []prometheus.Collector{m.Deliveries, m.DeliveryDuration, m.Processed, m.ProcessSeconds, m.Syncs, m.GitHubWrites, m.Refused, m.Panics,
 		m.QueueDepth, m.QueuePending, m.QueueDelayed, m.QueueDead, m.Dirty,
 		m.GitHubRequests, m.GitHubSeconds, m.RateRemaining, m.OpenReleases, m.ReconcileErrors, m.Probes}
 	r.MustRegister(m.own...)

@@ -232,7 +232,7 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, d Delivery
 	if rec.State.HeadSHA == "" && ev.PR != nil {
 		pr := ev.PR
 		if !rc.cfg.Release.Matches(pr.HeadRef, pr.BaseRef, pr.Title, pr.Labels) {
-			return false, nil // not a release PR
+			return false, w.notRelease(ctx, gh, rc, k, ev) // not a release PR
 		}
 	}
 	if ev.Kind == release.EvIssueEdited || ev.Kind == release.EvComment {
@@ -375,9 +375,15 @@ func (w *Worker) finish(ctx context.Context, gh GitHub, k release.Key, rec *reco
 		switch o.Kind {
 		case "react":
 			if err := gh.AddReaction(ctx, k.Owner, k.Repo, o.CommentID, o.Reaction); err != nil {
-				return err
+				if !w.refusedForGood(err) {
+					return err
+				}
+				// Refused for good: retrying would wedge every reply
+				// after it, and every later event of the release.
+				w.drop("reaction", k.String(), err)
+			} else {
+				w.o.Metrics.GitHubWrites.WithLabelValues("reaction").Inc()
 			}
-			w.o.Metrics.GitHubWrites.WithLabelValues("reaction").Inc()
 		default:
 			target := o.Target
 			if target == 0 {
@@ -387,9 +393,13 @@ func (w *Worker) finish(ctx context.Context, gh GitHub, k release.Key, rec *reco
 				target = k.PR
 			}
 			if _, err := gh.CreateComment(ctx, k.Owner, k.Repo, target, o.Body); err != nil {
-				return err
+				if !w.refusedForGood(err) {
+					return err
+				}
+				w.drop("reply", k.String(), err)
+			} else {
+				w.o.Metrics.GitHubWrites.WithLabelValues("reply").Inc()
 			}
-			w.o.Metrics.GitHubWrites.WithLabelValues("reply").Inc()
 		}
 		rec.Outbox = rec.Outbox[1:]
 		if err := w.save(ctx, rec); err != nil {
@@ -439,7 +449,8 @@ func (w *Worker) withLock(ctx context.Context, name string, fn func(context.Cont
 			}
 		}
 	}()
-	err := fn(fctx)
+	// A panic in fn must not leave the lock renewed forever.
+	err := recovered(func() error { return fn(fctx) })
 	cancel()
 	<-renewed
 	if rerr := w.o.Store.Release(context.WithoutCancel(ctx), name, token); rerr != nil && err == nil {

@@ -32,6 +32,11 @@ func (w *Worker) Flush(ctx context.Context) (int, error) {
 		if errors.Is(err, ErrLockHeld) {
 			continue // its holder marks it again or syncs it
 		}
+		var pe *panicError
+		if errors.As(err, &pe) {
+			w.o.Metrics.Panics.WithLabelValues("sync").Inc()
+			w.o.Log.Error("panic while syncing a release", "release", d.Release, "panic", fmt.Sprint(pe.value), "stack", string(pe.stack))
+		}
 		if err != nil {
 			w.o.Metrics.Syncs.WithLabelValues("error").Inc()
 			w.o.Log.Error("sync", "release", d.Release, "err", err)
@@ -80,12 +85,31 @@ func (w *Worker) loadTracked(ctx context.Context, k release.Key) (*record, GitHu
 }
 
 // syncLocked is Sync on a loaded record; it saves as it goes, so a crash
-// after a create never leads to a second object.
+// after a create never leads to a second object. The check run is written
+// whatever became of the issue and the comment: a hold, a revoke or a
+// failure closes the gate even when the tracking issue cannot be written.
+// Their errors are returned after.
 func (w *Worker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec *record) error {
 	s := rec.State
-	k := s.Key
 	now := w.o.Clock()
-	cfg := rc.cfg
+	issueErr := w.syncIssue(ctx, gh, rc, rec, now)
+	var commentErr, checkErr error
+	if issueErr == nil && s.Issue != 0 {
+		commentErr = w.syncComment(ctx, gh, rec)
+	}
+	if s.Status == release.StatusOpen && s.HeadSHA != "" {
+		checkErr = w.syncCheck(ctx, gh, rc, rec, now)
+	}
+	if err := w.save(ctx, rec); err != nil {
+		return err
+	}
+	return errors.Join(issueErr, commentErr, checkErr)
+}
+
+// syncIssue finds or creates the tracking issue and writes its body.
+func (w *Worker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
+	s := rec.State
+	k := s.Key
 	if s.Issue == 0 {
 		// The marker is looked up before anything is created: a lost
 		// Redis or a crash after the create never makes a second issue.
@@ -97,7 +121,7 @@ func (w *Worker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec *
 			if s.Status == release.StatusClosed {
 				return nil // closed before golive wrote anything
 			}
-			body := render.IssueWithLedger(cfg, s, now, w.o.LedgerKey)
+			body := render.IssueWithLedger(rc.cfg, s, now, w.o.LedgerKey)
 			if n, err = gh.CreateIssue(ctx, k.Owner, k.Repo, issueTitle(s), body); err != nil {
 				return err
 			}
@@ -109,18 +133,7 @@ func (w *Worker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec *
 			return err
 		}
 	}
-	if err := w.syncBody(ctx, gh, rc, rec, now); err != nil {
-		return err
-	}
-	if err := w.syncComment(ctx, gh, rec); err != nil {
-		return err
-	}
-	if s.Status == release.StatusOpen && s.HeadSHA != "" {
-		if err := w.syncCheck(ctx, gh, rc, rec, now); err != nil {
-			return err
-		}
-	}
-	return w.save(ctx, rec)
+	return w.syncBody(ctx, gh, rc, rec, now)
 }
 
 func issueTitle(s *release.State) string {
@@ -143,6 +156,9 @@ func (w *Worker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 	}
 	cur, err := gh.GetIssue(ctx, k.Owner, k.Repo, s.Issue)
 	if err != nil {
+		if w.gone(err) {
+			return w.issueGone(ctx, gh, rc, rec, now, err)
+		}
 		return err
 	}
 	if s.Written.IssueBody != "" && cur.Body != s.Written.IssueBody {
@@ -150,6 +166,9 @@ func (w *Worker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 	}
 	if body != cur.Body {
 		if err := gh.EditIssueBody(ctx, k.Owner, k.Repo, s.Issue, body); err != nil {
+			if w.gone(err) {
+				return w.issueGone(ctx, gh, rc, rec, now, err)
+			}
 			return err
 		}
 		w.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
@@ -184,7 +203,15 @@ func (w *Worker) syncComment(ctx context.Context, gh GitHub, rec *record) error 
 	}
 	if text != s.Written.Comment {
 		if err := gh.EditComment(ctx, k.Owner, k.Repo, s.CommentID, text); err != nil {
-			return err
+			if !w.gone(err) {
+				return err
+			}
+			// Deleted: post it again.
+			w.o.Log.Warn("PR comment deleted; posting it again", "release", k.String())
+			if s.CommentID, err = gh.CreateComment(ctx, k.Owner, k.Repo, k.PR, text); err != nil {
+				s.CommentID = 0
+				return err
+			}
 		}
 		w.o.Metrics.GitHubWrites.WithLabelValues("comment").Inc()
 		s.Written.Comment = text
@@ -202,8 +229,9 @@ func (w *Worker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec *r
 	if w.o.DetailsURL != nil {
 		c.DetailsURL = w.o.DetailsURL(k.String())
 	}
+	c = completed(c)
 	if s.CheckRunID == 0 || s.CheckSHA != c.SHA {
-		id, err := gh.CreateCheckRun(ctx, k.Owner, k.Repo, c)
+		id, err := w.createCheck(ctx, gh, k, c)
 		if err != nil {
 			return err
 		}
@@ -215,7 +243,20 @@ func (w *Worker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec *r
 		return nil
 	}
 	if err := gh.UpdateCheckRun(ctx, k.Owner, k.Repo, s.CheckRunID, c); err != nil {
-		return err
+		switch {
+		case w.gone(err):
+			s.CheckRunID = 0 // gone: report on a new one
+			return w.syncCheck(ctx, gh, rc, rec, now)
+		case w.status(err) == 422:
+			// Refused (too long, an invalid field): the verdict still
+			// goes out, without the detail.
+			w.drop("check_run", k.String(), err)
+			if err := gh.UpdateCheckRun(ctx, k.Owner, k.Repo, s.CheckRunID, bare(c)); err != nil {
+				return err
+			}
+		default:
+			return err
+		}
 	}
 	w.o.Metrics.GitHubWrites.WithLabelValues("check_run").Inc()
 	s.Written.CheckDigest = c.Digest()
@@ -228,7 +269,10 @@ func (w *Worker) closeIssue(ctx context.Context, gh GitHub, rec *record, reason 
 		return nil
 	}
 	if err := gh.CloseIssue(ctx, s.Key.Owner, s.Key.Repo, s.Issue, reason); err != nil {
-		return err
+		if !w.gone(err) {
+			return err
+		}
+		// Deleted: nothing is left to close.
 	}
 	w.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
 	s.Written.IssueState = "closed"

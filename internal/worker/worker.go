@@ -63,6 +63,12 @@ type Options struct {
 	// WebURL is GitHub's web root, for links (default https://github.com;
 	// the host itself on GitHub Enterprise Server).
 	WebURL string
+	// HTTPStatus reads the HTTP status GitHub answered from an error of
+	// the GitHub port (0 when it carries none). It lets golive tell a
+	// write GitHub refuses for good (422, a deleted issue's 404 or 410)
+	// from one worth retrying. Nil knows no status: every failure is
+	// retried.
+	HTTPStatus func(error) int
 	// ShutdownGrace bounds how long in-flight work may finish after Run's
 	// context ends (default 20s).
 	ShutdownGrace time.Duration
@@ -239,7 +245,10 @@ func (w *Worker) every(ctx context.Context, d time.Duration, fn func(context.Con
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			fn(ctx)
+			if err := recovered(func() error { fn(ctx); return nil }); err != nil {
+				w.o.Metrics.Panics.WithLabelValues("loop").Inc()
+				w.o.Log.Error("panic in a periodic pass; it runs again next period", "err", err)
+			}
 		}
 	}
 }
@@ -266,14 +275,19 @@ func (w *Worker) tick(ctx context.Context) {
 func (w *Worker) process(ctx context.Context, d Delivery) {
 	start := time.Now()
 	log := w.o.Log.With("delivery", d.ID, "event", d.Event, "attempt", d.Attempt)
-	outcome, err := w.Handle(ctx, d)
+	outcome, err := w.handleSafely(ctx, d)
+	var pe *panicError
+	if errors.As(err, &pe) {
+		w.o.Metrics.Panics.WithLabelValues("event").Inc()
+		log.Error("panic while handling the event; dead-lettering it", "panic", fmt.Sprint(pe.value), "stack", string(pe.stack))
+	}
 	w.o.Metrics.ProcessSeconds.WithLabelValues(d.Event).Observe(time.Since(start).Seconds())
 	switch {
 	case err == nil:
 		if aerr := w.o.Store.Ack(ctx, d.Entry); aerr != nil {
 			log.Error("ack", "err", aerr) // stays pending; reclaimed and re-applied idempotently
 		}
-	case errors.Is(err, errPermanent) || (d.Attempt >= w.o.MaxAttempts && !errors.Is(err, ErrLockHeld)) || d.Attempt >= 4*w.o.MaxAttempts:
+	case errors.Is(err, errPermanent) || pe != nil || (d.Attempt >= w.o.MaxAttempts && !errors.Is(err, ErrLockHeld)) || d.Attempt >= 4*w.o.MaxAttempts:
 		outcome = "dead"
 		log.Error("dead-lettered", "err", err)
 		if derr := w.o.Store.DeadLetter(ctx, d, err); derr != nil {
