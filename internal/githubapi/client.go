@@ -48,6 +48,7 @@ type App struct {
 	// accepts any caller).
 	tokenless bool
 	keyBytes  []byte
+	botLogin  string // see BotLogin
 }
 
 // New builds the App. An empty PrivateKey makes an unauthenticated client,
@@ -185,8 +186,9 @@ func notFound(resp *github.Response, err error) error {
 // Installation binds the App to one installation: the methods the worker
 // calls.
 type Installation struct {
-	c  *github.Client
-	ID int64
+	c   *github.Client
+	ID  int64
+	app *App
 }
 
 // For returns the installation's API.
@@ -195,7 +197,7 @@ func (a *App) For(installation int64) (*Installation, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Installation{c: c, ID: installation}, nil
+	return &Installation{c: c, ID: installation, app: a}, nil
 }
 
 // ConfigFiles reads the repo's .github/golive.yml from its default branch
@@ -250,7 +252,14 @@ func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker strin
 			return 0, fmt.Errorf("list tracking issues of %s/%s: %w", owner, repo, err)
 		}
 		for _, is := range issues {
-			if strings.Contains(is.GetBody(), marker) {
+			if !strings.Contains(is.GetBody(), marker) {
+				continue
+			}
+			ours, err := in.byGolive(ctx, is)
+			if err != nil {
+				return 0, err
+			}
+			if ours {
 				return is.GetNumber(), nil
 			}
 		}

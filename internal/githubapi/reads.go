@@ -132,7 +132,13 @@ func (in *Installation) OpenTrackingIssues(ctx context.Context, owner, repo stri
 			return nil, fmt.Errorf("list tracking issues of %s/%s: %w", owner, repo, err)
 		}
 		for _, is := range issues {
-			out = append(out, release.IssueInfo{Number: is.GetNumber(), Body: is.GetBody(), State: is.GetState(), URL: is.GetHTMLURL()})
+			ours, err := in.byGolive(ctx, is)
+			if err != nil {
+				return nil, err
+			}
+			if ours {
+				out = append(out, release.IssueInfo{Number: is.GetNumber(), Body: is.GetBody(), State: is.GetState(), URL: is.GetHTMLURL()})
+			}
 		}
 		if resp.NextPage == 0 {
 			return out, nil

@@ -115,7 +115,13 @@ type Issue struct {
 	StateReason string   `json:"state_reason,omitempty"`
 	Labels      []string `json:"-"`
 	Edits       int      `json:"-"`
+	// Author is who opened the issue: BotLogin for issues golive created
+	// through the API; a person for issues a test puts in directly.
+	Author string `json:"-"`
 }
+
+// BotLogin is the login GitHub gives the fake's App ("<slug>[bot]").
+const BotLogin = "golive[bot]"
 
 // Comment is an issue or PR comment in the fake.
 type Comment struct {

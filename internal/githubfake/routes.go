@@ -92,7 +92,7 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 			Labels []string `json:"labels"`
 		}
 		json.Unmarshal(body, &in)
-		is := &Issue{Number: rp.nextIssueNumber(), Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels}
+		is := &Issue{Number: rp.nextIssueNumber(), Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels, Author: BotLogin}
 		rp.Issues = append(rp.Issues, is)
 		// GitHub answers a create with the new issue's address in Location.
 		w.Header().Set("Location", f.location(rp, "issues", int64(is.Number)))
@@ -443,7 +443,15 @@ func issueJSON(rp *Repo, is *Issue) map[string]any {
 	for _, l := range is.Labels {
 		labels = append(labels, map[string]any{"name": l})
 	}
+	author, kind := is.Author, "User"
+	if author == "" {
+		author = "octocat"
+	}
+	if strings.HasSuffix(author, "[bot]") {
+		kind = "Bot"
+	}
 	return map[string]any{"number": is.Number, "title": is.Title, "body": is.Body, "state": is.State, "labels": labels,
+		"user":     map[string]any{"login": author, "type": kind},
 		"html_url": fmt.Sprintf("https://github.com/%s/%s/issues/%d", rp.Owner, rp.Name, is.Number)}
 }
 
