@@ -81,6 +81,9 @@ func (c *Config) apply(f *File) Problems {
 	if f.Rules.OnePersonOneRole != nil {
 		c.Rules.OnePersonOneRole = f.Rules.OnePersonOneRole
 	}
+	if f.Rules.UnholdBy != nil {
+		c.Rules.UnholdBy = f.Rules.UnholdBy
+	}
 	if f.Defaults.TickBy != nil {
 		c.Defaults.TickBy = f.Defaults.TickBy
 		c.Defaults.o = f.Defaults.o

@@ -138,6 +138,18 @@ type Rules struct {
 	// OnePersonOneRole forbids one person from holding two sign-offs of a
 	// release.
 	OnePersonOneRole *bool `yaml:"one_person_one_role,omitempty" json:"one_person_one_role,omitempty"`
+	// UnholdBy lists who, besides the one who held, may lift a hold: role
+	// ids or @permissions. Default @maintain. The PR author never may
+	// unless AuthorMaySign.
+	UnholdBy []string `yaml:"unhold_by,omitempty" json:"unhold_by,omitempty"`
+}
+
+// Unholders returns UnholdBy, or its default.
+func (r Rules) Unholders() []string {
+	if r.UnholdBy == nil {
+		return []string{"@maintain"}
+	}
+	return r.UnholdBy
 }
 
 // AuthorMay reports whether the PR author may sign off.

@@ -331,6 +331,7 @@ func (c *Config) checkResolved() Problems {
 	}
 	checkPrincipals(c.Defaults.o, "tick_by", c.Defaults.TickBy)
 	checkPrincipals(c.Defaults.o, "waive_by", c.Defaults.WaiveBy)
+	checkPrincipals(origin{c.Defaults.o.idx, "rules"}, "unhold_by", c.Rules.UnholdBy)
 	return ps
 }
 

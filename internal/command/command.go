@@ -3,18 +3,20 @@
 // A command starts a line (after at most three spaces), begins with an
 // ASCII "/", and is case-insensitive: "/approve security". A comment may
 // hold several, one per line. Text in fenced or indented code, block
-// quotes and quoted replies, and HTML comments is never read as a command,
-// so quoting someone's "/approve" or pasting docs does nothing.
+// quotes and quoted replies, HTML comments, <details> and <summary>,
+// <pre> and other HTML blocks is never read as a command, so quoting
+// someone's "/approve" or pasting docs does nothing. A command word that
+// only looks like ASCII (see Fold) is never executed.
 //
 // It is pure and never fails: what it cannot read comes back as Unknown,
 // with a suggestion when one is close.
 package command
 
 import (
+	"cmp"
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/ag06mixer/golive/internal/checklist"
 )
@@ -107,8 +109,9 @@ func Parse(body string) (cmds []Command, unknown []Unknown) {
 		return strings.Repeat("\n", strings.Count(m, "\n"))
 	})
 	var fence string // the open fence's marker, "" outside code
+	var html htmlState
 	for i, line := range strings.Split(body, "\n") {
-		if len(cmds) >= MaxCommands {
+		if len(cmds)+len(unknown) >= MaxCommands {
 			break
 		}
 		if len(line) > MaxLine {
@@ -121,12 +124,22 @@ func Parse(body string) (cmds []Command, unknown []Unknown) {
 			}
 			continue
 		}
+		if html.block { // raw HTML up to a blank line: no fences, no commands
+			html.line(trimmed, indent)
+			continue
+		}
 		if indent <= 3 && (strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~")) {
 			fence = fenceOf(trimmed)
 			continue
 		}
-		if indent > 3 || strings.HasPrefix(trimmed, ">") || !strings.HasPrefix(trimmed, "/") {
-			continue // indented code, quotes and quoted replies, prose
+		if indent > 3 || strings.HasPrefix(trimmed, ">") {
+			continue // indented code, quotes and quoted replies
+		}
+		if html.line(trimmed, indent) {
+			continue // <details>, <pre>, an HTML block
+		}
+		if trimmed == "" || (trimmed[0] != '/' && !strings.HasPrefix(Fold(firstWord(trimmed)), "/")) {
+			continue // prose
 		}
 		c, u, ok := parseLine(trimmed, i+1)
 		switch {
@@ -137,6 +150,13 @@ func Parse(body string) (cmds []Command, unknown []Unknown) {
 		}
 	}
 	return cmds, unknown
+}
+
+func firstWord(s string) string {
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // trimIndent strips leading blanks, counting a tab as four columns.
@@ -166,84 +186,72 @@ func fenceOf(s string) string {
 
 // parseLine reads "/name args…". A line whose first word is not
 // command-like ("/usr/bin is full") is prose: neither command nor unknown.
+// A word that is not ASCII is never a command: when it folds to one (a
+// Kelvin sign, a fullwidth letter, a Cyrillic "а") it is an Unknown with
+// LookAlike set.
 func parseLine(s string, line int) (Command, *Unknown, bool) {
 	fields := strings.Fields(s)
 	word := fields[0]
-	name := word[1:]
+	folded := Fold(word)
+	if !strings.HasPrefix(folded, "/") {
+		return Command{}, nil, false
+	}
+	name := folded[1:]
 	if name == "" || strings.ContainsAny(name, "/.:") || !isWord(name) {
 		return Command{}, nil, false
 	}
-	lower := strings.ToLower(name)
+	ascii := IsASCII(word)
 	rest := strings.TrimSpace(s[len(word):])
 	args := fields[1:]
-	if lower == "golive" {
-		sub := ""
+	if name == "golive" {
+		sub, subASCII := "", true
 		if len(args) > 0 {
-			sub = strings.ToLower(args[0])
+			sub, subASCII = Fold(args[0]), IsASCII(args[0])
 		}
-		switch sub {
-		case "refresh":
+		known := sub == "refresh" || sub == "help" || sub == ""
+		switch {
+		case known && (!ascii || !subASCII):
+			return Command{}, &Unknown{Line: line, Word: strings.Join(fields[:min(len(fields), 2)], " "), Suggestion: "/golive " + cmp.Or(sub, "help"), LookAlike: true}, false
+		case sub == "refresh":
 			return Command{Name: Refresh, Args: args[1:], Rest: strings.TrimSpace(strings.TrimPrefix(rest, args[0])), Line: line}, nil, true
-		case "help", "":
+		case known:
 			return Command{Name: Help, Line: line}, nil, true
 		}
-		return Command{}, &Unknown{Line: line, Word: "/golive " + args[0], Suggestion: closest(sub, []string{"refresh", "help"}, "/golive ")}, false
+		return Command{}, &Unknown{Line: line, Word: "/golive " + args[0], Suggestion: closest(sub, []string{"refresh", "help"}, "/golive "), LookAlike: !subASCII}, false
 	}
 	for _, n := range Names {
-		if string(n) == lower {
-			return Command{Name: n, Args: args, Rest: rest, Line: line}, nil, true
+		if string(n) != name {
+			continue
 		}
-	}
-	skeleton, lookAlike := asciiSkeleton(lower)
-	if lookAlike {
-		for _, n := range Names {
-			if string(n) == skeleton {
-				return Command{}, &Unknown{Line: line, Word: word, Suggestion: "/" + skeleton, LookAlike: true}, false
-			}
+		if !ascii {
+			return Command{}, &Unknown{Line: line, Word: word, Suggestion: "/" + name, LookAlike: true}, false
 		}
+		return Command{Name: n, Args: args, Rest: rest, Line: line}, nil, true
 	}
-	var known []string
-	for _, n := range Names {
-		if !strings.Contains(string(n), " ") {
-			known = append(known, string(n))
-		}
-	}
-	if s := closest(skeleton, known, "/"); s != "" {
-		return Command{}, &Unknown{Line: line, Word: word, Suggestion: s, LookAlike: lookAlike}, false
+	if s := closest(name, oneWord, "/"); s != "" {
+		return Command{}, &Unknown{Line: line, Word: word, Suggestion: s, LookAlike: !ascii}, false
 	}
 	return Command{}, nil, false // "/shrug", "/tmp": not meant for golive
 }
 
+// oneWord are the command names of one word, for suggestions.
+var oneWord = func() []string {
+	var out []string
+	for _, n := range Names {
+		if !strings.Contains(string(n), " ") {
+			out = append(out, string(n))
+		}
+	}
+	return out
+}()
+
 func isWord(s string) bool {
 	for _, r := range s {
-		if !unicode.IsLetter(r) && r != '-' && r != '_' {
+		if !unicode.IsLetter(r) && !unicode.Is(unicode.M, r) && r != '-' && r != '_' {
 			return false
 		}
 	}
 	return true
-}
-
-// lookAlikes maps characters that pass for ASCII letters to them.
-var lookAlikes = map[rune]rune{
-	'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'х': 'x', 'у': 'y', 'к': 'k', 'і': 'i', 'ј': 'j', 'ѕ': 's', 'ԁ': 'd', 'һ': 'h', 'ԛ': 'q', 'ԝ': 'w', 'ν': 'v',
-	'α': 'a', 'ε': 'e', 'ο': 'o', 'ρ': 'p', 'ι': 'i', 'κ': 'k', 'υ': 'u', 'τ': 't', 'η': 'n',
-	'ａ': 'a', 'ｅ': 'e', 'ｏ': 'o', 'ｐ': 'p', 'ｒ': 'r', 'ｖ': 'v', 'ｌ': 'l', 'ｄ': 'd', 'ｈ': 'h', 'ｗ': 'w', 'ｉ': 'i', 'ｃ': 'c', 'ｋ': 'k', 'ｕ': 'u', 'ｎ': 'n', 'ｓ': 's', 'ｔ': 't',
-}
-
-// asciiSkeleton maps look-alike letters to ASCII; lookAlike reports any.
-func asciiSkeleton(s string) (string, bool) {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) {
-		return s, false
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if a, ok := lookAlikes[r]; ok {
-			b.WriteRune(a)
-			continue
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String(), true
 }
 
 // closest returns prefix and the candidate near enough to s to be a

@@ -67,7 +67,7 @@ func TestParse(t *testing.T) {
 		{"a path", "/usr/local/bin is full", ""},
 		{"a url path", "/docs/readme.md", ""},
 		{"cyrillic a", "/аpprove security", "?/аpprove→/approve@1!"},
-		{"fullwidth solidus", "／approve security", ""},
+		{"fullwidth solidus", "／approve security", "?／approve→/approve@1!"},
 		{"greek omicron", "/h\u03bfld reason", "?/h\u03bfld→/hold@1!"},
 		{"crlf", "/approve security\r\n/unhold\r\n", "approve[security]@1 unhold[]@2"},
 		{"slash alone", "/", ""},
@@ -113,18 +113,26 @@ func TestCommandArgs(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add("/approve security\n```\n/hold x\n```\n> /unhold\n<!-- /check y -->")
 	f.Add("/golive refresh\n/аpprove x\n    /waive a 7d b")
+	f.Add("<details>\n\n/approve x\n</details>\n\n/chec\u212a y\n<pre>\n/hold z\n</pre>\n/ｈold w\n<div>\n/unhold")
 	f.Fuzz(func(t *testing.T, body string) {
 		cmds, unknown := Parse(body)
 		if len(cmds) > MaxCommands {
 			t.Fatalf("%d commands", len(cmds))
 		}
-		lines := strings.Count(body, "\n") + 1
+		raw := strings.Split(body, "\n")
+		lines := len(raw)
 		for _, c := range cmds {
 			if c.Line < 1 || c.Line > lines {
 				t.Fatalf("line %d of %d", c.Line, lines)
 			}
 			if _, ok := Usage[c.Name]; !ok {
 				t.Fatalf("unknown name %q", c.Name)
+			}
+			// A command is only ever read from ASCII: its name is on its
+			// line as typed, in ASCII letters of either case.
+			word, _, _ := strings.Cut(string(c.Name), " ")
+			if !strings.Contains(asciiLower(raw[c.Line-1]), "/"+word) {
+				t.Fatalf("%s read from line %q", c.Name, raw[c.Line-1])
 			}
 		}
 		for _, u := range unknown {
@@ -133,4 +141,16 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// asciiLower lowers ASCII letters only (strings.ToLower would turn a
+// Kelvin sign into "k").
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

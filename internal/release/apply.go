@@ -308,6 +308,7 @@ func voidOnPush(cfg *checklist.Config, n *State, ev Event, old, oldTree string) 
 		so.VoidReason = fmt.Sprintf("the head changed from %s to %s", short(old), short(n.HeadSHA))
 		n.audit(ev.At, "", "voided", fmt.Sprintf("%s sign-off by %s: %s", r.Title, so.By, so.VoidReason))
 	}
+	voidDependents(cfg, n, ev.At, "")
 }
 
 // applyIssueEdit records permitted hand ticks and reverts the rest.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ag06mixer/golive/internal/checklist"
 	"github.com/ag06mixer/golive/internal/command"
+	"github.com/ag06mixer/golive/internal/mdtext"
 )
 
 // CommentInfo is a new comment on the release PR or its tracking issue.
@@ -27,14 +28,21 @@ const (
 	ReactConfused  = "confused"
 	maxSeen        = 500
 	maxReasonChars = 500
+	// MaxJudged bounds the commands (and look-alikes) judged per comment;
+	// the rest are ignored, with a note. It fits the built-in checklist's
+	// 112 hand-ticked items in one comment.
+	MaxJudged = 150
+	// MaxReply bounds a reply, below GitHub's 65,536 characters.
+	MaxReply = 60000
 )
 
 // outcome is what one command did.
 type outcome struct {
-	ok      bool   // took effect (or already stood)
-	changed bool   // the state changed
-	refusal string // why not, for the reply
-	unknown bool   // not understood
+	ok      bool     // took effect (or already stood)
+	changed bool     // the state changed
+	refusal string   // why not, for the reply
+	unknown bool     // not understood
+	notes   []string // what else it did, for the reply
 }
 
 // applyComment runs the commands of a new comment. Only new comments
@@ -58,9 +66,32 @@ func applyComment(cfg *checklist.Config, n *State, ev Event) []Effect {
 	var lines []string
 	var okN, refusedN, confusedN int
 	sync, refresh := false, false
+	ignored, repeated := 0, 0
+	if len(unknown) > MaxJudged {
+		ignored += len(unknown) - MaxJudged
+		unknown = unknown[:MaxJudged]
+	}
+	if room := MaxJudged - len(unknown); len(cmds) > room {
+		ignored += len(cmds) - room
+		cmds = cmds[:room]
+	}
+	// The same command twice in one comment is judged once (help, a
+	// hundred /approve and /revoke of one role).
+	seen := map[string]bool{}
+	var once []command.Command
+	for _, cmd := range cmds {
+		k := string(cmd.Name) + "\x00" + cmd.Arg(0)
+		if seen[k] {
+			repeated++
+			continue
+		}
+		seen[k] = true
+		once = append(once, cmd)
+	}
+	cmds = once
 	for _, u := range unknown {
 		confusedN++
-		msg := fmt.Sprintf("`%s` is not a golive command", oneLine(u.Word, 60))
+		msg := fmt.Sprintf("%s is not a golive command", mdtext.Code(u.Word, 60))
 		if u.LookAlike {
 			msg += " (it has characters that only look like letters)"
 		}
@@ -90,12 +121,22 @@ func applyComment(cfg *checklist.Config, n *State, ev Event) []Effect {
 		default:
 			refusedN++
 		}
+		for _, note := range o.notes {
+			lines = append(lines, fmt.Sprintf("- %s: %s", written(cmd), note))
+		}
 		if o.refusal != "" {
-			lines = append(lines, fmt.Sprintf("- `%s`: %s", written(cmd), o.refusal))
+			lines = append(lines, fmt.Sprintf("- %s: %s", written(cmd), o.refusal))
 			n.audit(ev.At, ev.Actor.Login, "refused", fmt.Sprintf("%s %s: %s", cmd.Name, oneLine(cmd.Rest, 80), o.refusal))
 		}
 		sync = sync || o.changed
 	}
+	if repeated > 0 {
+		lines = append(lines, fmt.Sprintf("- %s repeated in this comment judged once", count(repeated, "command")))
+	}
+	if ignored > 0 {
+		lines = append(lines, fmt.Sprintf("- %s past the first %d ignored: golive judges at most %d per comment; split them over several comments", count(ignored, "more command"), MaxJudged, MaxJudged))
+	}
+	lines = capLines(lines, MaxReply)
 	var eff []Effect
 	for _, r := range []struct {
 		n       int
@@ -123,7 +164,20 @@ func written(cmd command.Command) string {
 	if cmd.Rest != "" && cmd.Name != command.Refresh && cmd.Name != command.Help {
 		s += " " + cmd.Rest
 	}
-	return strings.ReplaceAll(oneLine(s, 60), "`", "'")
+	return mdtext.Code(s, 60)
+}
+
+// capLines keeps the lines that fit in max bytes (a byte is at most one
+// character) and says how many were cut.
+func capLines(lines []string, max int) []string {
+	total := 0
+	for i, l := range lines {
+		if total+len(l)+1 > max-200 {
+			return append(lines[:i:i], fmt.Sprintf("- … %s cut to keep the reply within GitHub's limit", count(len(lines)-i, "more line")))
+		}
+		total += len(l) + 1
+	}
+	return lines
 }
 
 func runCommand(cfg *checklist.Config, n *State, ev Event, cmd command.Command) outcome {
@@ -153,15 +207,18 @@ func runCommand(cfg *checklist.Config, n *State, ev Event, cmd command.Command) 
 		if reason == "" {
 			return outcome{refusal: "say why: `/hold REASON…`"}
 		}
+		if n.Hold != nil && !strings.EqualFold(n.Hold.By, p.Login) {
+			return outcome{refusal: fmt.Sprintf("the release is already on hold by %s; it stays held until they, or someone rules.unhold_by names, lift it", n.Hold.By)}
+		}
 		n.Hold = &Hold{By: p.Login, At: ev.At, Reason: reason, URL: ev.Comment.URL}
 		n.audit(ev.At, p.Login, "held", reason)
 		return outcome{ok: true, changed: true}
 	case command.Unhold:
-		if !atLeast(p, "write") {
-			return outcome{refusal: "only people with write access may lift a hold"}
-		}
 		if n.Hold == nil {
 			return outcome{ok: true}
+		}
+		if why := mayUnhold(cfg, n, p); why != "" {
+			return outcome{refusal: why}
 		}
 		n.audit(ev.At, p.Login, "unheld", "hold by "+n.Hold.By+" lifted")
 		n.Hold = nil
@@ -230,7 +287,7 @@ func revoke(cfg *checklist.Config, n *State, ev Event, id string) outcome {
 		}
 		so.VoidedAt, so.VoidReason = ev.At, "revoked by "+ev.Actor.Login
 		n.audit(ev.At, ev.Actor.Login, "revoked", r.Title)
-		return outcome{ok: true, changed: true}
+		return outcome{ok: true, changed: true, notes: voidDependents(cfg, n, ev.At, ev.Actor.Login)}
 	}
 	return outcome{refusal: fmt.Sprintf("there is no %s sign-off to revoke", r.Title)}
 }
@@ -242,6 +299,13 @@ func findRole(cfg *checklist.Config, id string) (checklist.Role, outcome, bool) 
 	if r, ok := cfg.Role(id); ok {
 		return r, outcome{}, true
 	}
+	if !command.IsASCII(id) { // a look-alike: never a role
+		msg := fmt.Sprintf("%s has characters that only look like letters", mdtext.Code(id, 40))
+		if f := command.Fold(id); f != id {
+			msg += fmt.Sprintf("; did you mean %s?", mdtext.Code(f, 40))
+		}
+		return checklist.Role{}, outcome{refusal: msg, unknown: true}, false
+	}
 	for _, r := range cfg.Roles { // "/approve Security Review" → by title
 		if strings.EqualFold(r.Title, id) || strings.EqualFold(strings.ReplaceAll(r.Title, " ", "-"), id) {
 			return r, outcome{}, true
@@ -251,7 +315,7 @@ func findRole(cfg *checklist.Config, id string) (checklist.Role, outcome, bool) 
 	for _, r := range cfg.Roles {
 		ids = append(ids, r.ID)
 	}
-	msg := fmt.Sprintf("there is no role `%s`", oneLine(id, 40))
+	msg := fmt.Sprintf("there is no role %s", mdtext.Code(id, 40))
 	if s, ok := checklist.Closest(id, ids); ok {
 		msg += fmt.Sprintf("; did you mean `%s`?", s)
 	} else {
@@ -330,11 +394,18 @@ func findItem(cfg *checklist.Config, id string) (checklist.Entry, outcome, bool)
 	if e, ok := cfg.Item(id); ok {
 		return e, outcome{}, true
 	}
+	if !command.IsASCII(id) { // a look-alike: never an item
+		msg := fmt.Sprintf("%s has characters that only look like letters", mdtext.Code(id, 64))
+		if f := command.Fold(id); f != id {
+			msg += fmt.Sprintf("; did you mean %s?", mdtext.Code(f, 64))
+		}
+		return checklist.Entry{}, outcome{refusal: msg, unknown: true}, false
+	}
 	var ids []string
 	for _, e := range cfg.Flatten() {
 		ids = append(ids, e.Item.ID)
 	}
-	msg := fmt.Sprintf("there is no item `%s`", oneLine(id, 64))
+	msg := fmt.Sprintf("there is no item %s", mdtext.Code(id, 64))
 	if s, ok := checklist.Closest(id, ids); ok {
 		msg += fmt.Sprintf("; did you mean `%s`?", s)
 	}
@@ -346,7 +417,13 @@ func waive(cfg *checklist.Config, n *State, ev Event, cmd command.Command) outco
 	if !ok {
 		return o
 	}
+	if why := approvalRefusal(e.Item); why != "" {
+		return outcome{refusal: why}
+	}
 	if why := mayWaive(cfg, e.Item, ev.Actor); why != "" {
+		return outcome{refusal: why}
+	}
+	if why := dutyRefusal(cfg, n, ev.Actor.Login, "waive its items"); why != "" {
 		return outcome{refusal: why}
 	}
 	args := cmd.Args[1:]
@@ -379,6 +456,9 @@ func unwaive(cfg *checklist.Config, n *State, ev Event, id string) outcome {
 		return o
 	}
 	if why := mayWaive(cfg, e.Item, ev.Actor); why != "" {
+		return outcome{refusal: why}
+	}
+	if why := dutyRefusal(cfg, n, ev.Actor.Login, "unwaive its items"); why != "" {
 		return outcome{refusal: why}
 	}
 	if _, had := n.Waivers[e.Item.ID]; !had {

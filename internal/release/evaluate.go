@@ -104,7 +104,9 @@ func CountsFor(p, active checklist.Phase) bool {
 func evaluateItem(cfg *checklist.Config, s *State, e checklist.Entry, now time.Time) ItemReport {
 	it := e.Item
 	ir := ItemReport{Entry: e, State: ItemPending}
-	if w, ok := s.Waivers[it.ID]; ok && w.ActiveAt(now) {
+	// An approval item is satisfied by its sign-off alone: a waiver of one
+	// (restored from a ledger, written by an older golive) never counts.
+	if w, ok := s.Waivers[it.ID]; ok && w.ActiveAt(now) && it.Source() != checklist.SourceApproval {
 		ir.State = ItemWaived
 		sum := "waived: " + w.Reason
 		if !w.Expires.IsZero() {
@@ -132,7 +134,9 @@ func evaluateItem(cfg *checklist.Config, s *State, e checklist.Entry, now time.T
 		evaluateDeploy(s, it.Evidence.Deployment, &ir)
 	case checklist.SourceApproval:
 		role := it.Evidence.Approval.Role
-		if so, ok := ActiveSignoff(s, role); ok {
+		if missing := missingBefore(cfg, s, role); len(missing) > 0 {
+			ir.Note = "waiting for " + strings.Join(missing, ", ") + " before `/approve " + role + "`"
+		} else if so, ok := ActiveSignoff(s, role); ok {
 			ir.State = ItemDone
 			ir.Evidence = &Evidence{Source: checklist.SourceApproval, Summary: "signed off as " + roleTitle(cfg, role), Actor: so.By, At: so.At, SHA: so.SHA, URL: so.URL}
 		} else {
@@ -279,4 +283,17 @@ func oneLine(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// missingBefore lists the titles of the roles role waits for that have no
+// active sign-off: a sign-off out of order never counts.
+func missingBefore(cfg *checklist.Config, s *State, role string) []string {
+	r, _ := cfg.Role(role)
+	var out []string
+	for _, before := range r.After {
+		if _, ok := ActiveSignoff(s, before); !ok {
+			out = append(out, roleTitle(cfg, before))
+		}
+	}
+	return out
 }
