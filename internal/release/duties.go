@@ -15,7 +15,7 @@ func dutyRefusal(cfg *checklist.Config, n *State, login, what string) string {
 	if strings.EqualFold(login, n.Author) && !cfg.Rules.AuthorMay() {
 		return fmt.Sprintf("%s opened this release, and the author may not %s (rules.author_may_sign)", login, what)
 	}
-	if n.LastPusher != "" && strings.EqualFold(login, n.LastPusher) && !cfg.Rules.PusherMay() {
+	if n.PushedBy(login) && !cfg.Rules.PusherMay() {
 		return fmt.Sprintf("%s pushed the current head, and the last pusher may not %s (rules.pusher_may_sign)", login, what)
 	}
 	return ""
