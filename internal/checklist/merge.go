@@ -90,9 +90,12 @@ func (c *Config) apply(f *File) Problems {
 		c.Defaults.o = f.Defaults.o
 	}
 
-	for i, id := range f.Drop {
-		if !c.drop(id) {
-			add(f.idx.pos(fmt.Sprintf("drop.%d", i)), "drop %q: no inherited item, group or section has that id", id)
+	if len(f.Drop) > 0 {
+		found := c.dropAll(f.Drop)
+		for i, id := range f.Drop {
+			if !found[id] {
+				add(f.idx.pos(fmt.Sprintf("drop.%d", i)), "drop %q: no inherited item, group or section has that id", id)
+			}
 		}
 	}
 
@@ -101,14 +104,24 @@ func (c *Config) apply(f *File) Problems {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	// One index of the items, not a walk per override: parse and merge
+	// time grow linearly with the items.
+	byID := map[string]*Item{}
+	if len(ids) > 0 {
+		for _, e := range c.Flatten() {
+			if _, dup := byID[e.Item.ID]; !dup {
+				byID[e.Item.ID] = e.Item
+			}
+		}
+	}
 	for _, id := range ids {
 		patch := f.Override[id]
-		e, ok := c.Item(id)
+		it, ok := byID[id]
 		if !ok {
 			add(f.idx.pos("override."+id+"#key"), "override %q: no inherited item has that id%s", id, suggest(id, c.itemIDs()))
 			continue
 		}
-		patchItem(e.Item, patch)
+		patchItem(it, patch)
 	}
 
 	known := map[string]bool{}
@@ -222,39 +235,48 @@ func patchItem(it *Item, p Item) {
 	it.o = p.o
 }
 
-// drop removes the section, group or item with the id.
-func (c *Config) drop(id string) bool {
+// dropAll removes the sections, groups and items with the ids, in one walk
+// of the tree, and says which ids it found.
+func (c *Config) dropAll(ids []string) map[string]bool {
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	found := map[string]bool{}
+	c.Sections = slices.DeleteFunc(c.Sections, func(s Section) bool {
+		if want[s.ID] {
+			found[s.ID] = true
+			return true
+		}
+		return false
+	})
 	for si := range c.Sections {
 		s := &c.Sections[si]
-		if s.ID == id {
-			c.Sections = slices.Delete(c.Sections, si, si+1)
-			return true
-		}
+		s.Groups = slices.DeleteFunc(s.Groups, func(g Group) bool {
+			if want[g.ID] {
+				found[g.ID] = true
+				return true
+			}
+			return false
+		})
 		for gi := range s.Groups {
-			g := &s.Groups[gi]
-			if g.ID == id {
-				s.Groups = slices.Delete(s.Groups, gi, gi+1)
-				return true
-			}
-			if dropItem(&g.Items, id) {
-				return true
-			}
+			dropItems(&s.Groups[gi].Items, want, found)
 		}
 	}
-	return false
+	return found
 }
 
-func dropItem(items *[]Item, id string) bool {
+func dropItems(items *[]Item, want, found map[string]bool) {
+	*items = slices.DeleteFunc(*items, func(it Item) bool {
+		if want[it.ID] {
+			found[it.ID] = true
+			return true
+		}
+		return false
+	})
 	for i := range *items {
-		if (*items)[i].ID == id {
-			*items = slices.Delete(*items, i, i+1)
-			return true
-		}
-		if dropItem(&(*items)[i].Items, id) {
-			return true
-		}
+		dropItems(&(*items)[i].Items, want, found)
 	}
-	return false
 }
 
 func (c *Config) itemIDs() []string {

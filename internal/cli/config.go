@@ -33,7 +33,7 @@ func readLayer(path string) (*checklist.File, error) {
 		return nil, err
 	}
 	if fi.Size() > checklist.MaxFileSize {
-		return nil, checklist.Problems{{Pos: checklist.Pos{File: path}, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit", fi.Size(), checklist.MaxFileSize)}}
+		return nil, checklist.Problems{checklist.TooLarge(path, fi.Size())}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
