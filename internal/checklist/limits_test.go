@@ -101,3 +101,23 @@ func BenchmarkResolve10k(b *testing.B) {
 		}
 	}
 }
+
+// TestCAIsNeverAPath: validate refuses a TLS probe's ca path (ca:
+// /dev/zero ran golive out of memory), a ca_name with a path in it, and a
+// ca_pem that holds no certificate.
+func TestCAIsNeverAPath(t *testing.T) {
+	const pre = "version: 1\nsections:\n  - id: s\n    title: S\n    groups:\n      - id: g\n        title: G\n        items:\n"
+	for _, tc := range []struct{ name, tls, want string }{
+		{"ca path", `host: a.example, ca: /dev/zero`, `ca names a file on golive's machine`},
+		{"ca_name with a slash", `host: a.example, ca_name: ../etc/ca.pem`, `must be a plain file name`},
+		{"ca_name hidden", `host: a.example, ca_name: .pem`, `must be a plain file name`},
+		{"ca_pem not PEM", `host: a.example, ca_pem: "hello"`, `ca_pem holds no PEM certificate`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := resolve(t, pre+"          - {id: x, title: X, evidence: {probe: {tls: {"+tc.tls+"}}}}\n")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

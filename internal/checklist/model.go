@@ -322,8 +322,13 @@ type TLSProbe struct {
 	// ServerName overrides the SNI and the name checked.
 	ServerName string `yaml:"server_name,omitempty" json:"server_name,omitempty"`
 	MinDays    int    `yaml:"min_days,omitempty" json:"min_days,omitempty"`
-	// CA names a PEM bundle the server holds, instead of the system roots.
+	// CA was a path on golive's machine; it is refused (repo config never
+	// names local files). Use CAPEM or CAName.
 	CA string `yaml:"ca,omitempty" json:"ca,omitempty"`
+	// CAPEM is a PEM bundle given inline, used instead of the system roots.
+	CAPEM string `yaml:"ca_pem,omitempty" json:"ca_pem,omitempty"`
+	// CAName names a bundle in the operator's GOLIVE_PROBE_CA_DIR.
+	CAName string `yaml:"ca_name,omitempty" json:"ca_name,omitempty"`
 }
 
 // DNSProbe resolves a name and compares the records.

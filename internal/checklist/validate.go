@@ -273,6 +273,7 @@ func checkProbe(add func(field, format string, args ...any), id string, p *Probe
 		if err := checkHostPort(p.TLS.Host, true); err != nil {
 			add("evidence.probe.tls.host", "item %q: bad TLS probe host %q: %v", id, p.TLS.Host, err)
 		}
+		checkCA(add, id, p.TLS)
 		if p.TLS.MinDays < 0 || p.TLS.MinDays > MaxMinDays {
 			add("evidence.probe.tls.min_days", "item %q: min_days must be 0 to %d (got %d)", id, MaxMinDays, p.TLS.MinDays)
 		}
