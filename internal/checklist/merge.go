@@ -22,7 +22,11 @@ func Resolve(layers ...*File) (*Config, error) {
 			continue
 		}
 		if !f.Inherits() {
-			c = &Config{Version: 1}
+			if by := c.lockedBy(); by != "" {
+				ps = append(ps, Problem{Pos: f.idx.pos("inherit"), Msg: fmt.Sprintf("inherit: false would drop what %s locked; the layer is merged over it", by)})
+			} else {
+				c = &Config{Version: 1}
+			}
 		}
 		ps = append(ps, c.apply(f)...)
 	}
@@ -70,17 +74,58 @@ func (c *Config) apply(f *File) Problems {
 			c.Roles = append(c.Roles, r)
 			continue
 		}
+		if c.Roles[i].Locked {
+			add(r.o.at("id"), "role %q is locked by %s; this layer may not change it", r.ID, c.Roles[i].o.file())
+			continue
+		}
 		c.Roles[i] = patchRole(c.Roles[i], r)
 	}
-	if f.Rules.AuthorMaySign != nil {
-		c.Rules.AuthorMaySign = f.Rules.AuthorMaySign
+	if c.Rules.Locked {
+		ps = append(ps, c.lockedRules(f)...)
+	} else {
+		c.applyRules(f.Rules, f.Name)
 	}
-	if f.Rules.PusherMaySign != nil {
-		c.Rules.PusherMaySign = f.Rules.PusherMaySign
+	c.applyDefaults(f)
+
+	drops := f.Drop[:0:0]
+	var locked map[string]string
+	if len(f.Drop) > 0 {
+		locked = c.lockedIDs()
 	}
-	if f.Rules.OnePersonOneRole != nil {
-		c.Rules.OnePersonOneRole = f.Rules.OnePersonOneRole
+	for i, id := range f.Drop {
+		if by := locked[id]; by != "" {
+			add(f.idx.pos(fmt.Sprintf("drop.%d", i)), "drop %q: it is or holds an item locked by %s", id, by)
+			continue
+		}
+		drops = append(drops, id)
 	}
+	if len(drops) > 0 {
+		found := c.dropAll(drops)
+		for i, id := range f.Drop {
+			if locked[id] == "" && !found[id] {
+				add(f.idx.pos(fmt.Sprintf("drop.%d", i)), "drop %q: no inherited item, group or section has that id", id)
+			}
+		}
+	}
+	return append(ps, c.applyItems(f)...)
+}
+
+func (c *Config) applyRules(r Rules, file string) {
+	if r.AuthorMaySign != nil {
+		c.Rules.AuthorMaySign = r.AuthorMaySign
+	}
+	if r.PusherMaySign != nil {
+		c.Rules.PusherMaySign = r.PusherMaySign
+	}
+	if r.OnePersonOneRole != nil {
+		c.Rules.OnePersonOneRole = r.OnePersonOneRole
+	}
+	if r.Locked && !c.Rules.Locked {
+		c.Rules.Locked, c.Rules.lockFile = true, file
+	}
+}
+
+func (c *Config) applyDefaults(f *File) {
 	if f.Defaults.TickBy != nil {
 		c.Defaults.TickBy = f.Defaults.TickBy
 		c.Defaults.o = f.Defaults.o
@@ -89,16 +134,14 @@ func (c *Config) apply(f *File) Problems {
 		c.Defaults.WaiveBy = f.Defaults.WaiveBy
 		c.Defaults.o = f.Defaults.o
 	}
+}
 
-	if len(f.Drop) > 0 {
-		found := c.dropAll(f.Drop)
-		for i, id := range f.Drop {
-			if !found[id] {
-				add(f.idx.pos(fmt.Sprintf("drop.%d", i)), "drop %q: no inherited item, group or section has that id", id)
-			}
-		}
+// applyItems merges the layer's overrides and sections.
+func (c *Config) applyItems(f *File) Problems {
+	var ps Problems
+	add := func(p Pos, format string, args ...any) {
+		ps = append(ps, Problem{Pos: p, Msg: fmt.Sprintf(format, args...)})
 	}
-
 	ids := make([]string, 0, len(f.Override))
 	for id := range f.Override {
 		ids = append(ids, id)
@@ -119,6 +162,10 @@ func (c *Config) apply(f *File) Problems {
 		it, ok := byID[id]
 		if !ok {
 			add(f.idx.pos("override."+id+"#key"), "override %q: no inherited item has that id%s", id, suggest(id, c.itemIDs()))
+			continue
+		}
+		if it.Locked {
+			add(f.idx.pos("override."+id+"#key"), "override %q: the item is locked by %s; this layer may not change it", id, it.o.file())
 			continue
 		}
 		patchItem(it, patch)
@@ -209,6 +256,7 @@ func patchRole(base, p Role) Role {
 	if p.After != nil {
 		base.After = p.After
 	}
+	base.Locked = base.Locked || p.Locked
 	base.o = p.o
 	return base
 }
@@ -232,6 +280,7 @@ func patchItem(it *Item, p Item) {
 	if p.Evidence != nil {
 		it.Evidence = p.Evidence
 	}
+	it.Locked = it.Locked || p.Locked
 	it.o = p.o
 }
 

@@ -121,6 +121,8 @@ type Role struct {
 	InvalidateOnPush *bool `yaml:"invalidate_on_push,omitempty" json:"invalidate_on_push,omitempty"`
 	// After lists roles whose sign-offs must exist before this one.
 	After []string `yaml:"after,omitempty" json:"after,omitempty"`
+	// Locked, set by an org layer, keeps the role as the org wrote it.
+	Locked bool `yaml:"locked,omitempty" json:"locked,omitempty"`
 
 	o origin
 }
@@ -138,6 +140,10 @@ type Rules struct {
 	// OnePersonOneRole forbids one person from holding two sign-offs of a
 	// release.
 	OnePersonOneRole *bool `yaml:"one_person_one_role,omitempty" json:"one_person_one_role,omitempty"`
+	// Locked, set by an org layer, keeps the rules as the org wrote them.
+	Locked bool `yaml:"locked,omitempty" json:"locked,omitempty"`
+
+	lockFile string // the file that locked them
 }
 
 // AuthorMay reports whether the PR author may sign off.
@@ -194,6 +200,8 @@ type Item struct {
 	// Items are sub-items shown nested under this one. Each is an item of
 	// its own with its own evidence.
 	Items []Item `yaml:"items,omitempty" json:"items,omitempty"`
+	// Locked, set by an org layer, keeps the item as the org wrote it.
+	Locked bool `yaml:"locked,omitempty" json:"locked,omitempty"`
 
 	o origin
 }
