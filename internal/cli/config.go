@@ -13,18 +13,28 @@ import (
 
 // loadConfig resolves the built-in default with an optional file over it.
 func loadConfig(path string) (*checklist.Config, error) {
+	return loadLayers("", path)
+}
+
+// loadLayers resolves built-in ← org ← repo as serve does; either file may
+// be "".
+func loadLayers(orgPath, path string) (*checklist.Config, error) {
 	def, err := checklist.Default()
 	if err != nil {
 		return nil, fmt.Errorf("built-in checklist: %w", err)
 	}
-	if path == "" {
-		return checklist.Resolve(def)
+	layers := []*checklist.File{def}
+	for _, p := range []string{orgPath, path} {
+		if p == "" {
+			continue
+		}
+		f, err := readLayer(p)
+		if err != nil {
+			return nil, err
+		}
+		layers = append(layers, f)
 	}
-	f, err := readLayer(path)
-	if err != nil {
-		return nil, err
-	}
-	return checklist.Resolve(def, f)
+	return checklist.Resolve(layers...)
 }
 
 func readLayer(path string) (*checklist.File, error) {
@@ -43,7 +53,8 @@ func readLayer(path string) (*checklist.File, error) {
 }
 
 func runValidate(e *env, args []string) error {
-	fs := newFlags(e, "validate", "validate FILE…")
+	fs := newFlags(e, "validate", "validate [--org ORG.yml] FILE…")
+	org := fs.String("org", "", "the org's golive.yml `file`, layered under each FILE as serve layers them (its locks hold)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -52,7 +63,7 @@ func runValidate(e *env, args []string) error {
 	}
 	bad := false
 	for _, path := range fs.Args() {
-		if _, err := loadConfig(path); err != nil {
+		if _, err := loadLayers(*org, path); err != nil {
 			bad = true
 			var ps checklist.Problems
 			if errors.As(err, &ps) {
