@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ag06mixer/golive/internal/checklist"
+	"github.com/ag06mixer/golive/internal/probe"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/render"
 )
@@ -63,7 +64,11 @@ func runValidate(e *env, args []string) error {
 	}
 	bad := false
 	for _, path := range fs.Args() {
-		if _, err := loadLayers(*org, path); err != nil {
+		cfg, err := loadLayers(*org, path)
+		if err == nil {
+			err = checkTargets(cfg, e.getenv("GOLIVE_PROBE_ALLOW"))
+		}
+		if err != nil {
 			bad = true
 			var ps checklist.Problems
 			if errors.As(err, &ps) {
@@ -120,4 +125,23 @@ func runRender(e *env, args []string) error {
 	default:
 		return usageErr("unknown format %q; want markdown or json", *format)
 	}
+}
+
+// checkTargets refuses probe targets the server's guard denies (literal
+// addresses and localhost names), with the allow-list serve would use.
+func checkTargets(cfg *checklist.Config, allow string) error {
+	g, err := probe.ParseAllow(allow)
+	if err != nil {
+		return err
+	}
+	var ps checklist.Problems
+	for _, t := range cfg.ProbeTargets() {
+		if err := g.CheckTarget(t.Host); err != nil {
+			ps = append(ps, checklist.Problem{Pos: t.Pos, Msg: fmt.Sprintf("item %q: probe target %s", t.Item, err)})
+		}
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	return nil
 }
