@@ -22,7 +22,11 @@ func Resolve(layers ...*File) (*Config, error) {
 			continue
 		}
 		if !f.Inherits() {
-			c = &Config{Version: 1}
+			if by := c.lockedBy(); by != "" {
+				ps = append(ps, Problem{Pos: f.idx.pos("inherit"), Msg: fmt.Sprintf("inherit: false would drop what %s locked; the layer is merged over it", by)})
+			} else {
+				c = &Config{Version: 1}
+			}
 		}
 		ps = append(ps, c.apply(f)...)
 	}
@@ -70,20 +74,61 @@ func (c *Config) apply(f *File) Problems {
 			c.Roles = append(c.Roles, r)
 			continue
 		}
+		if c.Roles[i].Locked {
+			add(r.o.at("id"), "role %q is locked by %s; this layer may not change it", r.ID, c.Roles[i].o.file())
+			continue
+		}
 		c.Roles[i] = patchRole(c.Roles[i], r)
 	}
-	if f.Rules.AuthorMaySign != nil {
-		c.Rules.AuthorMaySign = f.Rules.AuthorMaySign
+	if c.Rules.Locked {
+		ps = append(ps, c.lockedRules(f)...)
+	} else {
+		c.applyRules(f.Rules, f.Name)
 	}
-	if f.Rules.PusherMaySign != nil {
-		c.Rules.PusherMaySign = f.Rules.PusherMaySign
+	c.applyDefaults(f)
+
+	drops := f.Drop[:0:0]
+	var locked map[string]string
+	if len(f.Drop) > 0 {
+		locked = c.lockedIDs()
 	}
-	if f.Rules.OnePersonOneRole != nil {
-		c.Rules.OnePersonOneRole = f.Rules.OnePersonOneRole
+	for i, id := range f.Drop {
+		if by := locked[id]; by != "" {
+			add(f.idx.pos(fmt.Sprintf("drop.%d", i)), "drop %q: it is or holds an item locked by %s", id, by)
+			continue
+		}
+		drops = append(drops, id)
 	}
-	if f.Rules.UnholdBy != nil {
-		c.Rules.UnholdBy = f.Rules.UnholdBy
+	if len(drops) > 0 {
+		found := c.dropAll(drops)
+		for i, id := range f.Drop {
+			if locked[id] == "" && !found[id] {
+				add(f.idx.pos(fmt.Sprintf("drop.%d", i)), "drop %q: no inherited item, group or section has that id", id)
+			}
+		}
 	}
+	return append(ps, c.applyItems(f)...)
+}
+
+func (c *Config) applyRules(r Rules, file string) {
+	if r.AuthorMaySign != nil {
+		c.Rules.AuthorMaySign = r.AuthorMaySign
+	}
+	if r.PusherMaySign != nil {
+		c.Rules.PusherMaySign = r.PusherMaySign
+	}
+	if r.OnePersonOneRole != nil {
+		c.Rules.OnePersonOneRole = r.OnePersonOneRole
+	}
+	if r.UnholdBy != nil {
+		c.Rules.UnholdBy = r.UnholdBy
+	}
+	if r.Locked && !c.Rules.Locked {
+		c.Rules.Locked, c.Rules.lockFile = true, file
+	}
+}
+
+func (c *Config) applyDefaults(f *File) {
 	if f.Defaults.TickBy != nil {
 		c.Defaults.TickBy = f.Defaults.TickBy
 		c.Defaults.o = f.Defaults.o
@@ -92,26 +137,41 @@ func (c *Config) apply(f *File) Problems {
 		c.Defaults.WaiveBy = f.Defaults.WaiveBy
 		c.Defaults.o = f.Defaults.o
 	}
+}
 
-	for i, id := range f.Drop {
-		if !c.drop(id) {
-			add(f.idx.pos(fmt.Sprintf("drop.%d", i)), "drop %q: no inherited item, group or section has that id", id)
-		}
+// applyItems merges the layer's overrides and sections.
+func (c *Config) applyItems(f *File) Problems {
+	var ps Problems
+	add := func(p Pos, format string, args ...any) {
+		ps = append(ps, Problem{Pos: p, Msg: fmt.Sprintf(format, args...)})
 	}
-
 	ids := make([]string, 0, len(f.Override))
 	for id := range f.Override {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	// One index of the items, not a walk per override: parse and merge
+	// time grow linearly with the items.
+	byID := map[string]*Item{}
+	if len(ids) > 0 {
+		for _, e := range c.Flatten() {
+			if _, dup := byID[e.Item.ID]; !dup {
+				byID[e.Item.ID] = e.Item
+			}
+		}
+	}
 	for _, id := range ids {
 		patch := f.Override[id]
-		e, ok := c.Item(id)
+		it, ok := byID[id]
 		if !ok {
 			add(f.idx.pos("override."+id+"#key"), "override %q: no inherited item has that id%s", id, suggest(id, c.itemIDs()))
 			continue
 		}
-		patchItem(e.Item, patch)
+		if it.Locked {
+			add(f.idx.pos("override."+id+"#key"), "override %q: the item is locked by %s; this layer may not change it", id, it.o.file())
+			continue
+		}
+		patchItem(it, patch)
 	}
 
 	known := map[string]bool{}
@@ -199,6 +259,7 @@ func patchRole(base, p Role) Role {
 	if p.After != nil {
 		base.After = p.After
 	}
+	base.Locked = base.Locked || p.Locked
 	base.o = p.o
 	return base
 }
@@ -222,42 +283,52 @@ func patchItem(it *Item, p Item) {
 	if p.Evidence != nil {
 		it.Evidence = p.Evidence
 	}
+	it.Locked = it.Locked || p.Locked
 	it.o = p.o
 }
 
-// drop removes the section, group or item with the id.
-func (c *Config) drop(id string) bool {
+// dropAll removes the sections, groups and items with the ids, in one walk
+// of the tree, and says which ids it found.
+func (c *Config) dropAll(ids []string) map[string]bool {
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	found := map[string]bool{}
+	c.Sections = slices.DeleteFunc(c.Sections, func(s Section) bool {
+		if want[s.ID] {
+			found[s.ID] = true
+			return true
+		}
+		return false
+	})
 	for si := range c.Sections {
 		s := &c.Sections[si]
-		if s.ID == id {
-			c.Sections = slices.Delete(c.Sections, si, si+1)
-			return true
-		}
+		s.Groups = slices.DeleteFunc(s.Groups, func(g Group) bool {
+			if want[g.ID] {
+				found[g.ID] = true
+				return true
+			}
+			return false
+		})
 		for gi := range s.Groups {
-			g := &s.Groups[gi]
-			if g.ID == id {
-				s.Groups = slices.Delete(s.Groups, gi, gi+1)
-				return true
-			}
-			if dropItem(&g.Items, id) {
-				return true
-			}
+			dropItems(&s.Groups[gi].Items, want, found)
 		}
 	}
-	return false
+	return found
 }
 
-func dropItem(items *[]Item, id string) bool {
+func dropItems(items *[]Item, want, found map[string]bool) {
+	*items = slices.DeleteFunc(*items, func(it Item) bool {
+		if want[it.ID] {
+			found[it.ID] = true
+			return true
+		}
+		return false
+	})
 	for i := range *items {
-		if (*items)[i].ID == id {
-			*items = slices.Delete(*items, i, i+1)
-			return true
-		}
-		if dropItem(&(*items)[i].Items, id) {
-			return true
-		}
+		dropItems(&(*items)[i].Items, want, found)
 	}
-	return false
 }
 
 func (c *Config) itemIDs() []string {

@@ -121,6 +121,8 @@ type Role struct {
 	InvalidateOnPush *bool `yaml:"invalidate_on_push,omitempty" json:"invalidate_on_push,omitempty"`
 	// After lists roles whose sign-offs must exist before this one.
 	After []string `yaml:"after,omitempty" json:"after,omitempty"`
+	// Locked, set by an org layer, keeps the role as the org wrote it.
+	Locked bool `yaml:"locked,omitempty" json:"locked,omitempty"`
 
 	o origin
 }
@@ -142,6 +144,10 @@ type Rules struct {
 	// ids or @permissions. Default @maintain. The PR author never may
 	// unless AuthorMaySign.
 	UnholdBy []string `yaml:"unhold_by,omitempty" json:"unhold_by,omitempty"`
+	// Locked, set by an org layer, keeps the rules as the org wrote them.
+	Locked bool `yaml:"locked,omitempty" json:"locked,omitempty"`
+
+	lockFile string // the file that locked them
 }
 
 // Unholders returns UnholdBy, or its default.
@@ -206,6 +212,8 @@ type Item struct {
 	// Items are sub-items shown nested under this one. Each is an item of
 	// its own with its own evidence.
 	Items []Item `yaml:"items,omitempty" json:"items,omitempty"`
+	// Locked, set by an org layer, keeps the item as the org wrote it.
+	Locked bool `yaml:"locked,omitempty" json:"locked,omitempty"`
 
 	o origin
 }
@@ -334,8 +342,13 @@ type TLSProbe struct {
 	// ServerName overrides the SNI and the name checked.
 	ServerName string `yaml:"server_name,omitempty" json:"server_name,omitempty"`
 	MinDays    int    `yaml:"min_days,omitempty" json:"min_days,omitempty"`
-	// CA names a PEM bundle the server holds, instead of the system roots.
+	// CA was a path on golive's machine; it is refused (repo config never
+	// names local files). Use CAPEM or CAName.
 	CA string `yaml:"ca,omitempty" json:"ca,omitempty"`
+	// CAPEM is a PEM bundle given inline, used instead of the system roots.
+	CAPEM string `yaml:"ca_pem,omitempty" json:"ca_pem,omitempty"`
+	// CAName names a bundle in the operator's GOLIVE_PROBE_CA_DIR.
+	CAName string `yaml:"ca_name,omitempty" json:"ca_name,omitempty"`
 }
 
 // DNSProbe resolves a name and compares the records.

@@ -3,6 +3,7 @@ package checklist
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"regexp"
 	"sort"
@@ -16,6 +17,12 @@ import (
 // MaxFileSize caps a config file. A checklist of a few hundred items is a
 // few tens of kilobytes; anything far larger is a mistake or an attack.
 const MaxFileSize = 1 << 20
+
+// TooLarge is the problem of a file over MaxFileSize, at its first line so
+// editors and annotations can place it.
+func TooLarge(name string, size int64) Problem {
+	return Problem{Pos: Pos{File: name, Line: 1, Col: 1}, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit", size, MaxFileSize)}
+}
 
 // maxDepth caps YAML nesting, which no valid config comes near.
 const maxDepth = 32
@@ -170,7 +177,7 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 // references to roles and items are checked when layers are merged.
 func Parse(name string, data []byte) (*File, error) {
 	if len(data) > MaxFileSize {
-		return nil, Problems{{Pos: Pos{File: name}, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit", len(data), MaxFileSize)}}
+		return nil, Problems{TooLarge(name, int64(len(data)))}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -308,6 +315,11 @@ func shape(file string, n *yaml.Node, t reflect.Type, path string, depth int, id
 	case reflect.Float64:
 		if n.Kind != yaml.ScalarNode || (n.Tag != "!!float" && n.Tag != "!!int") {
 			want("a number")
+			return
+		}
+		var v float64
+		if err := n.Decode(&v); err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			want("a finite number")
 		}
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {

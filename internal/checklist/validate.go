@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
@@ -23,6 +24,28 @@ func PermissionRank(p string) int {
 		}
 	}
 	return -1
+}
+
+// Bounds of probe settings. A probe run never holds a worker for more than
+// an hour, and a certificate is never asked to live longer than ten years.
+const (
+	MaxProbeTimeout  = time.Hour
+	MaxProbeInterval = 24 * time.Hour
+	MaxMinDays       = 3650
+)
+
+func httpLatency(p *Probe) Duration {
+	if p.HTTP == nil {
+		return 0
+	}
+	return p.HTTP.MaxLatency
+}
+
+func windowP95(p *Probe) Duration {
+	if p.Window == nil {
+		return 0
+	}
+	return p.Window.MaxP95
 }
 
 var dnsTypes = []string{"A", "AAAA", "CNAME", "TXT", "MX"}
@@ -192,8 +215,25 @@ func checkProbe(add func(field, format string, args ...any), id string, p *Probe
 	if p.Interval != 0 && p.Interval.D() < 10e9 {
 		add("evidence.probe.interval", "item %q: probe interval %s is under the 10s minimum", id, p.Interval.D())
 	}
-	if w := p.Window; w != nil && (w.MinSuccess <= 0 || w.MinSuccess > 1) {
+	// Written as !(in range), so NaN, which compares false with
+	// everything, is refused too.
+	if w := p.Window; w != nil && !(w.MinSuccess > 0 && w.MinSuccess <= 1) {
 		add("evidence.probe.window.min_success", "item %q: window min_success must be above 0 and at most 1 (got %v)", id, w.MinSuccess)
+	}
+	for _, d := range []struct {
+		field string
+		v     Duration
+		max   time.Duration
+	}{
+		{"timeout", p.Timeout, MaxProbeTimeout},
+		{"interval", p.Interval, MaxProbeInterval},
+		{"max_age", p.MaxAge, MaxProbeInterval},
+		{"http.max_latency", httpLatency(p), MaxProbeTimeout},
+		{"window.max_p95", windowP95(p), MaxProbeTimeout},
+	} {
+		if d.v.D() > d.max {
+			add("evidence.probe."+d.field, "item %q: probe %s %s is over the %s maximum", id, d.field, d.v.D(), d.max)
+		}
 	}
 	switch {
 	case p.HTTP != nil:
@@ -233,8 +273,9 @@ func checkProbe(add func(field, format string, args ...any), id string, p *Probe
 		if err := checkHostPort(p.TLS.Host, true); err != nil {
 			add("evidence.probe.tls.host", "item %q: bad TLS probe host %q: %v", id, p.TLS.Host, err)
 		}
-		if p.TLS.MinDays < 0 {
-			add("evidence.probe.tls.min_days", "item %q: min_days must not be negative", id)
+		checkCA(add, id, p.TLS)
+		if p.TLS.MinDays < 0 || p.TLS.MinDays > MaxMinDays {
+			add("evidence.probe.tls.min_days", "item %q: min_days must be 0 to %d (got %d)", id, MaxMinDays, p.TLS.MinDays)
 		}
 	case p.DNS != nil:
 		if p.DNS.Name == "" || strings.ContainsAny(p.DNS.Name, " /:@") {

@@ -7,24 +7,35 @@ import (
 	"time"
 
 	"github.com/ag06mixer/golive/internal/checklist"
+	"github.com/ag06mixer/golive/internal/probe"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/render"
 )
 
 // loadConfig resolves the built-in default with an optional file over it.
 func loadConfig(path string) (*checklist.Config, error) {
+	return loadLayers("", path)
+}
+
+// loadLayers resolves built-in ← org ← repo as serve does; either file may
+// be "".
+func loadLayers(orgPath, path string) (*checklist.Config, error) {
 	def, err := checklist.Default()
 	if err != nil {
 		return nil, fmt.Errorf("built-in checklist: %w", err)
 	}
-	if path == "" {
-		return checklist.Resolve(def)
+	layers := []*checklist.File{def}
+	for _, p := range []string{orgPath, path} {
+		if p == "" {
+			continue
+		}
+		f, err := readLayer(p)
+		if err != nil {
+			return nil, err
+		}
+		layers = append(layers, f)
 	}
-	f, err := readLayer(path)
-	if err != nil {
-		return nil, err
-	}
-	return checklist.Resolve(def, f)
+	return checklist.Resolve(layers...)
 }
 
 func readLayer(path string) (*checklist.File, error) {
@@ -33,7 +44,7 @@ func readLayer(path string) (*checklist.File, error) {
 		return nil, err
 	}
 	if fi.Size() > checklist.MaxFileSize {
-		return nil, checklist.Problems{{Pos: checklist.Pos{File: path}, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit", fi.Size(), checklist.MaxFileSize)}}
+		return nil, checklist.Problems{checklist.TooLarge(path, fi.Size())}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -43,7 +54,8 @@ func readLayer(path string) (*checklist.File, error) {
 }
 
 func runValidate(e *env, args []string) error {
-	fs := newFlags(e, "validate", "validate FILE…")
+	fs := newFlags(e, "validate", "validate [--org ORG.yml] FILE…")
+	org := fs.String("org", "", "the org's golive.yml `file`, layered under each FILE as serve layers them (its locks hold)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -52,7 +64,11 @@ func runValidate(e *env, args []string) error {
 	}
 	bad := false
 	for _, path := range fs.Args() {
-		if _, err := loadConfig(path); err != nil {
+		cfg, err := loadLayers(*org, path)
+		if err == nil {
+			err = checkTargets(cfg, e.getenv("GOLIVE_PROBE_ALLOW"))
+		}
+		if err != nil {
 			bad = true
 			var ps checklist.Problems
 			if errors.As(err, &ps) {
@@ -109,4 +125,23 @@ func runRender(e *env, args []string) error {
 	default:
 		return usageErr("unknown format %q; want markdown or json", *format)
 	}
+}
+
+// checkTargets refuses probe targets the server's guard denies (literal
+// addresses and localhost names), with the allow-list serve would use.
+func checkTargets(cfg *checklist.Config, allow string) error {
+	g, err := probe.ParseAllow(allow)
+	if err != nil {
+		return err
+	}
+	var ps checklist.Problems
+	for _, t := range cfg.ProbeTargets() {
+		if err := g.CheckTarget(t.Host); err != nil {
+			ps = append(ps, checklist.Problem{Pos: t.Pos, Msg: fmt.Sprintf("item %q: probe target %s", t.Item, err)})
+		}
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	return nil
 }

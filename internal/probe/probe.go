@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -32,31 +31,27 @@ const (
 // Runner runs probes.
 type Runner struct {
 	Guard *Guard
-	// Secret returns a server-side secret by reference (header values).
-	Secret func(ref string) (string, bool)
-	// CAFile returns the PEM bundle a TLS probe names in ca.
-	CAFile func(name string) ([]byte, error)
+	// Secret returns a server-side secret by reference (header values)
+	// for a probe of repo ("owner/name"), or why it may not be used.
+	Secret func(ref, repo string) (string, error)
+	// CADir is the operator's directory of CA bundles that TLS probes
+	// name with ca_name (GOLIVE_PROBE_CA_DIR); empty allows none.
+	CADir string
 	// Roots replaces the system roots (tests).
 	Roots *x509.CertPool
 	// Clock reads the time (default time.Now).
 	Clock func() time.Time
 }
 
-// NewRunner returns a runner with the allow-list in allow, secrets from
-// GOLIVE_SECRET_<REF> variables and CA bundles from files.
+// NewRunner returns a runner with the allow-list in allow, scoped secrets
+// from GOLIVE_SECRET_<REF> variables and CA bundles from
+// GOLIVE_PROBE_CA_DIR.
 func NewRunner(allow string, getenv func(string) string) (*Runner, error) {
 	g, err := ParseAllow(allow)
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{
-		Guard: g,
-		Secret: func(ref string) (string, bool) {
-			v := getenv("GOLIVE_SECRET_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(ref)))
-			return v, v != ""
-		},
-		CAFile: os.ReadFile,
-	}, nil
+	return &Runner{Guard: g, Secret: EnvSecrets(getenv), CADir: getenv("GOLIVE_PROBE_CA_DIR")}, nil
 }
 
 func (r *Runner) now() time.Time {
@@ -76,20 +71,36 @@ func (r *Runner) Run(ctx context.Context, p *checklist.Probe) release.ProbeResul
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := r.now()
-	var detail string
-	var err error
-	switch {
-	case p.HTTP != nil:
-		detail, err = r.http(ctx, p.HTTP)
-	case p.TLS != nil:
-		detail, err = r.tls(ctx, p.TLS)
-	case p.DNS != nil:
-		detail, err = r.dns(ctx, p.DNS)
-	case p.TCP != nil:
-		detail, err = r.tcp(ctx, p.TCP)
-	default:
-		err = errors.New("no probe kind set")
+	type outcome struct {
+		detail string
+		err    error
 	}
+	// The probe runs apart, so a read that ignores the context cannot hold
+	// the run past its timeout.
+	done := make(chan outcome, 1)
+	go func() {
+		var o outcome
+		switch {
+		case p.HTTP != nil:
+			o.detail, o.err = r.http(ctx, p.HTTP)
+		case p.TLS != nil:
+			o.detail, o.err = r.tls(ctx, p.TLS)
+		case p.DNS != nil:
+			o.detail, o.err = r.dns(ctx, p.DNS)
+		case p.TCP != nil:
+			o.detail, o.err = r.tcp(ctx, p.TCP)
+		default:
+			o.err = errors.New("no probe kind set")
+		}
+		done <- o
+	}()
+	var o outcome
+	select {
+	case o = <-done:
+	case <-ctx.Done():
+		o.err = fmt.Errorf("timed out after %s: %w", timeout, ctx.Err())
+	}
+	detail, err := o.detail, o.err
 	res := release.ProbeResult{At: start.UTC(), Latency: r.now().Sub(start), OK: err == nil, Detail: detail}
 	if err != nil {
 		res.Detail = oneLine(err.Error())
@@ -131,10 +142,17 @@ func (r *Runner) http(ctx context.Context, h *checklist.HTTPProbe) (string, erro
 	if err != nil {
 		return "", err
 	}
+	if len(h.Headers) > 0 && u.Scheme != "https" {
+		return "", fmt.Errorf("%w: secret headers are sent only over https", ErrRefused)
+	}
+	repo := release.ProbeRepo(ctx)
 	for name, ref := range h.Headers {
-		v, ok := r.Secret(ref.Secret)
-		if !ok {
+		if r.Secret == nil {
 			return "", fmt.Errorf("header %s names secret %q, which the server does not hold", name, ref.Secret)
+		}
+		v, err := r.Secret(ref.Secret, repo)
+		if err != nil {
+			return "", fmt.Errorf("header %s: %w", name, err)
 		}
 		req.Header.Set(name, v)
 	}
@@ -144,6 +162,14 @@ func (r *Runner) http(ctx context.Context, h *checklist.HTTPProbe) (string, erro
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > MaxRedirects {
 				return fmt.Errorf("more than %d redirects", MaxRedirects)
+			}
+			// Go drops only Authorization and cookies on a redirect to
+			// another host; every header that carries a secret goes too,
+			// and on a step down to plain http.
+			if !strings.EqualFold(req.URL.Host, via[0].URL.Host) || req.URL.Scheme != "https" {
+				for name := range h.Headers {
+					req.Header.Del(name)
+				}
 			}
 			return CheckHost(req.URL.Hostname())
 		},
@@ -194,13 +220,19 @@ func (r *Runner) tls(ctx context.Context, t *checklist.TLSProbe) (string, error)
 	}
 	roots := r.Roots
 	if t.CA != "" {
-		pem, err := r.CAFile(t.CA)
-		if err != nil {
-			return "", fmt.Errorf("CA bundle %q: %w", t.CA, err)
+		return "", fmt.Errorf("%w: ca names a file on golive's machine; use ca_pem or ca_name", ErrRefused)
+	}
+	if t.CAPEM != "" || t.CAName != "" {
+		pem := []byte(t.CAPEM)
+		if t.CAName != "" {
+			var err error
+			if pem, err = r.readCA(t.CAName); err != nil {
+				return "", fmt.Errorf("CA bundle %q: %w", t.CAName, err)
+			}
 		}
 		roots = x509.NewCertPool()
 		if !roots.AppendCertsFromPEM(pem) {
-			return "", fmt.Errorf("CA bundle %q holds no certificate", t.CA)
+			return "", errors.New("CA bundle holds no certificate")
 		}
 	}
 	raw, err := r.Guard.DialContext(ctx, "tcp", addr, net.Dialer{})

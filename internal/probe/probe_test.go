@@ -30,11 +30,16 @@ func loopbackRunner(t *testing.T) *Runner {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Runner{Guard: g, Secret: func(ref string) (string, bool) { return "s3cret-" + ref, ref == "token" }}
+	return &Runner{Guard: g, Secret: func(ref, _ string) (string, error) {
+		if ref != "token" {
+			return "", fmt.Errorf("secret %q: the server does not hold it", ref)
+		}
+		return "s3cret-" + ref, nil
+	}}
 }
 
 func TestHTTPProbe(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/healthz":
 			if r.Header.Get("Authorization") != "s3cret-token" {
@@ -54,6 +59,8 @@ func TestHTTPProbe(t *testing.T) {
 	}))
 	defer srv.Close()
 	r := loopbackRunner(t)
+	r.Roots = x509.NewCertPool()
+	r.Roots.AddCert(srv.Certificate())
 	auth := map[string]checklist.SecretRef{"Authorization": {Secret: "token"}}
 	cases := []struct {
 		name string

@@ -162,7 +162,9 @@ func evaluateWindow(s *State, e checklist.Entry, p *checklist.Probe, h ProbeHist
 	switch {
 	case w.Runs == 0:
 		ir.Note = "no probe data in the window yet"
-	case w.Ratio() < need.MinSuccess:
+	case !(w.Ratio() >= need.MinSuccess) || !(need.MinSuccess > 0 && need.MinSuccess <= 1):
+		// Written so that a NaN on either side fails the window: NaN
+		// compares false with everything.
 		ir.State = ItemFailing
 		ir.Evidence = ev
 		ir.Note = fmt.Sprintf("success %.2f%% is under %.2f%%", 100*w.Ratio(), 100*need.MinSuccess)

@@ -132,7 +132,7 @@ func (w *Worker) runProbes(ctx context.Context, due []dueProbe) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			res := w.o.Prober.Run(ctx, d.p)
+			res := w.o.Prober.Run(release.WithProbeRepo(ctx, d.key.Owner+"/"+d.key.Repo), d.p)
 			b, _ := json.Marshal(ProbeResultEvent{Release: d.key.String(), Installation: d.inst, Item: d.item, Result: res})
 			id := fmt.Sprintf("probe-%s-%s-%d", d.key, d.item, res.At.UnixNano())
 			if _, err := w.o.Store.Enqueue(ctx, Delivery{ID: id, Event: EventProbe, Payload: b, Received: w.o.Clock()}); err != nil {
