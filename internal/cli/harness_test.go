@@ -47,7 +47,7 @@ func loadSpec(t testing.TB) *githubfake.Spec {
 const (
 	testClientID     = "Iv1.golivetest"
 	testClientSecret = "client-secret-for-tests"
-	testSecret       = "e2e-secret"
+	testSecret       = "e2e-secret-0123456789"
 	testRepo         = "Codertocat/Hello-World"
 )
 

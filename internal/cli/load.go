@@ -82,7 +82,7 @@ func runLoad(e *env, args []string) error {
 	var store *redisstore.Store
 	var windows string // the driven golive's coalescing
 	if *spawn != "" {
-		*secret = "load-secret"
+		*secret = "load-secret-0123456789"
 		fake = githubfake.New(nil)
 		defer fake.Close()
 		fake.AddRepo("Codertocat", "Hello-World")
@@ -103,7 +103,7 @@ func runLoad(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "golive-load: %s serve in process %d on %s (the Redis of GOLIVE_REDIS_URL, a fake GitHub in this process)\n", *spawn, child.cmd.Process.Pid, child.addr)
 	}
 	if *self {
-		*secret = "load-secret"
+		*secret = "load-secret-0123456789"
 		fake = githubfake.New(nil)
 		defer fake.Close()
 		fake.AddRepo("Codertocat", "Hello-World")

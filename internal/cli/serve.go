@@ -62,7 +62,7 @@ func serveSetup(e *env, st *settings) error {
 		return fmt.Errorf("listen on %s: %w", st.Listen, err)
 	}
 	log.Warn("no GitHub App credentials: open " + public + "/setup to register golive as an App")
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second}
 	go func() { <-e.ctx.Done(); srv.Close() }()
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err

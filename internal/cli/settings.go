@@ -40,6 +40,9 @@ type settings struct {
 	Coalesce       time.Duration
 	Reconcile      time.Duration
 	LogLevel       string
+	// InflightMB bounds the megabytes of webhook bodies held at once
+	// (0: the server's default, 32).
+	InflightMB int
 	// Poll is how often open dashboard pages ask for changes (tests).
 	Poll time.Duration
 	// getenv reads GOLIVE_SECRET_* values for probe headers.
@@ -79,6 +82,8 @@ func bindSettings(fs *flag.FlagSet, getenv func(string) string) *settings {
 	fs.IntVar(&s.Workers, "workers", workers, "concurrent queue `handlers` per replica (GOLIVE_WORKERS)")
 	fs.DurationVar(&s.Coalesce, "coalesce", coalesce, "quiet `time` before a release's GitHub objects are rewritten (GOLIVE_COALESCE)")
 	fs.DurationVar(&s.Reconcile, "reconcile-every", reconcile, "`period` of the sweep that repairs missed webhooks (GOLIVE_RECONCILE_EVERY)")
+	inflight, _ := strconv.Atoi(env("GOLIVE_WEBHOOK_INFLIGHT_MB", "32"))
+	fs.IntVar(&s.InflightMB, "webhook-inflight-mb", inflight, "`megabytes` of webhook bodies held in memory at once, over all requests; more wait, then get 503 (GOLIVE_WEBHOOK_INFLIGHT_MB)")
 	fs.StringVar(&s.LogLevel, "log-level", env("GOLIVE_LOG_LEVEL", "info"), "`level`: debug, info, warn, error (GOLIVE_LOG_LEVEL)")
 	s.PrivateKey = []byte(getenv("GOLIVE_PRIVATE_KEY"))
 	return s
@@ -116,8 +121,29 @@ func (s *settings) check() error {
 		}
 		s.PrivateKey = b
 	}
+	if err := checkSecrets(s.WebhookSecret, s.PrevSecret); err != nil {
+		return err
+	}
+	if s.InflightMB < 0 {
+		return fmt.Errorf("--webhook-inflight-mb (GOLIVE_WEBHOOK_INFLIGHT_MB) must be at least 1, got %d", s.InflightMB)
+	}
 	if s.Workers < 1 {
 		return fmt.Errorf("--workers must be at least 1, got %d", s.Workers)
+	}
+	return nil
+}
+
+// MinSecret is the shortest webhook secret golive accepts: a shorter one
+// can be guessed offline from any signed delivery.
+const MinSecret = 16
+
+// checkSecrets refuses webhook secrets too short to resist a guess.
+func checkSecrets(current, previous string) error {
+	if len(current) < MinSecret {
+		return fmt.Errorf("GOLIVE_WEBHOOK_SECRET (--webhook-secret) must be at least %d bytes, got %d: set a random secret (try: openssl rand -hex 32) here and in your GitHub App's settings, under Webhook", MinSecret, len(current))
+	}
+	if previous != "" && len(previous) < MinSecret {
+		return fmt.Errorf("GOLIVE_WEBHOOK_SECRET_PREVIOUS (--webhook-secret-previous) must be at least %d bytes, got %d: a short secret is no safer for being on its way out", MinSecret, len(previous))
 	}
 	return nil
 }

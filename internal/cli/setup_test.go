@@ -82,7 +82,7 @@ func TestSetupManifestFlow(t *testing.T) {
 	if err := loaded.check(); err != nil {
 		t.Fatalf("serve would refuse the saved credentials: %v", err)
 	}
-	if loaded.AppID != 4242 || loaded.WebhookSecret != "whsec-c2" || !strings.Contains(string(loaded.PrivateKey), "PRIVATE KEY") {
+	if loaded.AppID != 4242 || loaded.WebhookSecret != "whsec-0123456789-c2" || !strings.Contains(string(loaded.PrivateKey), "PRIVATE KEY") {
 		t.Errorf("loaded %d %q %q", loaded.AppID, loaded.WebhookSecret, loaded.PrivateKey)
 	}
 	if code, _ := get("/setup"); code != http.StatusConflict {

@@ -171,12 +171,13 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 		}
 	}
 	sys.handler = server.New(server.Deps{
-		Dashboard: dash,
-		Queue:     sys.store,
-		Secrets:   st.secrets(),
-		Handled:   webhook.Handled,
-		Metrics:   sys.metrics,
-		Log:       log,
+		Dashboard:   dash,
+		Queue:       sys.store,
+		Secrets:     st.secrets(),
+		MaxInFlight: int64(st.InflightMB) << 20,
+		Handled:     webhook.Handled,
+		Metrics:     sys.metrics,
+		Log:         log,
 		Ready: []server.Check{
 			{Name: "redis", Fn: sys.store.Ping},
 			{Name: "github", Fn: app.CheckApp},

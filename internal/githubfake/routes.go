@@ -29,7 +29,7 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		writeJSON(w, 201, map[string]any{"token": "ghs_fake" + r.PathValue("id"), "expires_at": f.Now().Add(time.Hour).UTC().Format(time.RFC3339)})
 	})
 	mux.HandleFunc("POST /app-manifests/{code}/conversions", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 201, map[string]any{"id": 4242, "slug": "golive-test", "pem": "-----BEGIN RSA PRIVATE KEY-----\nfake\n-----END RSA PRIVATE KEY-----\n", "webhook_secret": "whsec-" + r.PathValue("code"), "client_id": "Iv1.fake", "client_secret": "fake-secret"})
+		writeJSON(w, 201, map[string]any{"id": 4242, "slug": "golive-test", "pem": "-----BEGIN RSA PRIVATE KEY-----\nfake\n-----END RSA PRIVATE KEY-----\n", "webhook_secret": "whsec-0123456789-" + r.PathValue("code"), "client_id": "Iv1.fake", "client_secret": "fake-secret"})
 	})
 	mux.HandleFunc("GET /repos/{owner}/{repo}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		out := map[string]any{"id": 1, "name": rp.Name, "full_name": rp.Owner + "/" + rp.Name, "default_branch": rp.DefaultBranch, "owner": map[string]any{"login": rp.Owner}, "private": rp.Private}

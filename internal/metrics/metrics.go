@@ -52,7 +52,7 @@ func New() *Metrics {
 	m := &Metrics{
 		Registry: r,
 		Deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_webhook_deliveries_total",
-			Help: "Webhook deliveries by event and outcome (queued, duplicate, ignored, ping, bad_signature, too_large, malformed, bad_request, error)."}, []string{"event", "outcome"}),
+			Help: "Webhook deliveries by event and outcome (queued, duplicate, ignored, ping, bad_signature, too_large, busy, timeout, malformed, bad_request, error)."}, []string{"event", "outcome"}),
 		DeliveryDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "golive_webhook_ack_seconds",
 			Help: "Time from request to answer at POST /webhook.", Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1}}, []string{"outcome"}),
 		Processed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_worker_events_total",

@@ -260,12 +260,12 @@ func (x *dash) callbackURL(c *gin.Context) string {
 	return base + "/auth/callback"
 }
 
-// safeNext keeps a post-sign-in destination on this site.
+// safeNext keeps a post-sign-in destination on this site; see localPath.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
-		return "/releases"
+	if p, ok := localPath(next); ok {
+		return p
 	}
-	return next
+	return "/releases"
 }
 
 func (x *dash) login(c *gin.Context) {

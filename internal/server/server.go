@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ag06mixer/golive/internal/metrics"
 	"github.com/ag06mixer/golive/internal/worker"
@@ -18,6 +19,16 @@ import (
 // MaxPayload is GitHub's own cap on a webhook payload (25 MB); golive
 // refuses larger bodies before reading them.
 const MaxPayload = 25 << 20
+
+// Defaults for the webhook bodies ingest holds: 32 MB in memory at once,
+// over all requests; a request waits a second for room before it is told
+// to come back (503, Retry-After); a body must arrive within 10 s, the
+// time GitHub itself waits for an answer.
+const (
+	DefaultMaxInFlight = 32 << 20
+	DefaultBodyWait    = time.Second
+	DefaultBodyTimeout = 10 * time.Second
+)
 
 // Queue takes deliveries; Enqueue reports a repeat of a delivery id.
 type Queue interface {
@@ -46,10 +57,20 @@ type Deps struct {
 	Handled map[string]bool
 	// MaxPayload overrides the body cap (tests).
 	MaxPayload int64
+	// MaxInFlight bounds the bytes of webhook bodies held at once, over
+	// all requests (default DefaultMaxInFlight). A body over it is refused
+	// with 413; a body that does not fit now waits BodyWait, then is
+	// refused with 503 and Retry-After.
+	MaxInFlight int64
+	BodyWait    time.Duration
+	// BodyTimeout bounds the time a webhook body takes to arrive.
+	BodyTimeout time.Duration
 	// Extra, when set, adds routes (the setup page).
 	Extra func(r *gin.Engine)
 	// Dashboard, when set, serves the release pages behind GitHub sign-in.
 	Dashboard *Dashboard
+
+	inflight *budget
 }
 
 // New returns golive's HTTP handler. It panics only if the embedded
@@ -64,6 +85,21 @@ func New(d Deps) http.Handler {
 	if d.MaxPayload == 0 {
 		d.MaxPayload = MaxPayload
 	}
+	if d.MaxInFlight <= 0 {
+		d.MaxInFlight = DefaultMaxInFlight
+	}
+	if d.BodyWait <= 0 {
+		d.BodyWait = DefaultBodyWait
+	}
+	if d.BodyTimeout <= 0 {
+		d.BodyTimeout = DefaultBodyTimeout
+	}
+	d.inflight = newBudget(d.MaxInFlight)
+	// One handler per registry is the rule (each replica has its own); a
+	// second registration is refused by the registry and not counted.
+	d.Metrics.Registry.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "golive_webhook_body_bytes_in_flight",
+		Help: "Bytes of webhook bodies reserved by requests being read or checked now (bounded by GOLIVE_WEBHOOK_INFLIGHT_MB)."},
+		func() float64 { return float64(d.inflight.inUse()) }))
 	// go-github skips the check for an empty secret: never pass one on, so
 	// a server without a secret refuses every delivery rather than all of
 	// them passing.
