@@ -118,7 +118,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	defer cancelAlloc()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute) // a bound for a hung browser, not a speed check
 	defer cancelTimeout()
 
 	shot := func(name string) {
