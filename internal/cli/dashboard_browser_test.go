@@ -3,6 +3,7 @@ package cli
 import (
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -117,7 +118,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	defer cancelAlloc()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute) // a bound for a hung browser, not a speed check
 	defer cancelTimeout()
 
 	shot := func(name string) {
@@ -132,18 +133,43 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 		t.Logf("screenshot: %s", p)
 	}
+	// The pages poll their live part and replace it when it changes, so
+	// the test never holds a node across steps: it names elements by
+	// selector and resolves them in the page at the moment it reads or
+	// clicks (see text and click). A node ID that the page has replaced
+	// meanwhile is what gave "Could not find node with given id".
 	text := func(sel string) string {
 		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
+		if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS(sel))); err != nil {
+			t.Fatalf("wait for %s: %v", sel, err)
 		}
-		return s
+		s := evalJS[*string](t, ctx, fmt.Sprintf(`(() => { const e = document.querySelector(%s); return e ? e.innerText : null })()`, jsString(sel)))
+		if s == nil {
+			t.Fatalf("%s left the page as it was read", sel)
+		}
+		return *s
 	}
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, steps...); err != nil {
 			t.Fatalf("%s: %v", what, err)
+		}
+	}
+
+	// caughtUp waits until the page has answered three more of its own
+	// polls: the last of them was sent after the call, and its answer has
+	// been handled (the next poll is only scheduled once it has). From then
+	// on, what the page shows or holds back is what the server had when
+	// caughtUp was called. The polls are counted in the page's Resource
+	// Timing entries; nothing in the page is there for the test.
+	caughtUp := func(what string) {
+		t.Helper()
+		const polls = `(performance.setResourceTimingBufferSize(100000), performance.getEntriesByType("resource").filter(e => e.initiatorType === "fetch" && e.name === location.href).length)`
+		n := evalJS[int](t, ctx, polls)
+		wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
+		defer wcancel()
+		if _, err := chromedp.Run(wctx, chromedp.Poll[bool](fmt.Sprintf("%s >= %d", polls, n+3), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+			t.Fatalf("%s: the page did not poll for its live part: %v", what, err)
 		}
 	}
 
@@ -156,10 +182,10 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("the first Tab focuses %q, want the skip link", focused)
 	}
 	do("sign in",
-		chromedp.Click(chromedp.CSS(`a.button`)),
+		click(`a.button`),
 		chromedp.WaitVisible(chromedp.ID("login")),
 		chromedp.SendKeys(chromedp.ID("login"), "sam"),
-		chromedp.Click(chromedp.ID("authorize")),
+		click(`#authorize`),
 		chromedp.WaitVisible(chromedp.CSS(`.cards`)),
 	)
 
@@ -168,12 +194,22 @@ func TestDashboardInBrowser(t *testing.T) {
 	if !strings.Contains(list, "Codertocat/Hello-World#2") || !strings.Contains(list, "Waiting on you") || strings.Contains(list, "Nightingale") {
 		t.Errorf("the list reads:\n%s", list)
 	}
+	// An unchanged list is left alone: its polls answer "no change" and
+	// the cards stay the same nodes, with nothing announced. (The check
+	// only counts when the cards read the same after the polls: a
+	// legitimate change, such as "just now" becoming "1 minute ago",
+	// replaces them.)
+	evalJS[bool](t, ctx, `(window.__card = document.querySelector(".cards a"), window.__live = document.querySelector("[data-live]").innerHTML, true)`)
+	caughtUp("the list")
+	if evalJS[bool](t, ctx, `document.querySelector("[data-live]").innerHTML === window.__live && (!window.__card.isConnected || document.getElementById("live-status").textContent !== "")`) {
+		t.Error("the list replaced its cards, or announced an update, though nothing changed")
+	}
 	shot("1-list")
 	checkA11y(t, ctx, axe, "list")
 
 	// 3. Open the release by its link.
 	do("open the release",
-		chromedp.Click(chromedp.CSS(`a[href="/releases/Codertocat/Hello-World/2"]`)),
+		click(`a[href="/releases/Codertocat/Hello-World/2"]`),
 		chromedp.WaitVisible(chromedp.ID("items-h")),
 	)
 	if s := text("#signoffs-h + div"); !strings.Contains(s, "Security Review") || !strings.Contains(s, "Missing") {
@@ -186,7 +222,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	evalJS[bool](t, ctx, `window.__sameDocument = true`)
 	h.send("issue_comment", h.comment(t, "sam", "LGTM from security.\n/approve security", true))
 	h.settle()
-	wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
+	wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
 	_, err := chromedp.Run(wctx, chromedp.Poll[bool](`document.querySelector("#signoffs-h + div").textContent.includes("Signed by sam")`, chromedp.WithPollingInterval(100*time.Millisecond)))
 	wcancel()
 	if err != nil {
@@ -205,11 +241,9 @@ func TestDashboardInBrowser(t *testing.T) {
 	evalJS[bool](t, ctx, `(() => { const r = document.querySelector("[data-live] .scroll"); r.focus(); return document.activeElement === r })()`)
 	h.send("issue_comment", h.comment(t, "tina", "/approve tech-lead", true))
 	h.settle()
-	wctx, wcancel = context.WithTimeout(ctx, 15*time.Second)
-	_, err = chromedp.Run(wctx, chromedp.Poll[bool](`document.getElementById("live-status").textContent.startsWith("Newer information is ready")`, chromedp.WithPollingInterval(100*time.Millisecond)))
-	wcancel()
-	if err != nil {
-		t.Fatalf("an update while focus was inside did not wait: %v", err)
+	caughtUp("tina's sign-off")
+	if s := evalJS[string](t, ctx, `document.getElementById("live-status").textContent`); !strings.HasPrefix(s, "Newer information is ready") {
+		t.Errorf("with focus inside, the live region says %q, want the update announced as waiting", s)
 	}
 	if evalJS[bool](t, ctx, `document.querySelector("#signoffs-h + div").textContent.includes("Signed by tina")`) {
 		t.Error("the content changed under the keyboard focus")
@@ -225,7 +259,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("POST without a CSRF token: %d, want 403", status)
 	}
 	// With the page's own form it works.
-	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(`form[action$="/refresh"] button`)))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, click(`form[action$="/refresh"] button`))); err != nil {
 		t.Fatal(err)
 	}
 	if loc := evalJS[string](t, ctx, `location.search`); loc != "?refreshed=1" {
@@ -271,7 +305,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	checkA11y(t, ctx, axe, "release on a phone")
 
 	// Sign out with the header's button.
-	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, click(`form[action="/logout"] button`))); err != nil {
 		t.Fatal(err)
 	}
 	if s := text("h1"); s != "You are signed out" {
@@ -284,6 +318,44 @@ func TestDashboardInBrowser(t *testing.T) {
 	if body := evalJS[string](t, ctx, `document.body.innerText`); resp.Status != 401 || strings.Contains(body, "Release 1.0") {
 		t.Errorf("the export after signing out: %d %.200s", resp.Status, body)
 	}
+}
+
+// click clicks the element that sel names as the page is at that moment:
+// it waits until one is visible, then finds it again, scrolls it into view
+// and reads the centre of its first box in one evaluation, and clicks there
+// with the mouse.
+// No node ID is kept between the steps, so a live refresh that replaces
+// the element in between cannot break the click; the browser hit-tests the
+// click where the element is, as it does for a person. If something else
+// covers that point, the click lands on it and the step after fails.
+func click(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.WaitVisible(chromedp.CSS(sel))(ctx, t); err != nil {
+			return fmt.Errorf("wait for %s: %w", sel, err)
+		}
+		type point struct{ X, Y float64 }
+		at, err := chromedp.Evaluate[*point](fmt.Sprintf(`(() => {
+			const e = document.querySelector(%s);
+			if (!e) return null;
+			e.scrollIntoView({block: "center", inline: "center"});
+			const r = e.getClientRects()[0]; // a link that wraps has a box per line
+			return r ? {X: r.left + r.width / 2, Y: r.top + r.height / 2} : null;
+		})()`, jsString(sel)))(ctx, t)
+		if err != nil {
+			return fmt.Errorf("find %s: %w", sel, err)
+		}
+		if at == nil {
+			return fmt.Errorf("%s has no box on the page at the click", sel)
+		}
+		_, err = chromedp.MouseClickXY(at.X, at.Y)(ctx, t)
+		return err
+	})
+}
+
+// jsString is s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 // evalJS evaluates an expression in the page, awaiting a promise.

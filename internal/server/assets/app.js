@@ -6,6 +6,12 @@
 // While keyboard focus is inside the changing part, a new version waits
 // (and the live region says so) until focus leaves it: replacing the
 // content under someone reading it with a keyboard would drop their place.
+//
+// The part is replaced only when it changed. The first poll has no ETag
+// yet, so its answer is compared with the part as the server rendered it
+// at load: when they are the same, the page is left alone. Replacing equal
+// content would drop a reader's scroll position and selection, announce an
+// update that did not happen, and pull nodes out from under a click.
 (function () {
   "use strict";
   var root = document.querySelector("[data-live]");
@@ -14,6 +20,16 @@
   var etag = "";
   var pending = null;
   var status = document.getElementById("live-status");
+  // loaded is the part as the server rendered it, until the first answer.
+  var loaded = root.innerHTML;
+  // parsed serializes html as root.innerHTML would after a replacement,
+  // in an inert document (nothing in it loads or runs).
+  var inert = document.implementation.createHTMLDocument("");
+  function parsed(html) {
+    var d = inert.createElement("div");
+    d.innerHTML = html;
+    return d.innerHTML;
+  }
   function say(text) { if (status) status.textContent = text; }
   function focusInside() {
     var a = document.activeElement;
@@ -40,6 +56,12 @@
         if (res.status === 200) {
           etag = res.headers.get("ETag") || "";
           return res.text().then(function (html) {
+            var unchanged = loaded !== null && parsed(html) === loaded;
+            loaded = null;
+            if (unchanged) {
+              schedule();
+              return;
+            }
             if (focusInside()) {
               pending = html;
               say("Newer information is ready; it shows when focus leaves this part of the page.");
