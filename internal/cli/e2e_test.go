@@ -310,7 +310,7 @@ func TestE2ECrashAfterCreate(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.fake.Do(func(repos map[string]*githubfake.Repo) {
 		r := repos[testRepo]
-		r.Issues = append(r.Issues, &githubfake.Issue{Number: 77, Title: "Release readiness", Body: "<!-- golive:release Codertocat/Hello-World#2 -->\n(left by a crashed worker)", State: "open", Labels: []string{release.IssueLabel}})
+		r.Issues = append(r.Issues, &githubfake.Issue{Number: 77, Title: "Release readiness", Body: "<!-- golive:release Codertocat/Hello-World#2 -->\n(left by a crashed worker)", State: "open", Labels: []string{release.IssueLabel}, Author: githubfake.BotLogin})
 	})
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
