@@ -67,7 +67,13 @@ func issueWithin(cfg *checklist.Config, s *release.State, now time.Time, max int
 
 func cut(body string, k release.Key, max int) string {
 	tail := "\n\n… the checklist is too long for one issue; the rest is on the dashboard.\n" + Marker(k) + "\n"
-	limit := max - len(tail)
+	limit := min(max-len(tail), len(body))
+	if limit <= 0 {
+		if max <= 0 {
+			return ""
+		}
+		return tail[:min(len(tail), max)]
+	}
 	if i := strings.LastIndexByte(body[:limit], '\n'); i > 0 {
 		limit = i
 	}
