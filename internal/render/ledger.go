@@ -142,7 +142,15 @@ func (l Ledger) Restore(s *release.State) {
 	}
 }
 
-var ledgerRE = regexp.MustCompile(`<!-- golive:ledger v2 ([A-Za-z0-9_-]*) ([A-Za-z0-9_-]{43}) -->`)
+var ledgerRE = regexp.MustCompile(`(?m)^<!-- golive:ledger v2 ([A-Za-z0-9_-]*) ([A-Za-z0-9_-]{43}) -->\r?$`)
+
+// ledgerLineRE and markerLineRE find golive's hidden lines: only at the
+// start of a line, where escaped text from GitHub never lands, so text
+// that merely quotes one cannot make a body's own ledger rejected.
+var (
+	ledgerLineRE = regexp.MustCompile(`(?m)^<!-- golive:ledger`)
+	markerLineRE = regexp.MustCompile(`(?m)^` + markerRE.String())
+)
 
 // Errors of ParseLedger; each means the ledger restores nothing.
 var (
@@ -167,14 +175,14 @@ func LedgerLine(l Ledger, key []byte) string {
 // release or repository, a body whose marker names another release, and
 // a body with a second ledger are rejected with their own errors.
 func ParseLedger(body string, want release.Key, key []byte) (l Ledger, ok bool, err error) {
-	if n := strings.Count(body, "<!-- golive:ledger"); n > 1 {
+	if n := len(ledgerLineRE.FindAllStringIndex(body, 2)); n > 1 {
 		return Ledger{}, true, ErrLedgerDuplicate
 	}
 	m := ledgerRE.FindStringSubmatch(body)
 	if m == nil {
 		return Ledger{}, false, nil
 	}
-	for _, mk := range markerRE.FindAllStringSubmatch(body, -1) {
+	for _, mk := range markerLineRE.FindAllStringSubmatch(body, -1) {
 		if !strings.EqualFold(mk[1]+"/"+mk[2], want.FullRepo()) || mk[3] != strconv.Itoa(want.PR) {
 			return Ledger{}, true, fmt.Errorf("%w: the issue's marker names %s/%s#%s", ErrLedgerOtherRelease, mk[1], mk[2], mk[3])
 		}
