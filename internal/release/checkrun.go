@@ -2,6 +2,7 @@ package release
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/ag06mixer/golive/internal/checklist"
@@ -43,7 +44,9 @@ func CheckRunFor(cfg *checklist.Config, s *State, rep Report, issueURL string) C
 		c.Conclusion = "failure"
 	}
 	var b strings.Builder
-	if u, ok := mdtext.URL(issueURL); ok {
+	// The issue's URL is GitHub's own html_url (plain http only on a
+	// GitHub Enterprise Server or test host); it still must parse clean.
+	if u, ok := mdtext.URL(issueURL, issueHost(issueURL)); ok {
 		fmt.Fprintf(&b, "Tracking issue: %s\n\n", u)
 	}
 	if s.Hold != nil {
@@ -90,4 +93,11 @@ func capSummary(s string) string {
 		s = s[:i]
 	}
 	return s + tail
+}
+
+func issueHost(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Hostname()
+	}
+	return ""
 }
