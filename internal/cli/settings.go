@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"crypto/hkdf"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -32,6 +34,7 @@ type settings struct {
 	ClientID       string
 	ClientSecret   string
 	SessionSecret  string
+	LedgerKey      string
 	CredsFile      string
 	ProbeAllow     string
 	Probes         bool
@@ -74,6 +77,7 @@ func bindSettings(fs *flag.FlagSet, getenv func(string) string) *settings {
 	fs.StringVar(&s.ClientID, "client-id", env("GOLIVE_CLIENT_ID", ""), "the App's OAuth client `id`, for the dashboard's GitHub sign-in (GOLIVE_CLIENT_ID; unset: no dashboard)")
 	fs.StringVar(&s.ClientSecret, "client-secret", env("GOLIVE_CLIENT_SECRET", ""), "the App's OAuth client `secret` (GOLIVE_CLIENT_SECRET)")
 	fs.StringVar(&s.SessionSecret, "session-secret", env("GOLIVE_SESSION_SECRET", ""), "`secret` of at least 32 bytes that seals dashboard cookies, the same on every replica (GOLIVE_SESSION_SECRET; unset: derived from the webhook secret)")
+	fs.StringVar(&s.LedgerKey, "ledger-key", env("GOLIVE_LEDGER_KEY", ""), "`secret` of at least 32 bytes that signs the ledger in tracking issues, the same on every replica (GOLIVE_LEDGER_KEY; unset: derived from the App's private key)")
 	fs.StringVar(&s.CredsFile, "credentials-file", env("GOLIVE_CREDENTIALS_FILE", "golive-credentials.json"), "`file` the /setup page saves the new App's credentials to, and serve reads them from (GOLIVE_CREDENTIALS_FILE)")
 	fs.StringVar(&s.ProbeAllow, "probe-allow", env("GOLIVE_PROBE_ALLOW", ""), "comma-separated `hosts and CIDRs` probes may reach although private, loopback or link-local (GOLIVE_PROBE_ALLOW)")
 	claimIdle, _ := time.ParseDuration(env("GOLIVE_CLAIM_IDLE", "1m"))
@@ -223,6 +227,26 @@ func (s *settings) sessionSecret() []byte {
 	}
 	sum := sha256.Sum256([]byte("golive session secret from the webhook secret:" + s.WebhookSecret))
 	return []byte(hex.EncodeToString(sum[:]))
+}
+
+// ledgerKey signs the ledger in tracking issues. It is never the webhook
+// secret, whose MACs every tracking issue would otherwise publish for an
+// offline guess: GOLIVE_LEDGER_KEY, or a key derived with HKDF-SHA256
+// from the App's private key. Without a private key (the demo, tests),
+// it is derived from the webhook secret, with a warning.
+func (s *settings) ledgerKey(log *slog.Logger) ([]byte, error) {
+	const info = "golive ledger key v1"
+	switch {
+	case s.LedgerKey != "":
+		if len(s.LedgerKey) < 32 {
+			return nil, fmt.Errorf("GOLIVE_LEDGER_KEY must be at least 32 bytes, got %d (try: openssl rand -base64 48)", len(s.LedgerKey))
+		}
+		return []byte(s.LedgerKey), nil
+	case len(s.PrivateKey) > 0:
+		return hkdf.Key(sha256.New, s.PrivateKey, nil, info, 32)
+	}
+	log.Warn("no GitHub App private key: the tracking issue ledger is signed with a key derived from the webhook secret, fit for the demo and tests only; set GOLIVE_LEDGER_KEY or the private key")
+	return hkdf.Key(sha256.New, []byte(s.WebhookSecret), []byte("fallback"), info, 32)
 }
 
 // saveCredentials writes the new App's credentials where only this user

@@ -111,7 +111,10 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 	sys.app = app
 	opts.Store, opts.GitHub, opts.Metrics, opts.Log = sys.store, clients{app}, sys.metrics, log
 	opts.HTTPStatus = githubapi.StatusOf
-	opts.LedgerKey = []byte(st.WebhookSecret)
+	if opts.LedgerKey, err = st.ledgerKey(log); err != nil {
+		sys.Close()
+		return nil, err
+	}
 	if opts.ClaimIdle == 0 {
 		opts.ClaimIdle = st.ClaimIdle
 	}

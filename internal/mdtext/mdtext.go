@@ -184,3 +184,46 @@ func max2(a, b int) int {
 	}
 	return b
 }
+
+// Inline is for golive's own notes, which mix plain text with `code`
+// spans around names that may come from GitHub (check names,
+// environments): each span's content goes through Code and the text
+// around it through Text, so a name holding a backtick, a newline or
+// Markdown can open nothing. An unpaired backtick is escaped as text.
+func Inline(s string, max int) string {
+	s = oneLine(s, max)
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '`')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i+1:], '`')
+		if j < 0 {
+			break
+		}
+		b.WriteString(spaced(s[:i]))
+		b.WriteString(Code(s[i+1:i+1+j], 0))
+		s = s[i+2+j:]
+	}
+	b.WriteString(spaced(s))
+	return b.String()
+}
+
+// spaced is Text keeping one space at either end, which Text trims.
+func spaced(s string) string {
+	t := Text(s, 0)
+	if t == "" {
+		if s != "" {
+			return " "
+		}
+		return ""
+	}
+	if s[0] == ' ' {
+		t = " " + t
+	}
+	if s[len(s)-1] == ' ' {
+		t += " "
+	}
+	return t
+}

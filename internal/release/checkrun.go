@@ -2,9 +2,11 @@ package release
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/ag06mixer/golive/internal/checklist"
+	"github.com/ag06mixer/golive/internal/mdtext"
 )
 
 // CheckName is the check run golive reports; branch protection requires it.
@@ -35,18 +37,20 @@ func (c CheckRun) Digest() string {
 // marks incomplete check runs stale after 14 days, and a stale required
 // check confuses reviewers.
 func CheckRunFor(cfg *checklist.Config, s *State, rep Report, issueURL string) CheckRun {
-	c := CheckRun{SHA: s.HeadSHA, Status: "completed", Title: rep.Title, Problems: s.ConfigProblems}
+	c := CheckRun{SHA: s.HeadSHA, Status: "completed", Title: mdtext.OneLine(rep.Title, 200), Problems: s.ConfigProblems}
 	if rep.Ready {
 		c.Conclusion = "success"
 	} else {
 		c.Conclusion = "failure"
 	}
 	var b strings.Builder
-	if issueURL != "" {
-		fmt.Fprintf(&b, "Tracking issue: %s\n\n", issueURL)
+	// The issue's URL is GitHub's own html_url (plain http only on a
+	// GitHub Enterprise Server or test host); it still must parse clean.
+	if u, ok := mdtext.URL(issueURL, issueHost(issueURL)); ok {
+		fmt.Fprintf(&b, "Tracking issue: %s\n\n", u)
 	}
 	if s.Hold != nil {
-		fmt.Fprintf(&b, "**On hold** by %s: %s\n\n", s.Hold.By, oneLine(s.Hold.Reason, 200))
+		fmt.Fprintf(&b, "**On hold** by %s: %s\n\n", mdtext.Text(s.Hold.By, 100), mdtext.Text(s.Hold.Reason, 200))
 	}
 	if len(rep.Missing) > 0 {
 		fmt.Fprintf(&b, "%d of %d items of this phase are done. Missing:\n", rep.Done, rep.Total)
@@ -59,18 +63,41 @@ func CheckRunFor(cfg *checklist.Config, s *State, rep Report, issueURL string) C
 			}
 			if m.Section != sec {
 				sec = m.Section
-				fmt.Fprintf(&b, "\n**%s**\n", sec.Title)
+				fmt.Fprintf(&b, "\n**%s**\n", mdtext.Text(sec.Title, 200))
 			}
 			note := ""
 			if m.Note != "" {
-				note = " — " + m.Note
+				note = " — " + mdtext.Inline(m.Note, 300)
 			}
-			fmt.Fprintf(&b, "- %s%s\n", m.Item.Title, note)
+			fmt.Fprintf(&b, "- %s%s\n", mdtext.Text(m.Item.Title, 200), note)
 			shown++
 		}
 	} else if rep.Ready {
 		fmt.Fprintf(&b, "All %d required items of this phase are done.\n", rep.Total)
 	}
-	c.Summary = b.String()
+	c.Summary = capSummary(b.String())
 	return c
+}
+
+// MaxSummary is GitHub's limit on a check run's output summary (and text).
+const MaxSummary = 65535
+
+// capSummary cuts a summary at a line below MaxSummary, saying so.
+func capSummary(s string) string {
+	if len(s) <= MaxSummary {
+		return s
+	}
+	const tail = "\n… cut; the rest is in the tracking issue.\n"
+	s = s[:MaxSummary-len(tail)]
+	if i := strings.LastIndexByte(s, '\n'); i > 0 {
+		s = s[:i]
+	}
+	return s + tail
+}
+
+func issueHost(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Hostname()
+	}
+	return ""
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ag06mixer/golive/internal/checklist"
+	"github.com/ag06mixer/golive/internal/mdtext"
 	"github.com/ag06mixer/golive/internal/release"
 )
 
@@ -67,7 +68,13 @@ func issueWithin(cfg *checklist.Config, s *release.State, now time.Time, max int
 
 func cut(body string, k release.Key, max int) string {
 	tail := "\n\n… the checklist is too long for one issue; the rest is on the dashboard.\n" + Marker(k) + "\n"
-	limit := max - len(tail)
+	limit := min(max-len(tail), len(body))
+	if limit <= 0 {
+		if max <= 0 {
+			return ""
+		}
+		return tail[:min(len(tail), max)]
+	}
 	if i := strings.LastIndexByte(body[:limit], '\n'); i > 0 {
 		limit = i
 	}
@@ -83,15 +90,15 @@ func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, now 
 		status = "🟢"
 	}
 	fmt.Fprintf(&b, "%s **%s**  \n", status, escape(rep.Title))
-	fmt.Fprintf(&b, "Pull request %s · head `%s` · %s\n\n", s.Key, short(s.HeadSHA), phaseLine(s))
+	fmt.Fprintf(&b, "Pull request %s · head %s · %s\n\n", escape(s.Key.String()), mdtext.Code(short(s.HeadSHA), 0), phaseLine(s))
 	fmt.Fprintf(&b, "Progress: **%d / %d** items of this phase %s\n\n", rep.Done, rep.Total, bar(rep.Done, rep.Total))
 	if rep.Hold != nil {
-		fmt.Fprintf(&b, "> [!WARNING]\n> On hold by %s: %s. `/unhold` lifts it.\n\n", escape(rep.Hold.By), escape(oneLine(rep.Hold.Reason)))
+		fmt.Fprintf(&b, "> [!WARNING]\n> On hold by %s: %s. `/unhold` lifts it.\n\n", escape(rep.Hold.By), escape(rep.Hold.Reason))
 	}
 	if len(s.ConfigProblems) > 0 {
 		b.WriteString("> [!CAUTION]\n> `.github/golive.yml` on the default branch is invalid:\n")
 		for _, p := range s.ConfigProblems {
-			fmt.Fprintf(&b, "> - `%s:%d:%d`: %s\n", p.Path, p.Line, p.Col, escape(p.Message))
+			fmt.Fprintf(&b, "> - %s: %s\n", mdtext.Code(fmt.Sprintf("%s:%d:%d", p.Path, p.Line, p.Col), maxText), inline(p.Message))
 		}
 		b.WriteString("\n")
 	}
@@ -152,9 +159,9 @@ func itemLine(ir release.ItemReport, d detail) string {
 	case ir.State == release.ItemDone && d < detailNone:
 		b.WriteString(" — ✅ " + evidenceText(ir.Evidence, d))
 	case ir.State == release.ItemFailing && d < detailTerse:
-		b.WriteString(" — ❌ " + escape(ir.Note))
+		b.WriteString(" — ❌ " + inline(ir.Note))
 	case ir.State == release.ItemPending && ir.Item.Source() != checklist.SourceManual && d < detailTerse:
-		b.WriteString(" — ⏳ " + escape(ir.Note))
+		b.WriteString(" — ⏳ " + inline(ir.Note))
 	}
 	b.WriteString("\n")
 	return b.String()
@@ -166,9 +173,9 @@ func evidenceText(e *release.Evidence, d detail) string {
 	}
 	var parts []string
 	if d <= detailNoLinks && e.Summary != "" {
-		s := escape(e.Summary)
-		if d == detailFull && e.URL != "" {
-			s = "[" + s + "](" + e.URL + ")"
+		s := inline(e.Summary)
+		if d == detailFull {
+			s = link(s, e.URL)
 		}
 		parts = append(parts, s)
 	}
@@ -179,7 +186,7 @@ func evidenceText(e *release.Evidence, d detail) string {
 		parts = append(parts, e.At.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 	if e.SHA != "" {
-		parts = append(parts, "`"+short(e.SHA)+"`")
+		parts = append(parts, mdtext.Code(short(e.SHA), 0))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -199,10 +206,10 @@ func signoffTable(cfg *checklist.Config, s *release.State, d detail) string {
 		// Logins are written without "@": an edit of the issue would
 		// otherwise notify everyone named in it, every time.
 		who := escape(so.By)
-		if d == detailFull && so.URL != "" {
-			who = "[" + who + "](" + so.URL + ")"
+		if d == detailFull {
+			who = link(who, so.URL)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | `%s` |\n", escape(r.Title), who, so.At.UTC().Format("2006-01-02 15:04 UTC"), short(so.SHA))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", escape(r.Title), who, so.At.UTC().Format("2006-01-02 15:04 UTC"), mdtext.Code(short(so.SHA), 0))
 	}
 	var voided []release.Signoff
 	for _, so := range s.Signoffs {
@@ -213,7 +220,7 @@ func signoffTable(cfg *checklist.Config, s *release.State, d detail) string {
 	if len(voided) > 0 && d < detailNone {
 		b.WriteString("\n<details><summary>Voided sign-offs</summary>\n\n")
 		for _, so := range voided {
-			fmt.Fprintf(&b, "- ~~%s by %s on `%s`~~: %s\n", escape(roleTitleOf(cfg, so.Role)), escape(so.By), short(so.SHA), escape(so.VoidReason))
+			fmt.Fprintf(&b, "- ~~%s by %s on %s~~: %s\n", escape(roleTitleOf(cfg, so.Role)), escape(so.By), mdtext.Code(short(so.SHA), 0), inline(so.VoidReason))
 		}
 		b.WriteString("\n</details>\n")
 	}
@@ -268,21 +275,21 @@ func orDefault(s, d string) string {
 	return s
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// maxText bounds one piece of text from GitHub or people in the body.
+const maxText = 300
 
-// escaper is built once: building a Replacer costs more than using it.
-var escaper = strings.NewReplacer(
-	"<", "&lt;", ">", "&gt;",
-	"@", "@\u200b", // a zero-width space keeps a mention from pinging
-	"|", "\\|",
-)
+// escape neutralises text from users, config and GitHub before it goes
+// into Markdown: one line, no HTML, links, mentions or markers.
+func escape(s string) string { return mdtext.Text(s, maxText) }
 
-// escape neutralises text from users and config before it goes into
-// Markdown: no HTML, no mentions or closing keywords, no markers.
-func escape(s string) string {
-	s = oneLine(s)
-	if !strings.ContainsAny(s, "<>@|") {
-		return s
+// inline escapes golive's own notes, whose `code` spans name things
+// from GitHub.
+func inline(s string) string { return mdtext.Inline(s, maxText) }
+
+// link is text linked to target only when target is a safe https URL.
+func link(text, target string) string {
+	if u, ok := mdtext.URL(target); ok {
+		return "[" + text + "](" + u + ")"
 	}
-	return escaper.Replace(s)
+	return text
 }

@@ -4,11 +4,13 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +27,10 @@ import (
 // It is signed with a server-side key (HMAC-SHA256): a collaborator who
 // edits the hidden line forges nothing; a bad signature is ignored.
 type Ledger struct {
+	// Repo and PR bind the ledger to its release: ParseLedger rejects a
+	// ledger copied into another release's issue.
+	Repo     string                    `json:"r"`
+	PR       int                       `json:"p"`
 	OpenedAt time.Time                 `json:"o,omitzero"`
 	Manual   map[string]release.Tick   `json:"m,omitempty"`
 	Signoffs []release.Signoff         `json:"s,omitempty"`
@@ -37,6 +43,11 @@ type Ledger struct {
 	Head       string `json:"hd,omitempty"`
 	Tree       string `json:"tr,omitempty"`
 	LastPusher string `json:"lp,omitempty"`
+	// Voided and VoidedDigest stand for the voided sign-offs, which stay
+	// in state (dashboard, exports) but not in the body: their count and
+	// the SHA-256 of their JSON. The ledger so stays bounded.
+	Voided       int    `json:"vn,omitempty"`
+	VoidedDigest string `json:"vd,omitempty"`
 }
 
 // maxSeen bounds the applied-comment ids the ledger carries.
@@ -48,8 +59,74 @@ func LedgerOf(s *release.State) Ledger {
 	if len(seen) > maxSeen {
 		seen = seen[len(seen)-maxSeen:]
 	}
-	return Ledger{OpenedAt: s.OpenedAt, Manual: s.Manual, Signoffs: s.Signoffs, Waivers: s.Waivers, Hold: s.Hold, Seen: slices.Clone(seen),
+	l := Ledger{Repo: s.Key.FullRepo(), PR: s.Key.PR, OpenedAt: s.OpenedAt, Manual: s.Manual, Waivers: s.Waivers, Hold: s.Hold, Seen: slices.Clone(seen),
 		Head: s.HeadSHA, Tree: s.HeadTree, LastPusher: s.LastPusher}
+	var voided []release.Signoff
+	for _, so := range s.Signoffs {
+		if so.Active() {
+			l.Signoffs = append(l.Signoffs, so)
+		} else {
+			voided = append(voided, so)
+		}
+	}
+	if len(voided) > 0 {
+		b, _ := json.Marshal(voided)
+		sum := sha256.Sum256(b)
+		l.Voided, l.VoidedDigest = len(voided), hex.EncodeToString(sum[:])
+	}
+	return l
+}
+
+// maxLedger bounds the ledger line, so the checklist keeps at least half
+// of the body.
+const maxLedger = MaxBody / 2
+
+// maxReason bounds a waiver or hold reason in the ledger.
+const maxReason = 500
+
+// boundedLine is the signed ledger line, shrunk until it fits maxLedger:
+// first reasons are cut, then the applied-comment ids and tick links go.
+// A ledger that still does not fit is left out ("" ): the body must fit.
+func boundedLine(l Ledger, key []byte) string {
+	if line := LedgerLine(l, key); len(line) <= maxLedger {
+		return line
+	}
+	if l.Hold != nil {
+		h := *l.Hold
+		h.Reason = cutRunes(h.Reason, maxReason)
+		l.Hold = &h
+	}
+	if len(l.Waivers) > 0 {
+		w := make(map[string]release.Waiver, len(l.Waivers))
+		for id, x := range l.Waivers {
+			x.Reason = cutRunes(x.Reason, maxReason)
+			w[id] = x
+		}
+		l.Waivers = w
+	}
+	if line := LedgerLine(l, key); len(line) <= maxLedger {
+		return line
+	}
+	l.Seen = nil
+	if len(l.Manual) > 0 {
+		m := make(map[string]release.Tick, len(l.Manual))
+		for id, t := range l.Manual {
+			t.Via = ""
+			m[id] = t
+		}
+		l.Manual = m
+	}
+	if line := LedgerLine(l, key); len(line) <= maxLedger {
+		return line
+	}
+	return ""
+}
+
+func cutRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 // Restore puts the ledger's decisions into a state being rebuilt.
@@ -57,7 +134,7 @@ func (l Ledger) Restore(s *release.State) {
 	if !l.OpenedAt.IsZero() {
 		s.OpenedAt = l.OpenedAt
 	}
-	s.Manual, s.Signoffs, s.Waivers, s.Hold, s.Seen = l.Manual, l.Signoffs, l.Waivers, l.Hold, l.Seen
+	s.Manual, s.Signoffs, s.Waivers, s.Hold, s.Seen = l.Manual, slices.Clone(l.Signoffs), l.Waivers, l.Hold, l.Seen
 	// The head the ledger was written for: a rebuild that finds the PR
 	// on another head applies it as a push, voiding what a push voids.
 	if l.Head != "" {
@@ -65,24 +142,50 @@ func (l Ledger) Restore(s *release.State) {
 	}
 }
 
-var ledgerRE = regexp.MustCompile(`<!-- golive:ledger v1 ([A-Za-z0-9_-]*) ([A-Za-z0-9_-]{43}) -->`)
+var ledgerRE = regexp.MustCompile(`(?m)^<!-- golive:ledger v2 ([A-Za-z0-9_-]*) ([A-Za-z0-9_-]{43}) -->\r?$`)
 
-// ErrLedgerForged is returned for a ledger whose signature does not match.
-var ErrLedgerForged = errors.New("tracking issue ledger has a bad signature")
+// ledgerLineRE and markerLineRE find golive's hidden lines: only at the
+// start of a line, where escaped text from GitHub never lands, so text
+// that merely quotes one cannot make a body's own ledger rejected.
+var (
+	ledgerLineRE = regexp.MustCompile(`(?m)^<!-- golive:ledger`)
+	markerLineRE = regexp.MustCompile(`(?m)^` + markerRE.String())
+)
+
+// Errors of ParseLedger; each means the ledger restores nothing.
+var (
+	// ErrLedgerForged is a ledger whose signature does not match.
+	ErrLedgerForged = errors.New("tracking issue ledger has a bad signature")
+	// ErrLedgerOtherRelease is a signed ledger of another release (or
+	// another repository), or a body whose marker names another release.
+	ErrLedgerOtherRelease = errors.New("tracking issue ledger belongs to another release")
+	// ErrLedgerDuplicate is a body holding more than one ledger.
+	ErrLedgerDuplicate = errors.New("tracking issue body holds more than one ledger")
+)
 
 // LedgerLine encodes and signs a ledger for the issue body.
 func LedgerLine(l Ledger, key []byte) string {
 	b, _ := json.Marshal(l)
 	data := base64.RawURLEncoding.EncodeToString(b)
-	return fmt.Sprintf("<!-- golive:ledger v1 %s %s -->", data, sign(data, key))
+	return fmt.Sprintf("<!-- golive:ledger v2 %s %s -->", data, sign(data, key))
 }
 
-// ParseLedger reads the ledger of a tracking issue body; ok is false when
-// the body has none.
-func ParseLedger(body string, key []byte) (l Ledger, ok bool, err error) {
+// ParseLedger reads the ledger of the tracking issue body of release
+// want; ok is false when the body has none. A ledger signed for another
+// release or repository, a body whose marker names another release, and
+// a body with a second ledger are rejected with their own errors.
+func ParseLedger(body string, want release.Key, key []byte) (l Ledger, ok bool, err error) {
+	if n := len(ledgerLineRE.FindAllStringIndex(body, 2)); n > 1 {
+		return Ledger{}, true, ErrLedgerDuplicate
+	}
 	m := ledgerRE.FindStringSubmatch(body)
 	if m == nil {
 		return Ledger{}, false, nil
+	}
+	for _, mk := range markerLineRE.FindAllStringSubmatch(body, -1) {
+		if !strings.EqualFold(mk[1]+"/"+mk[2], want.FullRepo()) || mk[3] != strconv.Itoa(want.PR) {
+			return Ledger{}, true, fmt.Errorf("%w: the issue's marker names %s/%s#%s", ErrLedgerOtherRelease, mk[1], mk[2], mk[3])
+		}
 	}
 	if !hmac.Equal([]byte(sign(m[1], key)), []byte(m[2])) {
 		return Ledger{}, true, ErrLedgerForged
@@ -93,6 +196,9 @@ func ParseLedger(body string, key []byte) (l Ledger, ok bool, err error) {
 	}
 	if err := json.Unmarshal(raw, &l); err != nil {
 		return Ledger{}, true, fmt.Errorf("tracking issue ledger: %w", err)
+	}
+	if !strings.EqualFold(l.Repo, want.FullRepo()) || l.PR != want.PR {
+		return Ledger{}, true, fmt.Errorf("%w: it was signed for %s#%d, not %s", ErrLedgerOtherRelease, l.Repo, l.PR, want)
 	}
 	return l, true, nil
 }
@@ -106,7 +212,10 @@ func sign(data string, key []byte) string {
 // IssueWithLedger renders the tracking issue body with its signed ledger
 // as the last line; the whole still fits in MaxBody.
 func IssueWithLedger(cfg *checklist.Config, s *release.State, now time.Time, key []byte) string {
-	line := LedgerLine(LedgerOf(s), key)
+	line := boundedLine(LedgerOf(s), key)
+	if line == "" {
+		return issueWithin(cfg, s, now, MaxBody)
+	}
 	return issueWithin(cfg, s, now, MaxBody-len(line)-1) + line + "\n"
 }
 

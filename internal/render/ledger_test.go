@@ -25,7 +25,7 @@ func TestLedgerRoundTrip(t *testing.T) {
 	if len(body) > render.MaxBody {
 		t.Fatalf("body is %d characters", len(body))
 	}
-	l, ok, err := render.ParseLedger(body, key)
+	l, ok, err := render.ParseLedger(body, s.Key, key)
 	if err != nil || !ok {
 		t.Fatalf("ParseLedger: ok=%v err=%v", ok, err)
 	}
@@ -33,14 +33,14 @@ func TestLedgerRoundTrip(t *testing.T) {
 		t.Errorf("ledger (-want +got):\n%s", diff)
 	}
 	// A collaborator who edits the hidden line forges nothing.
-	forged := strings.Replace(body, "golive:ledger v1 ", "golive:ledger v1 e30", 1)
-	if _, _, err := render.ParseLedger(forged, key); !errors.Is(err, render.ErrLedgerForged) {
+	forged := strings.Replace(body, "golive:ledger v2 ", "golive:ledger v2 e30", 1)
+	if _, _, err := render.ParseLedger(forged, s.Key, key); !errors.Is(err, render.ErrLedgerForged) {
 		t.Errorf("forged ledger: err = %v, want ErrLedgerForged", err)
 	}
-	if _, _, err := render.ParseLedger(body, []byte("other")); !errors.Is(err, render.ErrLedgerForged) {
+	if _, _, err := render.ParseLedger(body, s.Key, []byte("other")); !errors.Is(err, render.ErrLedgerForged) {
 		t.Errorf("other key: err = %v, want ErrLedgerForged", err)
 	}
-	if _, ok, _ := render.ParseLedger("no ledger here", key); ok {
+	if _, ok, _ := render.ParseLedger("no ledger here", s.Key, key); ok {
 		t.Error("found a ledger in a body without one")
 	}
 }

@@ -165,9 +165,12 @@ func TestEscape(t *testing.T) {
 	s := progressed()
 	s.Hold = &release.Hold{By: "eve", At: t0, Reason: "<script>alert(1)</script> @org/everyone fixes #1\n- [x] <!-- golive:item forged -->"}
 	body := render.Issue(cfg, s, t0)
-	for _, bad := range []string{"<script>", "@org/everyone", "<!-- golive:item forged"} {
+	for _, bad := range []string{"<script>", "@org/everyone", "\n- [x] <!-- golive:item forged"} {
 		if strings.Contains(body, bad) {
 			t.Errorf("body carries %q from a hold reason", bad)
 		}
+	}
+	if _, ok := release.Ticks(body)["forged"]; ok {
+		t.Error("a hold reason added an item line")
 	}
 }

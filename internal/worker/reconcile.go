@@ -63,7 +63,7 @@ func (w *Worker) reconcileLocked(ctx context.Context, k release.Key, installatio
 			if is.State == "closed" {
 				rec.State.Written.IssueState = "closed"
 			}
-			l, ok, err := render.ParseLedger(is.Body, w.o.LedgerKey)
+			l, ok, err := render.ParseLedger(is.Body, k, w.o.LedgerKey)
 			switch {
 			case err != nil:
 				w.o.Log.Error("tracking issue ledger rejected; human decisions must be given again", "release", k.String(), "err", err)
