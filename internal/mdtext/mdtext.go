@@ -174,8 +174,13 @@ func Link(text, target string, max int, extraHosts ...string) string {
 // Comment makes s safe inside an HTML comment on one line: it can never
 // close the comment ("-->", "--!>") or open another.
 func Comment(s string, max int) string {
-	s = oneLine(s, max)
-	return strings.NewReplacer("--", "- -", "<", "‹", ">", "›").Replace(s)
+	s = strings.NewReplacer("<", "‹", ">", "›").Replace(oneLine(s, max))
+	// One pass leaves "- --" of "---": split dashes until no two touch
+	// (found by FuzzText, 2026-12-02).
+	for strings.Contains(s, "--") {
+		s = strings.ReplaceAll(s, "--", "- -")
+	}
+	return s
 }
 
 func max2(a, b int) int {
