@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/ag06mixer/golive/internal/checklist"
@@ -397,10 +396,4 @@ func StateLabel(s release.ItemState) string {
 		return "Later"
 	}
 	return "Pending"
-}
-
-// oneLine folds a text to one line for a table cell.
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	return strings.ReplaceAll(s, "|", `\|`)
 }
