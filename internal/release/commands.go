@@ -480,15 +480,7 @@ func mayWaive(cfg *checklist.Config, it *checklist.Item, p Principal) string {
 	if allowedBy(list, p) {
 		return ""
 	}
-	who := make([]string, len(list))
-	for i, w := range list {
-		if perm, ok := strings.CutPrefix(w, "@"); ok {
-			who[i] = "anyone with " + perm + " access"
-		} else {
-			who[i] = roleTitle(cfg, w)
-		}
-	}
-	return fmt.Sprintf("only %s may waive %s", strings.Join(who, " or "), it.Title)
+	return fmt.Sprintf("only %s may waive %s", whoMay(cfg, list), it.Title)
 }
 
 // allowedBy reports whether p matches a list of role ids and @permissions.
@@ -561,4 +553,18 @@ func MayApprove(cfg *checklist.Config, s *State, p Principal, role string, now t
 	}
 	o := approve(cfg, s.Clone(), Event{At: now, Actor: p, Comment: &CommentInfo{}}, role)
 	return o.ok && o.changed, o.refusal
+}
+
+// whoMay names, for a refusal, the people a list of role ids and
+// @permissions allows: "Security Review or anyone with maintain access".
+func whoMay(cfg *checklist.Config, list []string) string {
+	who := make([]string, len(list))
+	for i, w := range list {
+		if perm, ok := strings.CutPrefix(w, "@"); ok {
+			who[i] = "anyone with " + perm + " access"
+		} else {
+			who[i] = roleTitle(cfg, w)
+		}
+	}
+	return strings.Join(who, " or ")
 }

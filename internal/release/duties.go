@@ -44,15 +44,7 @@ func mayUnhold(cfg *checklist.Config, n *State, p Principal) string {
 	if allowedBy(list, p) {
 		return ""
 	}
-	who := make([]string, len(list))
-	for i, w := range list {
-		if perm, ok := strings.CutPrefix(w, "@"); ok {
-			who[i] = "anyone with " + perm + " access"
-		} else {
-			who[i] = roleTitle(cfg, w)
-		}
-	}
-	return fmt.Sprintf("only %s, who held it, or %s may lift the hold (rules.unhold_by)", n.Hold.By, strings.Join(who, " or "))
+	return fmt.Sprintf("only %s, who held it, or %s may lift the hold (rules.unhold_by)", n.Hold.By, whoMay(cfg, list))
 }
 
 // voidDependents voids the active sign-offs of roles whose After roles no
