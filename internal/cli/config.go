@@ -8,9 +8,9 @@ import (
 
 	"github.com/ag06mixer/golive/internal/checklist"
 	"github.com/ag06mixer/golive/internal/probe"
-	"github.com/ag06mixer/golive/internal/worker"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/render"
+	"github.com/ag06mixer/golive/internal/worker"
 )
 
 // loadConfig resolves the built-in default with an optional file over it.

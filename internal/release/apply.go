@@ -68,6 +68,9 @@ type PRInfo struct {
 	// back from GitHub by the reconciler.
 	State    string `json:"state,omitempty"`
 	MergeSHA string `json:"merge_sha,omitempty"`
+	// RepoID is the base repository's id: unlike owner/repo it survives
+	// a rename and is never reused by another repository.
+	RepoID int64 `json:"repo_id,omitempty"`
 }
 
 // IssueInfo is a tracking issue as read back from GitHub.
@@ -137,6 +140,9 @@ func Apply(cfg *checklist.Config, s *State, ev Event) (*State, []Effect) {
 	n := s.Clone()
 	if n.Installation == 0 {
 		n.Installation = ev.Installation
+	}
+	if n.RepoID == 0 && ev.PR != nil {
+		n.RepoID = ev.PR.RepoID
 	}
 	var eff []Effect
 	switch ev.Kind {

@@ -82,6 +82,10 @@ type State struct {
 
 	Audit []AuditEntry `json:"audit,omitempty"`
 
+	// RepoID is the repository's id (0 until a PR event says it); the
+	// ledger carries it, so a ledger is bound to the repository itself,
+	// not only to its name.
+	RepoID int64 `json:"repo_id,omitempty"`
 	// ConfigProblems, when set, fail the gate: the repo config is invalid.
 	ConfigProblems []ConfigProblem `json:"config_problems,omitempty"`
 
