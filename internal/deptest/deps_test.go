@@ -16,7 +16,7 @@ import (
 const module = "github.com/ag06mixer/golive/"
 
 // pure packages: deciding and rendering, no I/O.
-var pure = map[string]bool{"checklist": true, "command": true, "mdtext": true, "overview": true, "release": true, "render": true}
+var pure = map[string]bool{"checklist": true, "command": true, "mdtext": true, "overview": true, "receipt": true, "release": true, "render": true}
 
 // adapters talk to the outside world; none may import another.
 var adapters = map[string]bool{"githubapi": true, "redisstore": true, "probe": true, "server": true, "githubfake": true}
