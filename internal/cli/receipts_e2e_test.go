@@ -103,6 +103,8 @@ func TestE2EReceiptOnMerge(t *testing.T) {
 	h.post(0, "pull_request", merged, "merge-2") // a second delivery of the event
 	h.settle()
 	h.send("pull_request", merged)
+	// Later events sync the release again; the merge is still posted once.
+	h.send("deployment_status", h.deploy(t, "production", headB, "success"))
 	h.settle()
 	rc := h.receiptComments(t)
 	if len(rc) != 1 {

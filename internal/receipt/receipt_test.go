@@ -197,6 +197,16 @@ func TestVerifyRejectsTampering(t *testing.T) {
 			}
 		}
 	})
+	t.Run("key id changed", func(t *testing.T) {
+		sg, err := Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sg.KeyID = KeyID(testKey(t, 2).Public().(ed25519.PublicKey))
+		if _, err := Verify(sg, pub); !errors.Is(err, ErrSignature) {
+			t.Errorf("got %v, want %v", err, ErrSignature)
+		}
+	})
 	t.Run("signed by another key", func(t *testing.T) {
 		_, other, _ := signed(t, c, s, Point{Kind: KindMerge, ID: "merge", At: s.MergedAt}, facts(), testKey(t, 2))
 		sg, err := Parse(other)
