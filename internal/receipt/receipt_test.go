@@ -2,7 +2,9 @@ package receipt
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/ed25519"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -374,7 +376,12 @@ func TestCommentCompressesWhatDoesNotFit(t *testing.T) {
 }
 
 func TestFromTextRefusesHostileText(t *testing.T) {
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	zw.Write(make([]byte, maxUnpacked+1))
+	zw.Close()
 	for name, text := range map[string]string{
+		"gzip bomb":         "```" + gzipFence + "\n" + base64.StdEncoding.EncodeToString(bomb.Bytes()) + "\n```",
 		"none":              "just a comment",
 		"forged not canon":  `{"digest":"sha256:00", "receipt":{}}`,
 		"bad base64":        "```" + gzipFence + "\n!!!!\n```",
