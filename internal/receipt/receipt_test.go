@@ -376,9 +376,15 @@ func TestCommentCompressesWhatDoesNotFit(t *testing.T) {
 }
 
 func TestFromTextRefusesHostileText(t *testing.T) {
+	// A valid receipt behind 16 MB of spaces: fine JSON, but more than a
+	// receipt may unpack to.
+	c := defaultConfig(t)
+	s := fullRelease(t, c)
+	_, file, _ := signed(t, c, s, Point{Kind: KindMerge, ID: "merge", At: s.MergedAt}, facts(), testKey(t, 1))
 	var bomb bytes.Buffer
 	zw := gzip.NewWriter(&bomb)
-	zw.Write(make([]byte, maxUnpacked+1))
+	zw.Write(bytes.Repeat([]byte{' '}, 16<<20))
+	zw.Write(file)
 	zw.Close()
 	for name, text := range map[string]string{
 		"gzip bomb":         "```" + gzipFence + "\n" + base64.StdEncoding.EncodeToString(bomb.Bytes()) + "\n```",
