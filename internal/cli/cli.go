@@ -50,6 +50,7 @@ func commands() []command {
 		{"render", "print the tracking issue or the checklist model", runRender},
 		{"verify", "check decision receipts: golive verify --key PUB FILE|URL…", runVerify},
 		{"audit", "list a repository's decision receipts: golive audit OWNER/REPO", runAudit},
+		{"simulate", "replay recorded receipts under a new config: golive simulate --config NEW.yml --key PUB FILE…", runSimulate},
 		{"version", "print the version", runVersion},
 	}
 }
