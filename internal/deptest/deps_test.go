@@ -40,7 +40,7 @@ const (
 
 // classes classifies every package under internal/ by its path there.
 var classes = map[string]class{
-	"checklist": pure, "command": pure, "mdtext": pure, "overview": pure, "release": pure, "render": pure,
+	"checklist": pure, "command": pure, "mdtext": pure, "overview": pure, "release": pure, "render": pure, "receipt": pure,
 	"githubapi": adapter, "redisstore": adapter, "probe": adapter, "server": adapter, "githubfake": adapter,
 	"worker": port, "webhook": port,
 	"metrics": support, "loadgen": support, "redisstore/redistest": support,
