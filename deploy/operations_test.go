@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	dto "github.com/prometheus/client_model/go"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ag06mixer/golive/internal/metrics"
@@ -136,7 +135,7 @@ func TestRuleBucketsExist(t *testing.T) {
 	}
 	bounds := map[string][]string{}
 	for _, f := range fams {
-		if f.GetType() != dto.MetricType_HISTOGRAM {
+		if f.GetType().String() != "HISTOGRAM" {
 			continue
 		}
 		for _, b := range f.GetMetric()[0].GetHistogram().GetBucket() {
