@@ -277,3 +277,42 @@ func TestMetricsOffTheWebhookService(t *testing.T) {
 		t.Errorf("the ServiceMonitor scrapes %v, want the metrics port", dig(sm, "spec", "endpoints", 0, "port"))
 	}
 }
+
+// TestGateNamesRealJobs: every check name golive's own gate waits for
+// (.github/golive.yml) is a job of the CI workflow, so the gate can tick.
+func TestGateNamesRealJobs(t *testing.T) {
+	var ci struct {
+		Jobs map[string]struct {
+			Strategy struct {
+				Matrix struct {
+					Section []string `yaml:"section"`
+				} `yaml:"matrix"`
+			} `yaml:"strategy"`
+		} `yaml:"jobs"`
+	}
+	readYAML(t, "../.github/workflows/ci.yml", &ci)
+	jobs := map[string]bool{}
+	for id, j := range ci.Jobs {
+		jobs[id] = true
+		for _, s := range j.Strategy.Matrix.Section {
+			jobs[s] = true
+		}
+	}
+	b, err := os.ReadFile("../.github/golive.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := regexp.MustCompile(`check: \{name: ([a-z-]+)\}`).FindAllStringSubmatch(string(b), -1)
+	if len(names) == 0 {
+		t.Fatal(".github/golive.yml names no check")
+	}
+	for _, n := range names {
+		if !jobs[n[1]] {
+			t.Errorf(".github/golive.yml waits for check %q, which no CI job is named", n[1])
+		}
+	}
+	// The built-in items golive.yml keeps: security-scan* must find the job.
+	if !jobs["security-scan"] {
+		t.Error("no security-scan job for the built-in security-scan* items")
+	}
+}
