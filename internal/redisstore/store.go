@@ -24,6 +24,8 @@ import (
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
+	// now reads the clock of the lock line's heartbeats (time.Now).
+	now func() time.Time
 }
 
 // New wraps a connected client. prefix namespaces every key ("golive").
@@ -31,7 +33,7 @@ func New(rdb redis.UniversalClient, prefix string) *Store {
 	if prefix == "" {
 		prefix = "golive"
 	}
-	return &Store{rdb: rdb, prefix: prefix}
+	return &Store{rdb: rdb, prefix: prefix, now: time.Now}
 }
 
 // Client returns the underlying client.
@@ -213,7 +215,7 @@ func (s *Store) Acquire(ctx context.Context, release, token string, ttl time.Dur
 		flag = "1"
 	}
 	n, err := acquireScript.Run(ctx, s.rdb, []string{lock, room, beats}, token, ttl.Milliseconds(), p.At.UnixMilli(), seat(p, token),
-		time.Now().UnixMilli(), waitBeat.Milliseconds(), flag).Int()
+		s.now().UnixMilli(), waitBeat.Milliseconds(), flag).Int()
 	if err != nil {
 		return fmt.Errorf("lock %s: %w", release, err)
 	}
