@@ -257,7 +257,7 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, d Delivery
 	s, eff := release.Apply(rc.cfg, rec.State, release.Event{Kind: release.EvConfig, At: ev.At, Key: k, Problems: rc.problems})
 	s, more := release.Apply(rc.cfg, s, ev)
 	eff = append(eff, more...)
-	if s, eff, err = w.settleOwed(ctx, k, rc.cfg, rec.State, s, ev, eff); err != nil {
+	if err := w.settleOwed(ctx, k, rec.State, s, ev); err != nil {
 		return false, err
 	}
 	rec.State = s

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
-	"github.com/ag06mixer/golive/internal/checklist"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/webhook"
 )
@@ -39,6 +39,15 @@ func (w *Worker) settle(ctx context.Context, d Delivery) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("installation %d: %w", r.Installation, err)
 	}
+	if ahead, err := w.commentsAhead(ctx, k, d.Entry); err != nil || ahead {
+		if err != nil {
+			return "", err
+		}
+		// A comment of the release received before this settle is not
+		// applied yet (a backlog, a retry): judging now could refuse an
+		// approval whose sign-off is on its way. Look again soon.
+		return "deferred", w.scheduleSettle(ctx, k, r.Installation, 0, w.o.Clock().Add(settleRecheck))
+	}
 	did := false
 	err = w.withLock(ctx, k.String(), func(ctx context.Context) error {
 		rec, err := w.load(ctx, k)
@@ -59,35 +68,60 @@ func (w *Worker) settle(ctx context.Context, d Delivery) (string, error) {
 	return "applied", nil
 }
 
-// settleOwed runs after an event is applied to a release (before it is
-// saved). Approvals pending past their settle window are judged now, in
-// case their scheduled settle was lost; every approval the event left
-// newly pending (or still pending after a settle) gets a settle
-// scheduled, so none waits forever without a word.
-func (w *Worker) settleOwed(ctx context.Context, k release.Key, cfg *checklist.Config, before, s *release.State, ev release.Event, eff []release.Effect) (*release.State, []release.Effect, error) {
-	if len(s.Pending) == 0 {
-		return s, eff, nil
+// settleRecheck is how soon a settle put off by comments still on
+// their way looks again.
+const settleRecheck = time.Second
+
+// maxAhead bounds the deliveries a settle reads to find comments of its
+// release still on their way; past it, it assumes there are.
+const maxAhead = 2000
+
+// commentsAhead reports whether a comment of release k is still queued
+// ahead of entry, or waiting for a retry.
+func (w *Worker) commentsAhead(ctx context.Context, k release.Key, entry string) (bool, error) {
+	ds, more, err := w.o.Store.Outstanding(ctx, entry, maxAhead)
+	if err != nil || more {
+		return true, err
 	}
+	for _, d := range ds {
+		if d.Event != "issue_comment" {
+			continue
+		}
+		p, err := webhook.Parse(d.Event, d.Payload, d.Received)
+		if err != nil || p.Ignore != "" || p.Event.Kind != release.EvComment {
+			continue
+		}
+		if strings.EqualFold(p.Owner, k.Owner) && strings.EqualFold(p.Repo, k.Repo) && slices.Contains(p.PRs, k.PR) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// settleOwed runs after an event is applied to a release, before it is
+// saved: every approval the event left newly pending (or still pending
+// after a settle) gets a settle scheduled, so none waits forever without
+// a word.
+func (w *Worker) settleOwed(ctx context.Context, k release.Key, before, s *release.State, ev release.Event) error {
 	now := w.o.Clock()
-	if ev.Kind != release.EvSettle {
-		var more []release.Effect
-		s, more = release.Apply(cfg, s, release.Event{Kind: release.EvSettle, At: now.Add(-w.o.SettleWindow), Key: k})
-		eff = append(eff, more...)
-	}
 	for _, p := range s.Pending {
 		known := slices.ContainsFunc(before.Pending, func(q release.PendingApproval) bool { return q.CommentID == p.CommentID && q.Role == p.Role })
 		if known && ev.Kind != release.EvSettle {
 			continue
 		}
 		due := p.Received.Add(w.o.SettleWindow)
-		if soon := now.Add(time.Second); ev.Kind == release.EvSettle && due.Before(soon) {
+		if soon := now.Add(settleRecheck); ev.Kind == release.EvSettle && due.Before(soon) {
 			due = soon // a clock behind: ask again soon
 		}
-		b, _ := json.Marshal(SettleRequest{Release: k.String(), Installation: s.Installation})
-		id := fmt.Sprintf("settle-%s-%d-%d", k, p.CommentID, due.UnixMilli())
-		if err := w.o.Store.Schedule(ctx, Delivery{ID: id, Event: EventSettle, Payload: b, Attempt: 1, Received: now}, due); err != nil {
-			return s, eff, err
+		if err := w.scheduleSettle(ctx, k, s.Installation, p.CommentID, due); err != nil {
+			return err
 		}
 	}
-	return s, eff, nil
+	return nil
+}
+
+func (w *Worker) scheduleSettle(ctx context.Context, k release.Key, installation, comment int64, due time.Time) error {
+	b, _ := json.Marshal(SettleRequest{Release: k.String(), Installation: installation})
+	id := fmt.Sprintf("settle-%s-%d-%d", k, comment, due.UnixMilli())
+	return w.o.Store.Schedule(ctx, Delivery{ID: id, Event: EventSettle, Payload: b, Attempt: 1, Received: w.o.Clock()}, due)
 }

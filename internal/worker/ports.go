@@ -53,6 +53,9 @@ type Store interface {
 	Leave(ctx context.Context, release, token string, p Place) error
 	// Schedule queues a synthetic delivery to be read at due.
 	Schedule(ctx context.Context, d Delivery, due time.Time) error
+	// Outstanding lists the deliveries ahead of a stream entry and those
+	// waiting for a retry, at most max of each; more when some were left.
+	Outstanding(ctx context.Context, entry string, max int) (ds []Delivery, more bool, err error)
 	Extend(ctx context.Context, release, token string, ttl time.Duration) error
 	Release(ctx context.Context, release, token string) error
 
