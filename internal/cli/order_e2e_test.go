@@ -344,3 +344,66 @@ func TestSettleWaitsForQueuedComments(t *testing.T) {
 		t.Errorf("a settle with nothing pending: %s, want ignored", out)
 	}
 }
+
+// TestE2ELockLineAppliesInGitHubOrder: events of one release held by
+// several workers at once are applied in the order GitHub made them, not
+// the order the workers asked for the lock. Final Approval is handed to
+// a worker first, the four sign-offs made before it after; all wait on a
+// held lock; once it is free the four go first, and Final Approval is
+// never pending.
+func TestE2ELockLineAppliesInGitHubOrder(t *testing.T) {
+	h := newHarness(t, harnessOpts{replicas: -1})
+	signers(h)
+	st := &settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 1, LogLevel: "error"}
+	sys, err := wire(context.Background(), st, newLogger(io.Discard, "error"), worker.Options{Coalesce: -1, Reconcile: -1, OrderWindow: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	ctx := context.Background()
+	if _, err := sys.worker.Handle(ctx, worker.Delivery{ID: "open", Event: "pull_request", Payload: h.openPR(t, "opened", nil), Attempt: 1, Received: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	var bodies [][]byte
+	for _, who := range fiveSigners {
+		user, role, _ := strings.Cut(who, " ")
+		b, _ := prComment(t, h, prNum, user, "/approve "+role)
+		bodies = append(bodies, b)
+	}
+	rel := fmt.Sprintf("%s#%d", testRepo, prNum)
+	if err := sys.store.Acquire(ctx, rel, "blocker", time.Minute, worker.Place{}, true); err != nil {
+		t.Fatal(err)
+	}
+	line := h.redis.Prefix + ":{rel:" + rel + "}:lockq"
+	var wg sync.WaitGroup
+	for k, i := range []int{4, 0, 1, 2, 3} { // Final Approval first
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := sys.worker.Handle(ctx, worker.Delivery{ID: fmt.Sprintf("c%d", i), Event: "issue_comment", Payload: bodies[i], Attempt: 1, Received: time.Now()}); err != nil {
+				t.Error(err)
+			}
+		}()
+		awaitOrder(t, "a seat in the lock line", func() bool { return h.redis.Client.ZCard(ctx, line).Val() == int64(k+1) })
+	}
+	if err := sys.store.Release(ctx, rel, "blocker"); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	s, err := snapshot(h, ctx, release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: prNum})
+	if err != nil || s == nil {
+		t.Fatal(err)
+	}
+	var signed []string
+	for _, a := range s.Audit {
+		switch a.Action {
+		case "pending":
+			t.Errorf("applied out of GitHub order: %s %s", a.Actor, a.Detail)
+		case "signed":
+			signed = append(signed, a.Actor)
+		}
+	}
+	if got := strings.Join(signed, " "); got != "tina sam bob olga rita" {
+		t.Errorf("signed in the order %q, want tina sam bob olga rita", got)
+	}
+}
