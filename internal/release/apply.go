@@ -83,8 +83,11 @@ type IssueInfo struct {
 
 // Event is a normalized event: no GitHub types, time included.
 type Event struct {
-	Kind         EventKind     `json:"kind"`
+	Kind EventKind `json:"kind"`
+	// At is when GitHub says the event happened (a comment's created_at,
+	// an edit's updated_at); Received is when golive received it.
 	At           time.Time     `json:"at"`
+	Received     time.Time     `json:"received,omitzero"`
 	Key          Key           `json:"key"`
 	Installation int64         `json:"installation"`
 	Actor        Principal     `json:"actor"`
@@ -209,6 +212,8 @@ func Apply(cfg *checklist.Config, s *State, ev Event) (*State, []Effect) {
 		eff = append(eff, applyComment(cfg, n, ev)...)
 	case EvProbe:
 		eff = append(eff, applyProbe(cfg, n, ev)...)
+	case EvSettle:
+		eff = append(eff, settlePending(cfg, n, ev)...)
 	case EvConfig:
 		if !slices.Equal(n.ConfigProblems, ev.Problems) {
 			n.ConfigProblems = slices.Clone(ev.Problems)
@@ -415,6 +420,7 @@ func (s *State) Clone() *State {
 	n.Probes = cloneMap(s.Probes)
 	n.Signoffs = slices.Clone(s.Signoffs)
 	n.Seen = slices.Clone(s.Seen)
+	n.Pending = slices.Clone(s.Pending)
 	n.Audit = slices.Clone(s.Audit)
 	n.ConfigProblems = slices.Clone(s.ConfigProblems)
 	if s.Hold != nil {

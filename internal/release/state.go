@@ -76,6 +76,9 @@ type State struct {
 	// Waivers by item id.
 	Waivers map[string]Waiver `json:"waivers,omitempty"`
 	Hold    *Hold             `json:"hold,omitempty"`
+	// Pending holds the approvals that arrived before the sign-offs they
+	// wait for (see PendingApproval).
+	Pending []PendingApproval `json:"pending,omitempty"`
 	// Seen holds the ids of comments whose commands were applied, so a
 	// redelivered comment is never applied twice.
 	Seen []int64 `json:"seen,omitempty"`
