@@ -139,15 +139,19 @@ func Text(s string, max int) string {
 // needsEscape reports whether Text would change s (already on one line
 // and free of autolinks): the same cases as Text's loop.
 func needsEscape(s string) bool {
+	if s == "" {
+		return false
+	}
+	if strings.IndexByte("#+-=>!", s[0]) >= 0 {
+		return true
+	}
 	digits := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case c == '@' || strings.IndexByte(special, c) >= 0:
+		if escapes[c] {
 			return true
-		case i == 0 && strings.IndexByte("#+-=>!", c) >= 0:
-			return true
-		case digits && i > 0 && (c == '.' || c == ')'):
+		}
+		if digits && i > 0 && (c == '.' || c == ')') {
 			return true
 		}
 		digits = digits && c >= '0' && c <= '9'
@@ -155,7 +159,19 @@ func needsEscape(s string) bool {
 	return false
 }
 
+// escapes are the bytes Text always changes: '@' and special.
+var escapes = func() (t [256]bool) {
+	t['@'] = true
+	for i := 0; i < len(special); i++ {
+		t[special[i]] = true
+	}
+	return t
+}()
+
 func hasAutolink(s string) bool {
+	if strings.IndexByte(s, '.') < 0 && strings.IndexByte(s, ':') < 0 {
+		return false // neither "://" nor "www."
+	}
 	return strings.Contains(s, "://") || strings.Contains(s, "www.") || strings.Contains(s, "WWW.")
 }
 

@@ -112,8 +112,14 @@ type evaluation struct {
 	// head is the check results on the head commit, sorted by name.
 	head    []CheckResult
 	headSet bool
-	// tickNote is the note of a hand-ticked item that names no tick_by.
-	tickNote string
+	// tickNotes are the notes of hand-ticked items made so far, per
+	// tick_by list: items share a handful of lists.
+	tickNotes []tickNote
+}
+
+type tickNote struct {
+	by   []string // the item's tick_by; nil for the config's default
+	note string
 }
 
 // headChecks indexes the results of the head commit: each check item
@@ -133,13 +139,14 @@ func (ev *evaluation) headChecks() []CheckResult {
 }
 
 func (ev *evaluation) manualNote(it *checklist.Item) string {
-	if it.TickBy != nil {
-		return "tick by " + strings.Join(tickers(ev.cfg, it), " or ")
+	for _, t := range ev.tickNotes {
+		if (t.by == nil) == (it.TickBy == nil) && slices.Equal(t.by, it.TickBy) {
+			return t.note
+		}
 	}
-	if ev.tickNote == "" {
-		ev.tickNote = "tick by " + strings.Join(tickers(ev.cfg, it), " or ")
-	}
-	return ev.tickNote
+	note := "tick by " + strings.Join(tickers(ev.cfg, it), " or ")
+	ev.tickNotes = append(ev.tickNotes, tickNote{by: it.TickBy, note: note})
+	return note
 }
 
 func (ev *evaluation) item(e checklist.Entry, now time.Time) ItemReport {
