@@ -25,6 +25,9 @@ func withChecks() *release.State {
 	}
 	add("CI / integration (push)", "check_run", s.HeadSHA, "in_progress", "", t0)
 	add("image-scan (push)", "check_run", s.HeadSHA, "completed", "failure", t0.Add(-2*time.Minute))
+	add("image-scan (amd64)", "check_run", s.HeadSHA, "in_progress", "", t0.Add(-2*time.Minute))
+	add("bench / b", "status", s.HeadSHA, "completed", "success", t0.Add(-7*time.Minute))
+	add("bench / a", "check_run", s.HeadSHA, "completed", "success", t0.Add(-7*time.Minute))
 	add("image-build / amd64", "status", s.HeadSHA, "completed", "success", t0.Add(-3*time.Minute))
 	add("container [x]", "status", s.HeadSHA, "queued", "", t0)
 	add("sast", "check_run", "0ld5ha0000000000000000000000000000000000", "completed", "success", t0.Add(-5*time.Hour))
