@@ -60,6 +60,12 @@ func alreadyOneLine(s string, max int) bool {
 	prevSpace := true // a leading space is trimmed
 	for i := 0; i < len(s); {
 		c := s[i]
+		if c > ' ' && c < 0x7f { // printable ASCII, the common case
+			prevSpace = false
+			i++
+			n++
+			continue
+		}
 		if c < utf8.RuneSelf {
 			if c == ' ' {
 				if prevSpace {

@@ -63,6 +63,7 @@ func Evaluate(cfg *checklist.Config, s *State, now time.Time) Report {
 	r := Report{Phase: s.Phase(), Hold: s.Hold}
 	entries := cfg.Entries()
 	r.Items = make([]ItemReport, 0, len(entries))
+	r.Missing = make([]ItemReport, 0, len(entries))
 	ev := evaluation{cfg: cfg, s: s}
 	for _, e := range entries {
 		ir := ev.item(e, now)
