@@ -12,13 +12,13 @@ import (
 
 const routeListIssues = "GET /repos/{owner}/{repo}/issues"
 
-// TestE2EThousandAndFirstReleaseListsNoIssues: a repository already holds
+// TestE2EThousandAndFirstReleaseReadsNoOldIssue: a repository already holds
 // 1,000 closed tracking issues of earlier releases, each with a body the
-// size of a real one. Opening the next release reads none of them: no
-// issue-list request at all. After a Redis loss, the release's issue is
+// size of a real one. Opening the next release reads none of them: its
+// only issue list asks for open issues. After a Redis loss, the release's issue is
 // found again from one page of its PR's comments, still without a list,
 // and no second issue is opened.
-func TestE2EThousandAndFirstReleaseListsNoIssues(t *testing.T) {
+func TestE2EThousandAndFirstReleaseReadsNoOldIssue(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	signers(h)
 	filler := strings.Repeat("- [x] an item of an earlier release\n", 500) // ~18 KB, as a real body
@@ -33,8 +33,11 @@ func TestE2EThousandAndFirstReleaseListsNoIssues(t *testing.T) {
 	h.fake.ResetCounts()
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
-	if n := h.fake.Count(routeListIssues); n != 0 {
-		t.Errorf("opening the 1,001st release listed issues %d times, want 0\n%s", n, h.fake.CountsTable())
+	// No golive comment yet: the bounded list (open issues updated since
+	// the PR was opened) rules out an issue left by a crash; the 1,000
+	// closed ones are never read. Once for the rebuild, once for the sync.
+	if n := h.fake.Count(routeListIssues); n > 2 {
+		t.Errorf("opening the 1,001st release listed issues %d times, want at most 2\n%s", n, h.fake.CountsTable())
 	}
 	k := release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: prNum}
 	var is githubfake.Issue

@@ -22,15 +22,14 @@ const fallbackPages = 3
 // marker (render.Marker of a release), or 0 when there is none.
 //
 // It reads one page of the release PR's comments: golive's own comment
-// there points at the issue (render.IssueMarker). A PR without golive's
-// comment has no tracking issue, whatever the repository's history, so
-// finding costs the same for the first release as for the thousandth.
-// Only a comment golive's App wrote is believed, and the issue it names
-// is adopted only as before: labelled, holding the marker, opened by
-// golive's App. A comment written before the pointer existed, or one
-// whose pointer does not check out, falls back to a bounded list: open
-// tracking issues, newest first, updated since the PR was opened, at most
-// fallbackPages pages.
+// there points at the issue (render.IssueMarker). Only a comment golive's
+// App wrote is believed, and the issue it names is adopted only as
+// before: labelled, holding the marker, opened by golive's App. Without
+// such a pointer (a new release, a crash between the issue's create and
+// the comment, a comment written before the pointer existed, a pointer
+// that does not check out) it falls back to a bounded list: open tracking
+// issues, newest first, updated since the PR was opened, at most
+// fallbackPages pages; closed issues of earlier releases are never read.
 func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker string) (int, error) {
 	k, ok := render.ParseMarker(marker)
 	if !ok || !strings.EqualFold(k.Owner, owner) || !strings.EqualFold(k.Repo, repo) {
@@ -40,7 +39,6 @@ func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker strin
 	if err != nil {
 		return 0, fmt.Errorf("list comments of %s/%s#%d: %w", owner, repo, k.PR, err)
 	}
-	commented := false
 	for _, c := range cs {
 		if !strings.Contains(c.GetBody(), render.CommentMarker(k)) {
 			continue
@@ -52,7 +50,6 @@ func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker strin
 		if !ours {
 			continue // a person quoting golive's comment points nowhere
 		}
-		commented = true
 		n, ok := render.ParseIssueMarker(c.GetBody())
 		if !ok {
 			continue
@@ -65,9 +62,10 @@ func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker strin
 			return n, nil
 		}
 	}
-	if !commented {
-		return 0, nil
-	}
+	// No golive comment: a new release, or a crash after the issue's
+	// create and before its comment (TestE2ECrashAfterCreate). The bounded
+	// list tells them apart; it reads open issues updated since the PR was
+	// opened only, so it costs the same whatever the repository's history.
 	return in.findIssueListed(ctx, owner, repo, k.PR, marker)
 }
 

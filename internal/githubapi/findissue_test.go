@@ -26,9 +26,12 @@ func TestFindIssue(t *testing.T) {
 		wantList int // issue-list requests
 		want     bool
 	}{
-		{"no golive comment: a new release, nothing listed", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
+		{"no golive comment: a new release, one bounded list", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
+			return 0
+		}, 1, false},
+		{"no golive comment after a crash: the bounded list finds golive's issue", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
 			return issue(t, in, marker)
-		}, 0, false},
+		}, 1, true},
 		{"golive's comment points at its issue", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
 			n := issue(t, in, marker)
 			comment(t, in, k, render.PRComment(k, n))
@@ -36,9 +39,10 @@ func TestFindIssue(t *testing.T) {
 		}, 0, true},
 		{"a person's comment with a pointer is not believed", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
 			n := issue(t, in, marker)
+			rp.Issues[len(rp.Issues)-1].Author = "mallory"
 			rp.Comments = append(rp.Comments, &githubfake.Comment{ID: 9001, Issue: k.PR, Body: render.PRComment(k, n), Author: "mallory"})
 			return n
-		}, 0, false},
+		}, 1, false},
 		{"a pointer to an issue a person opened with the marker", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
 			rp.Issues = append(rp.Issues, &githubfake.Issue{Number: 77, Body: marker, State: "open", Labels: []string{release.IssueLabel}, Author: "mallory"})
 			comment(t, in, k, render.PRComment(k, 77))
