@@ -65,6 +65,11 @@ func TestFindIssue(t *testing.T) {
 			rp.DeleteIssue(n, 410)
 			return n
 		}, 1, false},
+		{"the bounded list reads open issues only", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
+			n := issue(t, in, marker)
+			rp.Issues[len(rp.Issues)-1].State = "closed"
+			return n
+		}, 1, false},
 		{"a comment from before the pointer: the bounded list finds it", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
 			n := issue(t, in, marker)
 			comment(t, in, k, render.CommentMarker(k)+"\nlegacy text naming #1000")
