@@ -37,6 +37,7 @@ func Resolve(layers ...*File) (*Config, error) {
 	if len(ps) > 0 {
 		return nil, ps.sorted()
 	}
+	c.index()
 	return c, nil
 }
 

@@ -86,6 +86,8 @@ type Config struct {
 	// Environments gate deployments (GitHub's deployment protection
 	// rules): each names what must be complete before deploying there.
 	Environments map[string]EnvGate `yaml:"environments,omitempty" json:"environments,omitempty"`
+
+	flat []Entry // Entries, built by Resolve (index.go)
 }
 
 // EnvGate is what a deployment to one environment waits for: the

@@ -46,6 +46,11 @@ func (a *App) BotLogin(ctx context.Context) (string, error) {
 // issue is ever adopted as a tracking issue: one a person opened with a
 // copied marker (and a copied ledger) is not.
 func (in *Installation) byGolive(ctx context.Context, is *github.Issue) (bool, error) {
+	return in.isGolive(ctx, is.GetUser())
+}
+
+// isGolive reports whether u is golive's App acting (its bot user).
+func (in *Installation) isGolive(ctx context.Context, u *github.User) (bool, error) {
 	if in.app == nil {
 		return false, fmt.Errorf("installation %d: no App to name golive's bot", in.ID)
 	}
@@ -53,6 +58,5 @@ func (in *Installation) byGolive(ctx context.Context, is *github.Issue) (bool, e
 	if err != nil {
 		return false, err
 	}
-	u := is.GetUser()
 	return u.GetType() == "Bot" && strings.EqualFold(u.GetLogin(), login), nil
 }

@@ -242,34 +242,6 @@ func (in *Installation) file(ctx context.Context, owner, repo, path, ref string)
 	return []byte(s), nil
 }
 
-// FindIssue returns the number of the labelled issue whose body holds the
-// marker, or 0.
-func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker string) (int, error) {
-	opt := &github.IssueListByRepoOptions{Labels: []string{release.IssueLabel}, State: "all", ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		issues, resp, err := in.c.Issues.ListByRepo(ctx, owner, repo, opt)
-		if err != nil {
-			return 0, fmt.Errorf("list tracking issues of %s/%s: %w", owner, repo, err)
-		}
-		for _, is := range issues {
-			if !strings.Contains(is.GetBody(), marker) {
-				continue
-			}
-			ours, err := in.byGolive(ctx, is)
-			if err != nil {
-				return 0, err
-			}
-			if ours {
-				return is.GetNumber(), nil
-			}
-		}
-		if resp.NextPage == 0 {
-			return 0, nil
-		}
-		opt.Page = resp.NextPage
-	}
-}
-
 // CreateIssue opens a tracking issue.
 func (in *Installation) CreateIssue(ctx context.Context, owner, repo, title, body string) (int, error) {
 	labels := []string{release.IssueLabel}

@@ -484,7 +484,11 @@ func sortedPulls(rp *Repo) []int {
 }
 
 func commentJSON(c *Comment) map[string]any {
-	return map[string]any{"id": c.ID, "body": c.Body, "user": map[string]any{"login": c.Author}}
+	kind := "User"
+	if strings.HasSuffix(c.Author, "[bot]") {
+		kind = "Bot"
+	}
+	return map[string]any{"id": c.ID, "body": c.Body, "user": map[string]any{"login": c.Author, "type": kind}}
 }
 
 func contains(list []string, s string) bool {

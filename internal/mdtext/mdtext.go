@@ -21,6 +21,10 @@ import (
 // lines, tabs, NUL, bidi overrides, zero-width joiners) into one space,
 // trims, and cuts to max runes with an ellipsis (max <= 0: no cut).
 func oneLine(s string, max int) string {
+	// The common case: nothing to fold or cut but spaces at either end.
+	if t := strings.Trim(s, " "); alreadyOneLine(t, max) {
+		return t
+	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
@@ -48,6 +52,52 @@ func oneLine(s string, max int) string {
 	return b.String()
 }
 
+// alreadyOneLine reports whether oneLine would give s back unchanged:
+// valid UTF-8, single spaces between words only, no other white space or
+// control character, and no more than max runes.
+func alreadyOneLine(s string, max int) bool {
+	n := 0
+	prevSpace := true // a leading space is trimmed
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c > ' ' && c < 0x7f { // printable ASCII, the common case
+			prevSpace = false
+			i++
+			n++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			if c == ' ' {
+				if prevSpace {
+					return false
+				}
+				prevSpace = true
+			} else if c < ' ' || c == 0x7f {
+				return false
+			} else {
+				prevSpace = false
+			}
+			i++
+			n++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return false
+		}
+		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return false
+		}
+		prevSpace = false
+		i += size
+		n++
+	}
+	if len(s) > 0 && prevSpace {
+		return false // a trailing space is trimmed
+	}
+	return max <= 0 || n <= max
+}
+
 // OneLine is s on one line, cut to max runes (max <= 0: no cut), with no
 // Markdown escaping: for plain-text outputs (check run titles, logs).
 func OneLine(s string, max int) string { return oneLine(s, max) }
@@ -63,7 +113,13 @@ const special = "\\`*_[]<>|~&"
 // text shows as typed. '@' is followed by a zero-width space, so text can
 // never mention a person or team.
 func Text(s string, max int) string {
-	s = autolinks.Replace(oneLine(s, max))
+	s = oneLine(s, max)
+	if hasAutolink(s) {
+		s = autolinks.Replace(s)
+	}
+	if !needsEscape(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	digits := true
@@ -86,6 +142,45 @@ func Text(s string, max int) string {
 	return b.String()
 }
 
+// needsEscape reports whether Text would change s (already on one line
+// and free of autolinks): the same cases as Text's loop.
+func needsEscape(s string) bool {
+	if s == "" {
+		return false
+	}
+	if strings.IndexByte("#+-=>!", s[0]) >= 0 {
+		return true
+	}
+	digits := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if escapes[c] {
+			return true
+		}
+		if digits && i > 0 && (c == '.' || c == ')') {
+			return true
+		}
+		digits = digits && c >= '0' && c <= '9'
+	}
+	return false
+}
+
+// escapes are the bytes Text always changes: '@' and special.
+var escapes = func() (t [256]bool) {
+	t['@'] = true
+	for i := 0; i < len(special); i++ {
+		t[special[i]] = true
+	}
+	return t
+}()
+
+func hasAutolink(s string) bool {
+	if strings.IndexByte(s, '.') < 0 && strings.IndexByte(s, ':') < 0 {
+		return false // neither "://" nor "www."
+	}
+	return strings.Contains(s, "://") || strings.Contains(s, "www.") || strings.Contains(s, "WWW.")
+}
+
 // autolinks breaks what GFM would turn into a link on its own ("https://…",
 // "www.…") with a zero-width space, so escaped text never holds a live link.
 var autolinks = strings.NewReplacer("://", ":\u200b//", "www.", "www\u200b.", "WWW.", "WWW\u200b.")
@@ -100,6 +195,14 @@ func Code(s string, max int) string {
 	if s == "" {
 		return "` `"
 	}
+	var b strings.Builder
+	b.Grow(len(s) + 4)
+	writeCode(&b, s)
+	return b.String()
+}
+
+// writeCode writes s, on one line and not empty, as Code does.
+func writeCode(b *strings.Builder, s string) {
 	longest, run := 0, 0
 	for i := 0; i < len(s); i++ {
 		if s[i] == '`' {
@@ -109,11 +212,20 @@ func Code(s string, max int) string {
 			run = 0
 		}
 	}
-	fence := strings.Repeat("`", longest+1)
-	if s[0] == '`' || s[len(s)-1] == '`' || (s[0] == ' ' && s[len(s)-1] == ' ') {
-		s = " " + s + " "
+	pad := s[0] == '`' || s[len(s)-1] == '`' || (s[0] == ' ' && s[len(s)-1] == ' ')
+	for range longest + 1 {
+		b.WriteByte('`')
 	}
-	return fence + s + fence
+	if pad {
+		b.WriteByte(' ')
+	}
+	b.WriteString(s)
+	if pad {
+		b.WriteByte(' ')
+	}
+	for range longest + 1 {
+		b.WriteByte('`')
+	}
 }
 
 // Cell is Text for a table cell: a pipe is escaped too (Text escapes it),
@@ -152,10 +264,12 @@ func URL(raw string, extraHosts ...string) (string, bool) {
 		return "", false
 	}
 	s := u.String()
-	// Characters that end a Markdown link target or an attribute.
-	s = strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", "\"", "%22", "'", "%27", " ", "%20", "`", "%60", "\\", "%5C").Replace(s)
-	return s, true
+	return targetEscapes.Replace(s), true
 }
+
+// targetEscapes percent-encodes the characters that end a Markdown link
+// target or an HTML attribute.
+var targetEscapes = strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", "\"", "%22", "'", "%27", " ", "%20", "`", "%60", "\\", "%5C")
 
 // Link is a Markdown link with text escaped as Text, or the text alone
 // when target is not a safe URL (see URL).
@@ -197,7 +311,11 @@ func max2(a, b int) int {
 // Markdown can open nothing. An unpaired backtick is escaped as text.
 func Inline(s string, max int) string {
 	s = oneLine(s, max)
+	if strings.IndexByte(s, '`') < 0 {
+		return spaced(s)
+	}
 	var b strings.Builder
+	b.Grow(len(s) + 16)
 	for {
 		i := strings.IndexByte(s, '`')
 		if i < 0 {
@@ -207,11 +325,15 @@ func Inline(s string, max int) string {
 		if j < 0 {
 			break
 		}
-		b.WriteString(spaced(s[:i]))
-		b.WriteString(Code(s[i+1:i+1+j], 0))
+		writeSpaced(&b, s[:i])
+		if c := oneLine(s[i+1:i+1+j], 0); c == "" {
+			b.WriteString("` `")
+		} else {
+			writeCode(&b, c)
+		}
 		s = s[i+2+j:]
 	}
-	b.WriteString(spaced(s))
+	writeSpaced(&b, s)
 	return b.String()
 }
 
@@ -224,11 +346,29 @@ func spaced(s string) string {
 		}
 		return ""
 	}
+	if s[0] != ' ' && s[len(s)-1] != ' ' {
+		return t
+	}
+	var b strings.Builder
+	b.Grow(len(t) + 2)
+	writeSpaced(&b, s)
+	return b.String()
+}
+
+// writeSpaced writes spaced(s).
+func writeSpaced(b *strings.Builder, s string) {
+	t := Text(s, 0)
+	if t == "" {
+		if s != "" {
+			b.WriteByte(' ')
+		}
+		return
+	}
 	if s[0] == ' ' {
-		t = " " + t
+		b.WriteByte(' ')
 	}
+	b.WriteString(t)
 	if s[len(s)-1] == ' ' {
-		t += " "
+		b.WriteByte(' ')
 	}
-	return t
 }

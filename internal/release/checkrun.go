@@ -44,6 +44,7 @@ func CheckRunFor(cfg *checklist.Config, s *State, rep Report, issueURL string) C
 		c.Conclusion = "failure"
 	}
 	var b strings.Builder
+	b.Grow(256 + 96*min(len(rep.Missing), 61))
 	// The issue's URL is GitHub's own html_url (plain http only on a
 	// GitHub Enterprise Server or test host); it still must parse clean.
 	if u, ok := mdtext.URL(issueURL, issueHost(issueURL)); ok {
@@ -63,13 +64,17 @@ func CheckRunFor(cfg *checklist.Config, s *State, rep Report, issueURL string) C
 			}
 			if m.Section != sec {
 				sec = m.Section
-				fmt.Fprintf(&b, "\n**%s**\n", mdtext.Text(sec.Title, 200))
+				b.WriteString("\n**")
+				b.WriteString(mdtext.Text(sec.Title, 200))
+				b.WriteString("**\n")
 			}
-			note := ""
+			b.WriteString("- ")
+			b.WriteString(mdtext.Text(m.Item.Title, 200))
 			if m.Note != "" {
-				note = " — " + mdtext.Inline(m.Note, 300)
+				b.WriteString(" — ")
+				b.WriteString(mdtext.Inline(m.Note, 300))
 			}
-			fmt.Fprintf(&b, "- %s%s\n", mdtext.Text(m.Item.Title, 200), note)
+			b.WriteByte('\n')
 			shown++
 		}
 	} else if rep.Ready {

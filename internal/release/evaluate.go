@@ -2,7 +2,7 @@ package release
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,8 +61,12 @@ type Report struct {
 // the moment the evaluation holds for.
 func Evaluate(cfg *checklist.Config, s *State, now time.Time) Report {
 	r := Report{Phase: s.Phase(), Hold: s.Hold}
-	for _, e := range cfg.Flatten() {
-		ir := evaluateItem(cfg, s, e, now)
+	entries := cfg.Entries()
+	r.Items = make([]ItemReport, 0, len(entries))
+	r.Missing = make([]ItemReport, 0, len(entries))
+	ev := evaluation{cfg: cfg, s: s}
+	for _, e := range entries {
+		ir := ev.item(e, now)
 		r.Items = append(r.Items, ir)
 		if !CountsFor(e.Phase, r.Phase) {
 			continue
@@ -101,7 +105,53 @@ func CountsFor(p, active checklist.Phase) bool {
 	return p != checklist.PhasePreMerge
 }
 
-func evaluateItem(cfg *checklist.Config, s *State, e checklist.Entry, now time.Time) ItemReport {
+// evaluation is one Evaluate's work: what every item of a kind shares is
+// computed once, when the first item needs it.
+type evaluation struct {
+	cfg *checklist.Config
+	s   *State
+	// head is the check results on the head commit, sorted by name.
+	head    []CheckResult
+	headSet bool
+	// tickNotes are the notes of hand-ticked items made so far, per
+	// tick_by list: items share a handful of lists.
+	tickNotes []tickNote
+}
+
+type tickNote struct {
+	by   []string // the item's tick_by; nil for the config's default
+	note string
+}
+
+// headChecks indexes the results of the head commit: each check item
+// looks only at those, in name order, instead of at every kept result.
+func (ev *evaluation) headChecks() []CheckResult {
+	if ev.headSet {
+		return ev.head
+	}
+	ev.headSet = true
+	for _, c := range ev.s.Checks {
+		if c.SHA == ev.s.HeadSHA {
+			ev.head = append(ev.head, c)
+		}
+	}
+	slices.SortFunc(ev.head, func(a, b CheckResult) int { return strings.Compare(a.Name, b.Name) })
+	return ev.head
+}
+
+func (ev *evaluation) manualNote(it *checklist.Item) string {
+	for _, t := range ev.tickNotes {
+		if (t.by == nil) == (it.TickBy == nil) && slices.Equal(t.by, it.TickBy) {
+			return t.note
+		}
+	}
+	note := "tick by " + strings.Join(tickers(ev.cfg, it), " or ")
+	ev.tickNotes = append(ev.tickNotes, tickNote{by: it.TickBy, note: note})
+	return note
+}
+
+func (ev *evaluation) item(e checklist.Entry, now time.Time) ItemReport {
+	cfg, s := ev.cfg, ev.s
 	it := e.Item
 	ir := ItemReport{Entry: e, State: ItemPending}
 	// An approval item is satisfied by its sign-off alone: a waiver of one
@@ -126,10 +176,10 @@ func evaluateItem(cfg *checklist.Config, s *State, e checklist.Entry, now time.T
 			ir.State = ItemDone
 			ir.Evidence = &Evidence{Source: checklist.SourceManual, Summary: "ticked", Actor: t.By, At: t.At, SHA: t.SHA, URL: viaURL(t.Via)}
 		} else {
-			ir.Note = "tick by " + strings.Join(tickers(cfg, it), " or ")
+			ir.Note = ev.manualNote(it)
 		}
 	case checklist.SourceCheck:
-		evaluateCheck(s, it.Evidence.Check.Name, &ir)
+		evaluateCheck(s, ev.headChecks(), it.Evidence.Check.Name, &ir)
 	case checklist.SourceDeployment:
 		evaluateDeploy(s, it.Evidence.Deployment, &ir)
 	case checklist.SourceApproval:
@@ -158,21 +208,18 @@ func viaURL(via string) string {
 	return ""
 }
 
-func evaluateCheck(s *State, pattern string, ir *ItemReport) {
-	names := make([]string, 0, len(s.Checks))
-	for _, c := range s.Checks {
-		if c.SHA == s.HeadSHA && checklist.NameGlob(pattern, c.Name) {
-			names = append(names, c.Name)
-		}
-	}
-	sort.Strings(names)
-	if len(names) == 0 {
-		ir.Note = "waiting for check `" + pattern + "` on " + short(s.HeadSHA)
-		return
-	}
+// evaluateCheck judges a check item by the head's results matching its
+// pattern, in name order: the first still running or failed decides;
+// otherwise the latest success is the evidence.
+func evaluateCheck(s *State, head []CheckResult, pattern string, ir *ItemReport) {
+	matched := 0
 	var last CheckResult
-	for _, n := range names {
-		c := s.Checks[checkKey(n, s.HeadSHA)]
+	for _, c := range head {
+		if !checklist.NameGlob(pattern, c.Name) {
+			continue
+		}
+		matched++
+		n := c.Name
 		if c.Status != "completed" {
 			ir.Note = "check `" + n + "` is " + strings.ReplaceAll(c.Status, "_", " ")
 			return
@@ -187,10 +234,14 @@ func evaluateCheck(s *State, pattern string, ir *ItemReport) {
 			last = c
 		}
 	}
+	if matched == 0 {
+		ir.Note = "waiting for check `" + pattern + "` on " + short(s.HeadSHA)
+		return
+	}
 	ir.State = ItemDone
 	sum := kindName(last) + " `" + last.Name + "` succeeded"
-	if len(names) > 1 {
-		sum = fmt.Sprintf("%d checks matching `%s` succeeded", len(names), pattern)
+	if matched > 1 {
+		sum = fmt.Sprintf("%d checks matching `%s` succeeded", matched, pattern)
 	}
 	ir.Evidence = &Evidence{Source: checklist.SourceCheck, Summary: sum, URL: last.URL, At: last.At, SHA: last.SHA}
 }

@@ -8,6 +8,7 @@ package render
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,17 +54,18 @@ const (
 // Issue renders the tracking issue body. It always fits in MaxBody:
 // evidence is abbreviated first, and only then are lines cut.
 func Issue(cfg *checklist.Config, s *release.State, now time.Time) string {
-	return issueWithin(cfg, s, now, MaxBody)
+	return issueWithin(cfg, s, release.Evaluate(cfg, s, now), MaxBody)
 }
 
-func issueWithin(cfg *checklist.Config, s *release.State, now time.Time, max int) string {
-	rep := release.Evaluate(cfg, s, now)
+// issueWithin renders the body from rep, the release's evaluation at the
+// moment of the render, within max characters.
+func issueWithin(cfg *checklist.Config, s *release.State, rep release.Report, max int) string {
 	for d := detailFull; d <= detailNone; d++ {
-		if body := issueBody(cfg, s, rep, now, d); len(body) <= max {
+		if body := issueBody(cfg, s, rep, d); len(body) <= max {
 			return body
 		}
 	}
-	return cut(issueBody(cfg, s, rep, now, detailNone), s.Key, max)
+	return cut(issueBody(cfg, s, rep, detailNone), s.Key, max)
 }
 
 func cut(body string, k release.Key, max int) string {
@@ -81,8 +83,13 @@ func cut(body string, k release.Key, max int) string {
 	return body[:limit] + tail
 }
 
-func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, now time.Time, d detail) string {
+// lineGuess is about what one item line takes, so the body's builder
+// is sized once.
+const lineGuess = 160
+
+func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, d detail) string {
 	var b strings.Builder
+	b.Grow(1024 + lineGuess*len(rep.Items))
 	b.WriteString(Marker(s.Key) + "\n")
 	fmt.Fprintf(&b, "## Release readiness: %s\n\n", escape(orDefault(s.Title, s.Key.String())))
 	status := "🔴"
@@ -109,19 +116,28 @@ func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, now 
 	for i, ir := range rep.Items {
 		if ir.Section != sec {
 			sec = ir.Section
-			done, total := sectionCount(rep, sec)
-			fmt.Fprintf(&b, "### %s (%d/%d)\n", escape(sec.Title), done, total)
+			done, total := sectionCount(rep.Items[i:], sec)
+			b.WriteString("### ")
+			b.WriteString(escape(sec.Title))
+			b.WriteString(" (")
+			b.WriteString(strconv.Itoa(done))
+			b.WriteByte('/')
+			b.WriteString(strconv.Itoa(total))
+			b.WriteString(")\n")
 			grp = nil
 		}
 		if ir.Group != grp {
 			grp = ir.Group
-			label := escape(grp.Title)
+			b.WriteString("\n**")
+			b.WriteString(escape(grp.Title))
 			if ir.Phase != checklist.PhasePreMerge {
-				label += " · _" + windowNote(s, ir.Phase) + "_"
+				b.WriteString(" · _")
+				b.WriteString(windowNote(s, ir.Phase))
+				b.WriteString("_")
 			}
-			fmt.Fprintf(&b, "\n**%s**\n", label)
+			b.WriteString("**\n")
 		}
-		b.WriteString(itemLine(ir, d))
+		writeItem(&b, ir, d)
 		if i == len(rep.Items)-1 || rep.Items[i+1].Section != sec {
 			b.WriteString("\n")
 		}
@@ -130,65 +146,107 @@ func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, now 
 	return b.String()
 }
 
-func sectionCount(rep release.Report, s *checklist.Section) (done, total int) {
-	for _, ir := range rep.Items {
-		if ir.Section == s {
-			total++
-			if ir.State.Satisfied() {
-				done++
-			}
+// sectionCount counts the items of section s at the start of items: the
+// report lists a section's items together.
+func sectionCount(items []release.ItemReport, s *checklist.Section) (done, total int) {
+	for _, ir := range items {
+		if ir.Section != s {
+			break
+		}
+		total++
+		if ir.State.Satisfied() {
+			done++
 		}
 	}
 	return done, total
 }
 
-func itemLine(ir release.ItemReport, d detail) string {
-	box := " "
-	if ir.State.Satisfied() {
-		box = "x"
+// writeItem writes one item's line.
+func writeItem(b *strings.Builder, ir release.ItemReport, d detail) {
+	for range ir.Depth {
+		b.WriteString("  ")
 	}
-	var b strings.Builder
-	b.WriteString(strings.Repeat("  ", ir.Depth))
-	fmt.Fprintf(&b, "- [%s] %s %s", box, release.ItemMarker(ir.Item.ID), escape(ir.Item.Title))
+	if ir.State.Satisfied() {
+		b.WriteString("- [x] ")
+	} else {
+		b.WriteString("- [ ] ")
+	}
+	b.WriteString("<!-- golive:item ") // release.ItemMarker
+	b.WriteString(ir.Item.ID)
+	b.WriteString(" --> ")
+	b.WriteString(escape(ir.Item.Title))
 	if !ir.Item.IsRequired() && !strings.Contains(ir.Item.Title, "(optional)") {
 		b.WriteString(" _(optional)_")
 	}
 	switch {
 	case ir.State == release.ItemWaived && d < detailNone:
-		b.WriteString(" — ⚪ " + evidenceText(ir.Evidence, d))
+		b.WriteString(" — ⚪ ")
+		writeEvidence(b, ir.Evidence, d)
 	case ir.State == release.ItemDone && d < detailNone:
-		b.WriteString(" — ✅ " + evidenceText(ir.Evidence, d))
+		b.WriteString(" — ✅ ")
+		writeEvidence(b, ir.Evidence, d)
 	case ir.State == release.ItemFailing && d < detailTerse:
-		b.WriteString(" — ❌ " + inline(ir.Note))
+		b.WriteString(" — ❌ ")
+		b.WriteString(inline(ir.Note))
 	case ir.State == release.ItemPending && ir.Item.Source() != checklist.SourceManual && d < detailTerse:
-		b.WriteString(" — ⏳ " + inline(ir.Note))
+		b.WriteString(" — ⏳ ")
+		b.WriteString(inline(ir.Note))
 	}
-	b.WriteString("\n")
-	return b.String()
+	b.WriteByte('\n')
 }
 
-func evidenceText(e *release.Evidence, d detail) string {
+// writeEvidence writes what, who, when and which commit, joined by " · ".
+func writeEvidence(b *strings.Builder, e *release.Evidence, d detail) {
 	if e == nil {
-		return ""
+		return
 	}
-	var parts []string
+	first := true
+	sep := func() {
+		if !first {
+			b.WriteString(" · ")
+		}
+		first = false
+	}
 	if d <= detailNoLinks && e.Summary != "" {
+		sep()
 		s := inline(e.Summary)
 		if d == detailFull {
 			s = link(s, e.URL)
 		}
-		parts = append(parts, s)
+		b.WriteString(s)
 	}
 	if e.Actor != "" {
-		parts = append(parts, "by "+escape(e.Actor))
+		sep()
+		b.WriteString("by ")
+		b.WriteString(escape(e.Actor))
 	}
 	if d <= detailNoLinks && !e.At.IsZero() {
-		parts = append(parts, e.At.UTC().Format("2006-01-02 15:04 UTC"))
+		sep()
+		var buf [32]byte
+		b.Write(e.At.UTC().AppendFormat(buf[:0], "2006-01-02 15:04 UTC"))
 	}
 	if e.SHA != "" {
-		parts = append(parts, mdtext.Code(short(e.SHA), 0))
+		sep()
+		writeCode(b, short(e.SHA))
 	}
-	return strings.Join(parts, " · ")
+}
+
+// writeCode writes mdtext.Code(s, 0), directly when s is a plain word
+// (a short SHA): printable ASCII, no space, no backtick.
+func writeCode(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == '`' {
+			b.WriteString(mdtext.Code(s, 0))
+			return
+		}
+	}
+	if s == "" {
+		b.WriteString(mdtext.Code(s, 0))
+		return
+	}
+	b.WriteByte('`')
+	b.WriteString(s)
+	b.WriteByte('`')
 }
 
 func signoffTable(cfg *checklist.Config, s *release.State, d detail) string {

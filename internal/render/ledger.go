@@ -227,11 +227,18 @@ func sign(data string, key []byte) string {
 // IssueWithLedger renders the tracking issue body with its signed ledger
 // as the last line; the whole still fits in MaxBody.
 func IssueWithLedger(cfg *checklist.Config, s *release.State, now time.Time, key []byte) string {
+	return IssueWithLedgerFor(cfg, s, release.Evaluate(cfg, s, now), key)
+}
+
+// IssueWithLedgerFor is IssueWithLedger from rep, the release's
+// evaluation (release.Evaluate) at the moment of the render: a sync
+// evaluates once for the issue and the check run.
+func IssueWithLedgerFor(cfg *checklist.Config, s *release.State, rep release.Report, key []byte) string {
 	line := boundedLine(LedgerOf(s), key)
 	if line == "" {
-		return issueWithin(cfg, s, now, MaxBody)
+		return issueWithin(cfg, s, rep, MaxBody)
 	}
-	return issueWithin(cfg, s, now, MaxBody-len(line)-1) + line + "\n"
+	return issueWithin(cfg, s, rep, MaxBody-len(line)-1) + line + "\n"
 }
 
 // CarryTicks keeps, in a freshly rendered body, the boxes a human changed

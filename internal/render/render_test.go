@@ -113,7 +113,11 @@ func TestIssueBodyLimit(t *testing.T) {
 	}
 
 	// 300 items fit once evidence is abbreviated: every box is kept.
-	cfg.Sections[0].Groups[0].Items = cfg.Sections[0].Groups[0].Items[:300]
+	// (A resolved config is not changed in place: resolve again.)
+	f.Sections[0].Groups[0].Items = f.Sections[0].Groups[0].Items[:300]
+	if cfg, err = checklist.Resolve(f); err != nil {
+		t.Fatal(err)
+	}
 	body = render.Issue(cfg, s, t0)
 	if len(body) > render.MaxBody {
 		t.Fatalf("body is %d characters, over the limit", len(body))

@@ -92,13 +92,14 @@ func (w *Worker) loadTracked(ctx context.Context, k release.Key) (*record, GitHu
 func (w *Worker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec *record) error {
 	s := rec.State
 	now := w.o.Clock()
-	issueErr := w.syncIssue(ctx, gh, rc, rec, now)
+	rep := release.Evaluate(rc.cfg, s, now) // once: the issue and the check run share it
+	issueErr := w.syncIssue(ctx, gh, rc, rec, now, rep)
 	var commentErr, checkErr error
 	if issueErr == nil && s.Issue != 0 {
 		commentErr = w.syncComment(ctx, gh, rec)
 	}
 	if s.Status == release.StatusOpen && s.HeadSHA != "" {
-		checkErr = w.syncCheck(ctx, gh, rc, rec, now)
+		checkErr = w.syncCheck(ctx, gh, rc, rec, rep)
 	}
 	var receiptErr error
 	if issueErr == nil {
@@ -111,7 +112,7 @@ func (w *Worker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec *
 }
 
 // syncIssue finds or creates the tracking issue and writes its body.
-func (w *Worker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
+func (w *Worker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time, rep release.Report) error {
 	s := rec.State
 	k := s.Key
 	if s.Issue == 0 {
@@ -125,7 +126,7 @@ func (w *Worker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec *r
 			if s.Status == release.StatusClosed {
 				return nil // closed before golive wrote anything
 			}
-			body := render.IssueWithLedger(rc.cfg, s, now, w.o.LedgerKey)
+			body := render.IssueWithLedgerFor(rc.cfg, s, rep, w.o.LedgerKey)
 			if n, err = gh.CreateIssue(ctx, k.Owner, k.Repo, issueTitle(s), body); err != nil {
 				return err
 			}
@@ -137,7 +138,7 @@ func (w *Worker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec *r
 			return err
 		}
 	}
-	return w.syncBody(ctx, gh, rc, rec, now)
+	return w.syncBody(ctx, gh, rc, rec, now, rep)
 }
 
 func issueTitle(s *release.State) string {
@@ -151,10 +152,10 @@ func issueTitle(s *release.State) string {
 // syncBody writes the issue body if golive's rendering changed. It
 // re-reads the body first: a human tick golive has not yet seen the event
 // of is carried over, never overwritten, and decided when its event comes.
-func (w *Worker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
+func (w *Worker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time, rep release.Report) error {
 	s := rec.State
 	k := s.Key
-	body := render.IssueWithLedger(rc.cfg, s, now, w.o.LedgerKey)
+	body := render.IssueWithLedgerFor(rc.cfg, s, rep, w.o.LedgerKey)
 	if body == s.Written.IssueBody {
 		return nil
 	}
@@ -223,10 +224,9 @@ func (w *Worker) syncComment(ctx context.Context, gh GitHub, rec *record) error 
 	return nil
 }
 
-func (w *Worker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
+func (w *Worker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec *record, rep release.Report) error {
 	s := rec.State
 	k := s.Key
-	rep := release.Evaluate(rc.cfg, s, now)
 	issueURL := w.issueURL(k, s.Issue)
 	c := release.CheckRunFor(rc.cfg, s, rep, issueURL)
 	c.DetailsURL = issueURL
@@ -250,7 +250,7 @@ func (w *Worker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec *r
 		switch {
 		case w.gone(err):
 			s.CheckRunID = 0 // gone: report on a new one
-			return w.syncCheck(ctx, gh, rc, rec, now)
+			return w.syncCheck(ctx, gh, rc, rec, rep)
 		case w.status(err) == 422:
 			// Refused (too long, an invalid field): the verdict still
 			// goes out, without the detail.

@@ -1,0 +1,141 @@
+package githubapi_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/ag06mixer/golive/internal/githubapi"
+	"github.com/ag06mixer/golive/internal/githubfake"
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/render"
+)
+
+const listIssues = "GET /repos/{owner}/{repo}/issues"
+
+// TestFindIssue: the tracking issue is found through golive's PR comment,
+// never by listing the repository's issues, and adopted only on the
+// checks FindIssue always made.
+func TestFindIssue(t *testing.T) {
+	k := release.Key{Owner: "o", Repo: "r", PR: 5}
+	marker := render.Marker(k)
+	other := release.Key{Owner: "o", Repo: "r", PR: 6}
+	type setup func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int
+	cases := []struct {
+		name     string
+		setup    setup
+		wantList int // issue-list requests
+		want     bool
+	}{
+		{"no golive comment: a new release, one bounded list", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
+			return 0
+		}, 1, false},
+		{"no golive comment after a crash: the bounded list finds golive's issue", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
+			return issue(t, in, marker)
+		}, 1, true},
+		{"golive's comment points at its issue", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
+			n := issue(t, in, marker)
+			comment(t, in, k, render.PRComment(k, n))
+			return n
+		}, 0, true},
+		{"a person's comment with a pointer is not believed", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
+			n := issue(t, in, marker)
+			rp.Issues[len(rp.Issues)-1].Author = "mallory"
+			rp.Comments = append(rp.Comments, &githubfake.Comment{ID: 9001, Issue: k.PR, Body: render.PRComment(k, n), Author: "mallory"})
+			return n
+		}, 1, false},
+		{"a pointer to an issue a person opened with the marker", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
+			rp.Issues = append(rp.Issues, &githubfake.Issue{Number: 77, Body: marker, State: "open", Labels: []string{release.IssueLabel}, Author: "mallory"})
+			comment(t, in, k, render.PRComment(k, 77))
+			return 77
+		}, 1, false},
+		{"a pointer to another release's issue", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
+			n := issue(t, in, render.Marker(other))
+			comment(t, in, k, render.PRComment(k, n))
+			return n
+		}, 1, false},
+		{"a pointer to an unlabelled issue", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
+			n := issue(t, in, marker)
+			rp.Issues[len(rp.Issues)-1].Labels = nil
+			comment(t, in, k, render.PRComment(k, n))
+			return n
+		}, 1, false},
+		{"a pointer to a deleted issue", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
+			n := issue(t, in, marker)
+			comment(t, in, k, render.PRComment(k, n))
+			rp.DeleteIssue(n, 410)
+			return n
+		}, 1, false},
+		{"the bounded list reads open issues only", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
+			n := issue(t, in, marker)
+			rp.Issues[len(rp.Issues)-1].State = "closed"
+			return n
+		}, 1, false},
+		{"a comment from before the pointer: the bounded list finds it", func(f *githubfake.Fake, rp *githubfake.Repo, in *githubapi.Installation) int {
+			n := issue(t, in, marker)
+			comment(t, in, k, render.CommentMarker(k)+"\nlegacy text naming #1000")
+			return n
+		}, 1, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t)
+			rp := f.AddRepo("o", "r")
+			f.AddPull("o/r", &githubfake.Pull{Number: k.PR, Title: "Release", HeadRef: "release/1", BaseRef: "main", HeadSHA: "abc", State: "open"})
+			app, err := githubapi.New(githubapi.Config{BaseURL: f.URL()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, _ := app.For(1)
+			n := tc.setup(f, rp, in)
+			f.ResetCounts()
+			got, err := in.FindIssue(context.Background(), "o", "r", marker)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			if tc.want {
+				want = n
+			}
+			if got != want {
+				t.Errorf("FindIssue = %d, want %d", got, want)
+			}
+			if l := f.Count(listIssues); l != tc.wantList {
+				t.Errorf("%d issue-list requests, want %d", l, tc.wantList)
+			}
+			if c := f.Count("GET /repos/{owner}/{repo}/issues/{issue_number}/comments"); c != 1 {
+				t.Errorf("%d PR comment pages read, want 1", c)
+			}
+		})
+	}
+}
+
+func TestFindIssueRefusesAForeignMarker(t *testing.T) {
+	f := newFake(t)
+	f.AddRepo("o", "r")
+	app, _ := githubapi.New(githubapi.Config{BaseURL: f.URL()})
+	in, _ := app.For(1)
+	for _, m := range []string{"", "m", render.Marker(release.Key{Owner: "x", Repo: "r", PR: 1})} {
+		if _, err := in.FindIssue(context.Background(), "o", "r", m); err == nil {
+			t.Errorf("FindIssue(%q) gave no error", m)
+		}
+	}
+	if n := len(f.Log()); n != 0 {
+		t.Errorf("a foreign marker cost %d requests, want 0", n)
+	}
+}
+
+func issue(t *testing.T, in *githubapi.Installation, body string) int {
+	t.Helper()
+	n, err := in.CreateIssue(context.Background(), "o", "r", "Release readiness", body+"\nbody")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func comment(t *testing.T, in *githubapi.Installation, k release.Key, body string) {
+	t.Helper()
+	if _, err := in.CreateComment(context.Background(), k.Owner, k.Repo, k.PR, body); err != nil {
+		t.Fatal(err)
+	}
+}
