@@ -25,12 +25,12 @@ import (
 // and goroutines are measured apart from the load generator and the fake
 // GitHub that drive it (the soak's question is whether golive stays flat).
 type spawned struct {
-	cmd   *exec.Cmd
-	addr  string
+	cmd  *exec.Cmd
+	addr string
 	// metrics is the GOLIVE_METRICS_ADDR it serves /metrics on.
 	metrics string
-	store *redisstore.Store
-	rdb   *redis.Client
+	store   *redisstore.Store
+	rdb     *redis.Client
 }
 
 func spawnGolive(ctx context.Context, bin, githubURL, redisURL, secret string) (*spawned, error) {

@@ -33,8 +33,8 @@ type system struct {
 	// metricsHandler serves /metrics on GOLIVE_METRICS_ADDR.
 	metricsHandler http.Handler
 	metrics        *metrics.Metrics
-	log     *slog.Logger
-	closers []func()
+	log            *slog.Logger
+	closers        []func()
 }
 
 func (s *system) Close() {
