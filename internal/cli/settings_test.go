@@ -161,8 +161,10 @@ func TestPrivateKeyForms(t *testing.T) {
 			t.Errorf("%s: got no usable key", name)
 		}
 	}
-	if got, _ := decodeKey(string(p)); string(got) != string(p) {
-		t.Error("a plain PEM key was rewritten")
+	for _, plain := range []string{string(p), strings.TrimSpace(string(p)), string(p) + "\n\n"} {
+		if got, _ := decodeKey(plain); string(got) != plain {
+			t.Errorf("a plain PEM key was rewritten: %q", got[len(got)-20:])
+		}
 	}
 	cert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("nope")})
 	for name, raw := range map[string]string{

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ag06mixer/golive/internal/githubfake"
 	"github.com/ag06mixer/golive/internal/server"
@@ -34,7 +35,10 @@ func TestServeSetupRefusesUnwritableCredentials(t *testing.T) {
 	path := unwritablePath(t)
 	env := map[string]string{"GOLIVE_PUBLIC_URL": "https://golive.example", "GOLIVE_CREDENTIALS_FILE": path, "GOLIVE_METRICS_ADDR": "off"}
 	var out, errb bytes.Buffer
-	code := Run(context.Background(), []string{"serve", "--listen", "127.0.0.1:0"}, func(k string) string { return env[k] }, nil, &out, &errb)
+	// Bounded: were the check missing, serve would offer /setup until then.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	code := Run(ctx, []string{"serve", "--listen", "127.0.0.1:0"}, func(k string) string { return env[k] }, nil, &out, &errb)
 	if code != exitFailure || !strings.Contains(errb.String(), "GOLIVE_CREDENTIALS_FILE="+path) || !strings.Contains(errb.String(), "writable volume") {
 		t.Errorf("exit %d, %q; want a refusal naming GOLIVE_CREDENTIALS_FILE and its path", code, errb.String())
 	}
