@@ -73,7 +73,14 @@ func TestDefaultHoldsEverySeedItem(t *testing.T) {
 }
 
 func TestDefaultSignoffsAndWindows(t *testing.T) {
-	cfg, err := checklist.DefaultConfig()
+	// With the variables the built-in probes name set (without them they
+	// are manual: TestDefaultProbesNothingUnset).
+	def, _ := checklist.Default()
+	vars, err := checklist.Parse("repo.yml", []byte("version: 1\nvars: {base_url: \"https://shop.example.com\", host: shop.example.com}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := checklist.Resolve(def, vars)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,3 +49,18 @@ func (m Matcher) Matches(head, base, title string, labels []string) bool {
 	}
 	return false
 }
+
+// DefaultConfigWith resolves the built-in layer under a layer that sets
+// only vars, as a repository that names its endpoints would: its probe
+// items then probe, instead of waiting to be configured.
+func DefaultConfigWith(vars map[string]string) (*Config, error) {
+	f, err := Default()
+	if err != nil {
+		return nil, err
+	}
+	return Resolve(f, &File{Name: "(vars)", Version: 1, Vars: vars})
+}
+
+// ExampleVars are endpoints for examples and tests (the .example TLD is
+// reserved: nothing answers there).
+var ExampleVars = map[string]string{"base_url": "https://shop.example.com", "host": "shop.example.com"}

@@ -30,6 +30,7 @@ func Resolve(layers ...*File) (*Config, error) {
 		}
 		ps = append(ps, c.apply(f)...)
 	}
+	ps = append(ps, c.expandProbes()...)
 	ps = append(ps, c.checkResolved()...)
 	if len(c.Release.HeadBranches)+len(c.Release.Labels) == 0 && c.Release.Title == "" && len(ps) == 0 {
 		ps = append(ps, Problem{Pos: Pos{File: lastName(layers)}, Msg: "release matcher matches nothing: set head_branches, labels or title"})
@@ -57,6 +58,12 @@ func (c *Config) apply(f *File) Problems {
 	}
 	if f.Release != nil {
 		c.Release = *f.Release
+	}
+	for k, v := range f.Vars {
+		if c.Vars == nil {
+			c.Vars = map[string]string{}
+		}
+		c.Vars[k] = v
 	}
 	for env, g := range f.Environments {
 		if c.Environments == nil {

@@ -88,6 +88,8 @@ type Config struct {
 	Environments map[string]EnvGate `yaml:"environments,omitempty" json:"environments,omitempty"`
 
 	flat []Entry // Entries, built by Resolve (index.go)
+	// Vars are the values probe targets name as ${vars.NAME}.
+	Vars map[string]string `yaml:"vars,omitempty" json:"vars,omitempty"`
 }
 
 // EnvGate is what a deployment to one environment waits for: the
@@ -239,6 +241,9 @@ type Evidence struct {
 	Deployment *Deployment `yaml:"deployment,omitempty" json:"deployment,omitempty"`
 	Probe      *Probe      `yaml:"probe,omitempty" json:"probe,omitempty"`
 	Approval   *Approval   `yaml:"approval,omitempty" json:"approval,omitempty"`
+	// Unconfigured, set on resolving, says why a probe item is manual:
+	// its probe names a variable no layer set.
+	Unconfigured string `yaml:"-" json:"unconfigured,omitempty"`
 }
 
 // Source returns which source is set (manual when none is).

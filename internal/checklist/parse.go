@@ -47,6 +47,9 @@ type File struct {
 	Drop []string `yaml:"drop,omitempty" json:"drop,omitempty"`
 	// Environments say what a deployment to each environment waits for.
 	Environments map[string]EnvGate `yaml:"environments,omitempty" json:"environments,omitempty"`
+	// Vars are the values probe targets name as ${vars.NAME}; a later
+	// layer's value wins.
+	Vars map[string]string `yaml:"vars,omitempty" json:"vars,omitempty"`
 
 	idx     posIndex
 	release origin

@@ -59,6 +59,7 @@ func (f *File) check() Problems {
 	if f.Version != 1 {
 		add(f.idx.pos("version"), "version must be 1 (got %d)", f.Version)
 	}
+	f.checkVars(add)
 	if m := f.Release; m != nil {
 		for i, g := range m.HeadBranches {
 			if _, err := path.Match(g, ""); err != nil {
@@ -197,7 +198,7 @@ func checkEvidence(ps *Problems, it Item) {
 			add("evidence.approval", "item %q: approval needs a role", it.ID)
 		}
 	case e.Probe != nil:
-		checkProbe(add, it.ID, e.Probe)
+		checkProbeVars(add, it.ID, e.Probe)
 	}
 }
 

@@ -59,12 +59,16 @@ func commands() []command {
 // the process exit code.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		usage(stdout) // asked for: stdout, so it pages and greps
 		return exitOK
+	case "-version", "--version", "-v":
+		return Run(ctx, []string{"version"}, getenv, stdin, stdout, stderr)
 	}
 	for _, c := range commands() {
 		if c.name != args[0] {
@@ -86,6 +90,14 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return exitFailure
 		}
 	}
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	if near := closest(args[0], names); near != "" {
+		fmt.Fprintf(stderr, "golive: unknown command %q; did you mean %q?\n", args[0], near)
+		return exitUsage
+	}
 	fmt.Fprintf(stderr, "golive: unknown command %q\n", args[0])
 	usage(stderr)
 	return exitUsage
@@ -104,15 +116,29 @@ func usage(w io.Writer) {
 
 func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(&helpWriter{err: e.stderr, out: e.stdout})
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: golive %s\n", synopsis)
+		fmt.Fprintf(fs.Output(), "usage: golive %s\n", synopsis)
 		fs.PrintDefaults()
 	}
 	return fs
 }
 
+// parseFlags parses a command's flags. Help that was asked for (-h) goes
+// to stdout; a mistake's usage goes to stderr.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" || a == "--h" {
+			if w, ok := fs.Output().(*helpWriter); ok {
+				w.asked = true
+			}
+			fs.Usage()
+			return flag.ErrHelp
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -120,6 +146,61 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	return nil
+}
+
+// helpWriter is a command's flag output: stderr, or stdout once help was
+// asked for.
+type helpWriter struct {
+	err, out io.Writer
+	asked    bool
+}
+
+func (w *helpWriter) Write(p []byte) (int, error) {
+	if w.asked {
+		return w.out.Write(p)
+	}
+	return w.err.Write(p)
+}
+
+// closest is the name nearest to s, if it is near enough to be a typo.
+func closest(s string, names []string) string {
+	best, bestD := "", 3
+	if len(s) <= 3 {
+		bestD = 2
+	}
+	for _, n := range names {
+		if d := editDistance(strings.ToLower(s), n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	if best == "" {
+		for _, n := range names {
+			if len(s) >= 3 && strings.HasPrefix(n, s) {
+				return n
+			}
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 func runVersion(e *env, args []string) error {

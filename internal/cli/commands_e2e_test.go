@@ -248,6 +248,7 @@ func TestE2EReadyTurnsGreen(t *testing.T) {
 	h.send("deployment_status", h.deploy(t, "staging", headA, "success"))
 	h.send("issue_comment", h.comment(t, "adam", plan.ticks, false))
 	h.send("issue_comment", h.comment(t, "adam", plan.waivers, false))
+	h.send("issue_comment", h.comment(t, "sam", plan.secWaivers, false))
 	h.settle()
 	// Staging waits only for its sections, not the sign-offs.
 	h.send("deployment_protection_rule", h.deployGate(t, "staging", headA))

@@ -31,8 +31,9 @@ import (
 // a fake GitHub and the real server and worker, driven by signed webhooks
 // over loopback.
 func runDemo(e *env, args []string) error {
-	fs := newFlags(e, "demo", "demo [--full]")
+	fs := newFlags(e, "demo", "demo [--full] [--dashboard]")
 	full := fs.Bool("full", false, "print the whole tracking issue at the end")
+	dashboard := fs.Bool("dashboard", false, "keep the server, the fake GitHub and its sign-in running after the demo, and print the dashboard's URL (until Ctrl-C)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -60,43 +61,45 @@ func runDemo(e *env, args []string) error {
 	}
 	fake.AddTeamMember("ag06mixer/security", "carol") // the author, who may not sign her own release
 	// The release's live endpoints: a local server the demo's probes reach,
-	// named in the repo's config on the default branch.
+	// named in the repo's config on the default branch as vars.base_url.
+	// vars.host stays unset: its TLS, TCP and DNS items are not probed.
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, `{"status":"ok"}`)
 	}))
 	defer site.Close()
+	repoConfig := fmt.Sprintf("version: 1\nvars:\n  base_url: %q\n", site.URL)
 	fake.Do(func(repos map[string]*githubfake.Repo) {
-		repos["acme/shop"].Files[".github/golive.yml"] = fmt.Sprintf(`version: 1
-override:
-  %s:
-    evidence: {probe: {http: {url: "%s/healthz", body: ok}, interval: 10s}}
-  %s:
-    evidence: {probe: {http: {url: "%s/readyz"}, interval: 10s}}
-`, demoProbed[0], site.URL, demoProbed[1], site.URL)
+		repos["acme/shop"].Files[".github/golive.yml"] = repoConfig
 	})
+	cfg, err := demoConfig(repoConfig)
+	if err != nil {
+		return err
+	}
 	guard, err := probe.ParseAllow("127.0.0.1/32")
 	if err != nil {
 		return err
 	}
-	st := &settings{WebhookSecret: "demo-secret", GitHubAPI: fake.URL(), Workers: 4, LogLevel: "error"}
-	log := newLogger(io.Discard, "error")
-	sys, err := wire(ctx, st, log, worker.Options{Coalesce: 100 * time.Millisecond, MaxCoalesce: time.Second, SettleWindow: time.Second, Reconcile: -1, ClaimIdle: 5 * time.Second,
-		Prober: localProber{inner: &probe.Runner{Guard: guard}}, ProbeEvery: 200 * time.Millisecond})
-	if err != nil {
-		return err
-	}
-	defer sys.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
+	st := &settings{WebhookSecret: "demo-secret", GitHubAPI: fake.URL(), Workers: 4, LogLevel: "error"}
+	if *dashboard {
+		// The fake GitHub signs people in too: any login it knows.
+		st.ClientID, st.ClientSecret, st.PublicURL = "Iv1.demo", "demo-client-secret", "http://"+ln.Addr().String()
+		fake.SetOAuthApp(st.ClientID, st.ClientSecret)
+	}
+	log := newLogger(io.Discard, "error")
+	sys, err := wire(ctx, st, log, worker.Options{Coalesce: 100 * time.Millisecond, MaxCoalesce: time.Second, SettleWindow: time.Second, Reconcile: -1, ClaimIdle: 5 * time.Second,
+		Prober: localProber{inner: &probe.Runner{Guard: guard}}, ProbeEvery: 200 * time.Millisecond})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer sys.Close()
 	served := make(chan error, 1)
 	go func() { served <- serveOn(ctx, sys, ln) }()
 
-	cfg, err := checklist.DefaultConfig()
-	if err != nil {
-		return err
-	}
 	d := &demo{e: e, sys: sys, fake: fake, url: "http://" + ln.Addr().String() + "/webhook", secret: []byte(st.WebhookSecret), cfg: cfg}
 	fmt.Fprintf(e.stdout, "golive demo: the real server on %s, an embedded in-memory Redis and a fake GitHub on loopback.\n\n", ln.Addr())
 	if err := d.play(); err != nil {
@@ -105,11 +108,30 @@ override:
 	if *full {
 		fmt.Fprintf(e.stdout, "\n----- tracking issue #%d -----\n%s\n", d.issue().Number, d.issue().Body)
 	}
+	if *dashboard {
+		fmt.Fprintf(e.stdout, "\nThe dashboard: %s/ — sign in on the fake GitHub as adam (or rita, sam, …).\n"+
+			"The release: %s/releases/acme/shop/%d\nPress Ctrl-C to stop.\n", st.PublicURL, st.PublicURL, demoPR)
+		<-ctx.Done()
+	}
 	cancel()
 	if err := <-served; err != nil {
 		return err
 	}
 	return nil
+}
+
+// demoConfig is the checklist the demo's repository resolves to: the
+// built-in one under the repo's file.
+func demoConfig(repoFile string) (*checklist.Config, error) {
+	def, err := checklist.Default()
+	if err != nil {
+		return nil, err
+	}
+	repo, err := checklist.Parse(".github/golive.yml", []byte(repoFile))
+	if err != nil {
+		return nil, err
+	}
+	return checklist.Resolve(def, repo)
 }
 
 type demo struct {
@@ -125,8 +147,17 @@ type demo struct {
 
 const demoPR = 42
 
-// demoProbed are the items the demo's probes tick from its local server.
-var demoProbed = []string{"application-health-endpoints-implemented", "readiness-probes-configured"}
+// probed lists the pre-merge items the demo's probes tick from its
+// local server: those whose probe vars.base_url configures.
+func (d *demo) probed() []string {
+	var ids []string
+	for _, e := range d.cfg.Flatten() {
+		if e.Phase == checklist.PhasePreMerge && e.Item.IsRequired() && e.Item.Source() == checklist.SourceProbe {
+			ids = append(ids, e.Item.ID)
+		}
+	}
+	return ids
+}
 
 func (d *demo) play() error {
 	d.head = "3f1c2a9e5b7d4c6e8f0a1b2c3d4e5f6a7b8c9d0e"
@@ -203,17 +234,28 @@ func (d *demo) play() error {
 	}
 	d.verdict()
 
-	d.step("Probes of the release's live endpoints (a local server the demo runs) tick their items")
-	for _, id := range demoProbed {
-		plan.waivers = strings.Replace(plan.waivers, "/waive "+id+" 7d no live endpoint to probe yet\n", "", 1)
+	d.step("Probes of the release's live endpoints (vars.base_url: a local server the demo runs) tick their items")
+	probed := d.probed()
+	var waivers []string
+	for _, w := range strings.Split(plan.waivers, "\n") {
+		if id := strings.Fields(w + " x x")[1]; !slices.Contains(probed, id) {
+			waivers = append(waivers, w)
+		}
 	}
-	d.items(demoProbed...)
+	if err := d.waitTicked(probed); err != nil {
+		return err
+	}
+	d.items(probed...)
 
-	d.step(fmt.Sprintf("Adam (admin) ticks the %d hand-checked items in one comment, and waives the other probes, whose endpoints the demo does not have", strings.Count(plan.ticks, "/check")))
-	for _, body := range []string{plan.ticks, plan.waivers} {
+	d.step(fmt.Sprintf("Adam (admin) ticks the %d hand-checked items in one comment, and waives the probes vars.host would configure (the demo has no TLS endpoint)", strings.Count(plan.ticks, "/check")))
+	for _, body := range []string{plan.ticks, strings.Join(waivers, "\n")} {
 		if err := d.comment("adam", body, false); err != nil {
 			return err
 		}
+	}
+	d.step("Sam (security) waives the one such item only security may waive: " + strings.TrimSpace(plan.secWaivers))
+	if err := d.comment("sam", plan.secWaivers, false); err != nil {
+		return err
 	}
 	d.verdict()
 
@@ -252,9 +294,11 @@ func (d *demo) play() error {
 	}
 	is = d.issue()
 	fmt.Fprintf(d.e.stdout, "  issue #%d is %s; %s\n", is.Number, is.State, firstMatch(is.Body, `Pull request [^\n]*`))
+	d.windows()
 
 	fmt.Fprintf(d.e.stdout, "\nGitHub API requests golive made (%d writes):\n%s", d.fake.Writes(), indent(d.fake.CountsTable()))
 	fmt.Fprintf(d.e.stdout, "\nFinal tracking issue #%d (head):\n%s\n", is.Number, indent(head(is.Body, 14)))
+	fmt.Fprintf(d.e.stdout, "\nMerged ✅ — watching the first 24 hours\n\n%s\n", wrapText(d.summary(), 100))
 	return nil
 }
 
@@ -502,24 +546,40 @@ func indent(s string) string {
 // check item, one comment ticking every hand-checked item, and one
 // waiving every probe (the demo and tests have no live endpoints).
 type readyPlan struct {
-	checks  []string
-	ticks   string
-	waivers string
+	checks []string
+	ticks  string
+	// waivers are for an admin (adam); secWaivers for a member of the
+	// security role, for items only security may waive.
+	waivers    string
+	secWaivers string
 }
 
+// planReady says what makes a release of cfg ready, besides the
+// sign-offs: the checks to pass, the hand items to tick, and waivers for
+// the probes (configured or not) whose endpoints are not live yet.
 func planReady(cfg *checklist.Config) readyPlan {
 	var p readyPlan
-	var ticks, waivers []string
+	var ticks, waivers, secWaivers []string
 	for _, e := range cfg.Flatten() {
 		if e.Phase != checklist.PhasePreMerge || !e.Item.IsRequired() {
 			continue
 		}
-		switch e.Item.Source() {
-		case checklist.SourceManual:
+		unconfigured := e.Item.Evidence != nil && e.Item.Evidence.Unconfigured != ""
+		switch src := e.Item.Source(); {
+		case src == checklist.SourceProbe || unconfigured:
+			w := "/waive " + e.Item.ID + " 7d no live endpoint to probe yet"
+			by := e.Item.WaiveBy
+			if by == nil {
+				by = cfg.Defaults.WaiveBy
+			}
+			if slices.Contains(by, "@admin") {
+				waivers = append(waivers, w)
+			} else {
+				secWaivers = append(secWaivers, w)
+			}
+		case src == checklist.SourceManual:
 			ticks = append(ticks, "/check "+e.Item.ID)
-		case checklist.SourceProbe:
-			waivers = append(waivers, "/waive "+e.Item.ID+" 7d no live endpoint to probe yet")
-		case checklist.SourceCheck:
+		case src == checklist.SourceCheck:
 			name := strings.ReplaceAll(e.Item.Evidence.Check.Name, "*", "")
 			if !slices.Contains(p.checks, name) {
 				p.checks = append(p.checks, name)
@@ -528,6 +588,7 @@ func planReady(cfg *checklist.Config) readyPlan {
 	}
 	p.ticks = "Ticking the hand-checked items reviewed in the release meeting:\n" + strings.Join(ticks, "\n")
 	p.waivers = strings.Join(waivers, "\n")
+	p.secWaivers = strings.Join(secWaivers, "\n")
 	return p
 }
 

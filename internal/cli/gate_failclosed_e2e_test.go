@@ -34,6 +34,7 @@ func readyRelease(t *testing.T) *harness {
 		h.settle()
 	}
 	h.send("issue_comment", h.comment(t, "adam", plan.waivers, false))
+	h.send("issue_comment", h.comment(t, "sam", plan.secWaivers, false))
 	h.settle()
 	if c := latestReadiness(h, headA); c.Conclusion != "success" {
 		t.Fatalf("the release is not ready: %s %q", c.Conclusion, c.Title())

@@ -91,6 +91,7 @@ func TestE2EMergeGroupWaiverExpired(t *testing.T) {
 	// Last, the waivers: one minute long, from a comment made 52 s ago.
 	short := strings.ReplaceAll(plan.waivers, " 7d ", " 1m ")
 	h.send("issue_comment", h.commentAt(t, "adam", short, false, time.Now().Add(-52*time.Second)))
+	h.send("issue_comment", h.commentAt(t, "sam", strings.ReplaceAll(plan.secWaivers, " 7d ", " 1m "), false, time.Now().Add(-52*time.Second)))
 	h.settle()
 	if cr := h.readiness(headA)[0]; cr.Conclusion != "success" {
 		t.Fatalf("the release was not ready: %s %q", cr.Conclusion, cr.Title())

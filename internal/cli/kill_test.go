@@ -26,7 +26,7 @@ type golivesProcess struct {
 
 func startGolive(t *testing.T, h *harness, addr string, key []byte) *golivesProcess {
 	p := &golivesProcess{t: t, addr: addr, env: append(os.Environ(),
-		"GOLIVE_LISTEN="+addr, "GOLIVE_APP_ID=1", "GOLIVE_PRIVATE_KEY="+string(key), "GOLIVE_WEBHOOK_SECRET="+testSecret,
+		"GOLIVE_LISTEN="+addr, "GOLIVE_METRICS_ADDR=127.0.0.1:0", "GOLIVE_APP_ID=1", "GOLIVE_PRIVATE_KEY="+string(key), "GOLIVE_WEBHOOK_SECRET="+testSecret,
 		"GOLIVE_GITHUB_API_URL="+h.fake.URL(), "GOLIVE_REDIS_URL="+h.redis.URL, "GOLIVE_REDIS_PREFIX="+h.redis.Prefix,
 		"GOLIVE_COALESCE=300ms", "GOLIVE_CLAIM_IDLE=1s", "GOLIVE_PROBES=off", "GOLIVE_CREDENTIALS_FILE=", "GOLIVE_LOG_LEVEL=error")}
 	p.start()

@@ -121,6 +121,7 @@ override:
 	h.send("deployment_status", h.deploy(t, "staging", headA, "success"))
 	h.send("issue_comment", h.comment(t, "adam", plan.ticks, false))
 	h.send("issue_comment", h.comment(t, "adam", plan.waivers, false))
+	h.send("issue_comment", h.comment(t, "sam", plan.secWaivers, false))
 	h.settle()
 	for _, who := range []string{"tina tech-lead", "sam security", "bob business", "olga ops", "rita final"} {
 		user, role, _ := strings.Cut(who, " ")

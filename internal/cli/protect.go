@@ -10,8 +10,10 @@ import (
 // runProtect makes golive/readiness a required check, pinned to golive's
 // App, on a branch: through branch protection, or a ruleset.
 func runProtect(e *env, args []string) error {
-	fs := newFlags(e, "protect", "protect OWNER/REPO [--branch main] [--ruleset] [--dry-run]")
-	st := bindSettings(fs, e.getenv)
+	fs := newFlags(e, "protect", "protect OWNER/REPO [--branch main] [--ruleset] [--dry-run]\n\n"+
+		"Needs GITHUB_TOKEN: a token of a repository admin (golive's App holds no administration permission),\n"+
+		"and golive's App id (GOLIVE_APP_ID or --app-id), which the required check is pinned to.")
+	st := bindSettings(fs, e.getenv, appSettings...)
 	branch := fs.String("branch", "main", "the `branch` to protect (with --ruleset, ~DEFAULT_BRANCH works too)")
 	ruleset := fs.Bool("ruleset", false, "use a repository ruleset instead of branch protection")
 	dryRun := fs.Bool("dry-run", false, "print what would change and change nothing")
@@ -34,6 +36,9 @@ func runProtect(e *env, args []string) error {
 	owner, repo, ok := strings.Cut(pos[0], "/")
 	if !ok || owner == "" || repo == "" || strings.Contains(repo, "/") {
 		return usageErr("repository %q: want OWNER/REPO", pos[0])
+	}
+	if err := st.finish(); err != nil {
+		return err
 	}
 	if err := st.loadCredentials(); err != nil {
 		return err

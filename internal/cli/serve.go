@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -32,7 +34,7 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(e.stderr, st.LogLevel)
+	log := st.logger(e.stderr)
 	opts := worker.DefaultOptions()
 	opts.Coalesce = st.Coalesce
 	sys, err := wire(e.ctx, st, log, opts)
@@ -44,6 +46,17 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", st.Listen, err)
 	}
+	if st.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", st.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen for metrics on %s (GOLIVE_METRICS_ADDR): %w", st.MetricsAddr, err)
+		}
+		msrv := &http.Server{Handler: sys.metricsHandler, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+		log.Info("golive metrics", "addr", mln.Addr().String())
+	}
 	log.Info("golive serving", "addr", ln.Addr().String(), "version", version(), "github", st.GitHubAPI)
 	return serveOn(e.ctx, sys, ln)
 }
@@ -51,12 +64,17 @@ func runServe(e *env, args []string) error {
 // serveSetup serves only the App registration pages, until the App's
 // credentials exist; then golive is restarted to serve for real.
 func serveSetup(e *env, st *settings) error {
-	log := newLogger(e.stderr, st.LogLevel)
+	log := st.logger(e.stderr)
 	public := strings.TrimSuffix(st.PublicURL, "/")
 	if public == "" {
 		return usageErr("no App credentials: set GOLIVE_PUBLIC_URL to the https URL GitHub reaches golive at, to register the App at /setup (or set GOLIVE_APP_ID, GOLIVE_PRIVATE_KEY_FILE and GOLIVE_WEBHOOK_SECRET)")
 	}
-	h := server.NewSetup(newSetup(st, public))
+	// GitHub shows a new App's private key once: find out now, not after
+	// the exchange, that it cannot be saved.
+	if err := checkWritable(st.CredsFile); err != nil {
+		return fmt.Errorf("GOLIVE_CREDENTIALS_FILE=%s: /setup could not save the new App there: %w (mount a writable volume there, or set GOLIVE_CREDENTIALS_FILE to a file in one)", st.CredsFile, err)
+	}
+	h := server.NewSetup(newSetup(st, public, log))
 	ln, err := net.Listen("tcp", st.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", st.Listen, err)
@@ -70,8 +88,10 @@ func serveSetup(e *env, st *settings) error {
 	return nil
 }
 
-func newSetup(st *settings, public string) *server.Setup {
+func newSetup(st *settings, public string, log *slog.Logger) *server.Setup {
 	return &server.Setup{
+		Log:       log,
+		Where:     st.CredsFile,
 		Manifest:  deploy.AppManifest,
 		PublicURL: public,
 		WebURL:    st.webURL(),
@@ -84,6 +104,20 @@ func newSetup(st *settings, public string) *server.Setup {
 			return err == nil
 		},
 	}
+}
+
+// checkWritable proves a file can be created in path's directory, by
+// creating and removing a probe file beside it.
+func checkWritable(path string) error {
+	if path == "" {
+		return errors.New("no file named")
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".golive-write-check-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // serveOn runs the HTTP server and the worker until ctx ends, then shuts
@@ -122,14 +156,14 @@ func serveOn(ctx context.Context, sys *system, ln net.Listener) error {
 
 func runReconcile(e *env, args []string) error {
 	fs := newFlags(e, "reconcile", "reconcile [OWNER/REPO#PR…]")
-	st := bindSettings(fs, e.getenv)
+	st := bindSettings(fs, e.getenv, reconcileSettings...)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := st.check(); err != nil {
 		return err
 	}
-	log := newLogger(e.stderr, st.LogLevel)
+	log := st.logger(e.stderr)
 	sys, err := wire(e.ctx, st, log, worker.Options{Reconcile: -1})
 	if err != nil {
 		return err
@@ -184,15 +218,18 @@ func reconcile(e *env, sys *system, names []string) error {
 
 func runRequeue(e *env, args []string) error {
 	fs := newFlags(e, "requeue", "requeue [--max N]")
-	st := bindSettings(fs, e.getenv)
+	st := bindSettings(fs, e.getenv, redisSettings...)
 	max := fs.Int("max", 1000, "requeue at most `N` dead letters")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := st.finish(); err != nil {
 		return err
 	}
 	if st.RedisURL == "" {
 		return usageErr("set GOLIVE_REDIS_URL (or --redis-url): dead letters live in the Redis golive serves with")
 	}
-	rdb, closeRedis, err := openRedis(e.ctx, st.RedisURL, newLogger(e.stderr, st.LogLevel))
+	rdb, closeRedis, err := openRedis(e.ctx, st.RedisURL, st.logger(e.stderr))
 	if err != nil {
 		return err
 	}

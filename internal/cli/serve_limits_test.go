@@ -66,7 +66,7 @@ func TestServeBoundsUnsignedBodies(t *testing.T) {
 	// No Redis URL: the embedded one, so the process is all of golive.
 	// The GitHub URL answers nothing; these requests never reach GitHub.
 	cmd := exec.Command("golive", "serve")
-	cmd.Env = append(os.Environ(), "GOLIVE_LISTEN="+addr, "GOLIVE_APP_ID=1", "GOLIVE_PRIVATE_KEY="+string(key),
+	cmd.Env = append(os.Environ(), "GOLIVE_LISTEN="+addr, "GOLIVE_METRICS_ADDR=127.0.0.1:0", "GOLIVE_APP_ID=1", "GOLIVE_PRIVATE_KEY="+string(key),
 		"GOLIVE_WEBHOOK_SECRET="+testSecret, "GOLIVE_GITHUB_API_URL=http://127.0.0.1:1/", "GOLIVE_REDIS_URL=",
 		"GOLIVE_PROBES=off", "GOLIVE_CREDENTIALS_FILE=", "GOLIVE_LOG_LEVEL=error", "GOLIVE_RECONCILE_EVERY=1h")
 	if testing.Verbose() {
@@ -135,6 +135,8 @@ func TestServeBoundsUnsignedBodies(t *testing.T) {
 // TestServeRefusesShortSecret: serve refuses a webhook secret (current or
 // previous) too short to resist an offline guess, and names the setting.
 func TestServeRefusesShortSecret(t *testing.T) {
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	key := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rsaKey)})
 	for _, c := range []struct {
 		secret, previous, want string
 	}{
@@ -144,7 +146,7 @@ func TestServeRefusesShortSecret(t *testing.T) {
 		{"0123456789abcdef", "", ""},
 		{"0123456789abcdef", "fedcba9876543210", ""},
 	} {
-		env := map[string]string{"GOLIVE_APP_ID": "1", "GOLIVE_PRIVATE_KEY": "not-a-pem", "GOLIVE_CREDENTIALS_FILE": "",
+		env := map[string]string{"GOLIVE_APP_ID": "1", "GOLIVE_PRIVATE_KEY": string(key), "GOLIVE_CREDENTIALS_FILE": "",
 			"GOLIVE_WEBHOOK_SECRET": c.secret, "GOLIVE_WEBHOOK_SECRET_PREVIOUS": c.previous, "GOLIVE_REDIS_URL": "memcached://stop-here"}
 		var out, errb bytes.Buffer
 		code := Run(context.Background(), []string{"serve", "--listen", "127.0.0.1:0"}, func(k string) string { return env[k] }, nil, &out, &errb)

@@ -11,17 +11,21 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"strconv"
+	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ag06mixer/golive/internal/githubapi"
 )
 
-// settings are the server's settings: flags, each defaulting to its
-// GOLIVE_* environment variable (see DESIGN.md and the README).
+// settings are the server's settings. Each is read from, in order of
+// precedence: its flag, its GOLIVE_* environment variable, the server
+// config file (--config), its default. Every value is parsed strictly: a
+// bad one stops the command with the setting's name and the value.
 type settings struct {
 	Listen         string
+	MetricsAddr    string
 	AppID          int64
 	PrivateKey     []byte
 	PrivateKeyFile string
@@ -44,55 +48,157 @@ type settings struct {
 	Coalesce       time.Duration
 	Reconcile      time.Duration
 	LogLevel       string
+	LogFormat      string
 	// InflightMB bounds the megabytes of webhook bodies held at once
 	// (0: the server's default, 32).
 	InflightMB int
+	// ConfigFile is the optional server config file (--config).
+	ConfigFile string
 	// Poll is how often open dashboard pages ask for changes (tests).
 	Poll time.Duration
 	// getenv reads GOLIVE_SECRET_* values for probe headers.
 	getenv func(string) string
+
+	// Filled by bindSettings, used by finish: the settings bound, those
+	// the environment set, and the environment's bad values.
+	fs      *flag.FlagSet
+	bound   []setting
+	fromEnv map[string]bool
+	errs    []error
 }
 
-// bindSettings declares the server flags on fs with env defaults.
-func bindSettings(fs *flag.FlagSet, getenv func(string) string) *settings {
-	s := &settings{getenv: getenv}
-	env := func(name, def string) string {
-		if v := getenv(name); v != "" {
-			return v
-		}
-		return def
+// setting is one server setting. Its flag and its key in the config file
+// are its environment variable's name without GOLIVE_, in lower case
+// with dashes (GOLIVE_APP_ID: --app-id, app-id:).
+type setting struct {
+	env   string
+	def   string
+	usage string
+	// secret settings never have their value echoed in an error.
+	secret bool
+	// noFlag settings are read from the environment and the file only
+	// (a private key on a command line would show in ps).
+	noFlag bool
+	value  func(s *settings) flag.Value
+}
+
+// key is the setting's flag name and config-file key.
+func (d setting) key() string {
+	return strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(d.env, "GOLIVE_")), "_", "-")
+}
+
+// settingSpecs lists every server setting. To add one: a field above, a
+// line here, a line in docs/operations.md.
+func settingSpecs() []setting {
+	return []setting{
+		{env: "GOLIVE_CONFIG", usage: "server config `file` (YAML) with any of these settings, keyed by flag name; flags and the environment win over it", value: func(s *settings) flag.Value { return (*stringValue)(&s.ConfigFile) }},
+		{env: "GOLIVE_LISTEN", def: ":8080", usage: "`address` to serve webhooks and the dashboard on", value: func(s *settings) flag.Value { return &addrValue{p: &s.Listen} }},
+		{env: "GOLIVE_METRICS_ADDR", def: ":9090", usage: "`address` to serve /metrics on, apart from the webhook port (off: no metrics listener)", value: func(s *settings) flag.Value { return &addrValue{p: &s.MetricsAddr, off: true} }},
+		{env: "GOLIVE_APP_ID", def: "0", usage: "GitHub App `id`", value: func(s *settings) flag.Value { return (*int64Value)(&s.AppID) }},
+		{env: "GOLIVE_PRIVATE_KEY", noFlag: true, secret: true, usage: "the App's private key: PEM, PEM with \\n escapes, or base64 of PEM", value: func(s *settings) flag.Value { return (*keyValue)(&s.PrivateKey) }},
+		{env: "GOLIVE_PRIVATE_KEY_FILE", usage: "GitHub App private key PEM `file` (or the PEM itself in GOLIVE_PRIVATE_KEY)", value: func(s *settings) flag.Value { return (*stringValue)(&s.PrivateKeyFile) }},
+		{env: "GOLIVE_WEBHOOK_SECRET", secret: true, usage: "webhook `secret`", value: func(s *settings) flag.Value { return (*stringValue)(&s.WebhookSecret) }},
+		{env: "GOLIVE_WEBHOOK_SECRET_PREVIOUS", secret: true, usage: "the `secret` being rotated out, still accepted", value: func(s *settings) flag.Value { return (*stringValue)(&s.PrevSecret) }},
+		{env: "GOLIVE_GITHUB_API_URL", def: "https://api.github.com/", usage: "GitHub REST API root `URL` (GitHub Enterprise Server: https://HOST/api/v3/)", value: func(s *settings) flag.Value { return (*urlValue)(&s.GitHubAPI) }},
+		{env: "GOLIVE_REDIS_URL", secret: true, usage: "Redis `URL`: redis://, rediss://, redis+sentinel:// or redis+cluster:// (unset: an embedded in-memory Redis, not durable)", value: func(s *settings) flag.Value { return (*stringValue)(&s.RedisURL) }},
+		{env: "GOLIVE_REDIS_PREFIX", def: "golive", usage: "`prefix` of every Redis key, to share one Redis between deployments", value: func(s *settings) flag.Value { return (*stringValue)(&s.RedisPrefix) }},
+		{env: "GOLIVE_PUBLIC_URL", usage: "the `URL` golive is reached at, for links", value: func(s *settings) flag.Value { return (*urlValue)(&s.PublicURL) }},
+		{env: "GOLIVE_CLIENT_ID", usage: "the App's OAuth client `id`, for the dashboard's GitHub sign-in (unset: no dashboard)", value: func(s *settings) flag.Value { return (*stringValue)(&s.ClientID) }},
+		{env: "GOLIVE_CLIENT_SECRET", secret: true, usage: "the App's OAuth client `secret`", value: func(s *settings) flag.Value { return (*stringValue)(&s.ClientSecret) }},
+		{env: "GOLIVE_SESSION_SECRET", secret: true, usage: "`secret` of at least 32 bytes that seals dashboard cookies, the same on every replica (unset: derived from the webhook secret)", value: func(s *settings) flag.Value { return (*stringValue)(&s.SessionSecret) }},
+		{env: "GOLIVE_LEDGER_KEY", secret: true, usage: "`secret` of at least 32 bytes that signs the ledger in tracking issues, the same on every replica (unset: derived from the App's private key)", value: func(s *settings) flag.Value { return (*stringValue)(&s.LedgerKey) }},
+		{env: "GOLIVE_RECEIPT_KEY", secret: true, usage: "base64 of a 32-byte `seed` of the Ed25519 key that signs decision receipts, the same on every replica (unset: derived from the App's private key)", value: func(s *settings) flag.Value { return (*stringValue)(&s.ReceiptKey) }},
+		{env: "GOLIVE_CREDENTIALS_FILE", def: "golive-credentials.json", usage: "`file` the /setup page saves the new App's credentials to, and serve reads them from; its directory must be writable while there are none", value: func(s *settings) flag.Value { return (*stringValue)(&s.CredsFile) }},
+		{env: "GOLIVE_PROBE_ALLOW", usage: "comma-separated `hosts and CIDRs` probes may reach although private, loopback or link-local", value: func(s *settings) flag.Value { return (*stringValue)(&s.ProbeAllow) }},
+		{env: "GOLIVE_PROBES", def: "on", usage: "run probes of live endpoints: on/off, true/false, 1/0", value: func(s *settings) flag.Value { return (*boolValue)(&s.Probes) }},
+		{env: "GOLIVE_CLAIM_IDLE", def: "1m", usage: "`time` a delivery may sit with a replica that stopped before another takes it", value: func(s *settings) flag.Value { return (*durationValue)(&s.ClaimIdle) }},
+		{env: "GOLIVE_WORKERS", def: "8", usage: "concurrent queue `handlers` per replica", value: func(s *settings) flag.Value { return &intValue{p: &s.Workers, min: 1} }},
+		{env: "GOLIVE_COALESCE", def: "2s", usage: "quiet `time` before a release's GitHub objects are rewritten, with a unit (2s, 500ms)", value: func(s *settings) flag.Value { return (*durationValue)(&s.Coalesce) }},
+		{env: "GOLIVE_RECONCILE_EVERY", def: "10m", usage: "`period` of the sweep that repairs missed webhooks", value: func(s *settings) flag.Value { return (*durationValue)(&s.Reconcile) }},
+		{env: "GOLIVE_WEBHOOK_INFLIGHT_MB", def: "32", usage: "`megabytes` of webhook bodies held in memory at once, over all requests; more wait, then get 503", value: func(s *settings) flag.Value { return &intValue{p: &s.InflightMB, min: 1} }},
+		{env: "GOLIVE_LOG_LEVEL", def: "info", usage: "`level`: debug, info, warn, error", value: func(s *settings) flag.Value {
+			return &choiceValue{p: &s.LogLevel, choices: []string{"debug", "info", "warn", "error"}}
+		}},
+		{env: "GOLIVE_LOG_FORMAT", def: "json", usage: "log `format`: json, or text for a terminal", value: func(s *settings) flag.Value {
+			return &choiceValue{p: &s.LogFormat, choices: []string{"json", "text"}}
+		}},
 	}
-	appID, _ := strconv.ParseInt(env("GOLIVE_APP_ID", "0"), 10, 64)
-	workers, _ := strconv.Atoi(env("GOLIVE_WORKERS", "8"))
-	coalesce, _ := time.ParseDuration(env("GOLIVE_COALESCE", "2s"))
-	reconcile, _ := time.ParseDuration(env("GOLIVE_RECONCILE_EVERY", "10m"))
-	fs.StringVar(&s.Listen, "listen", env("GOLIVE_LISTEN", ":8080"), "`address` to serve on (GOLIVE_LISTEN)")
-	fs.Int64Var(&s.AppID, "app-id", appID, "GitHub App `id` (GOLIVE_APP_ID)")
-	fs.StringVar(&s.PrivateKeyFile, "private-key-file", env("GOLIVE_PRIVATE_KEY_FILE", ""), "GitHub App private key PEM `file` (GOLIVE_PRIVATE_KEY_FILE; or the PEM itself in GOLIVE_PRIVATE_KEY)")
-	fs.StringVar(&s.WebhookSecret, "webhook-secret", env("GOLIVE_WEBHOOK_SECRET", ""), "webhook `secret` (GOLIVE_WEBHOOK_SECRET)")
-	fs.StringVar(&s.PrevSecret, "webhook-secret-previous", env("GOLIVE_WEBHOOK_SECRET_PREVIOUS", ""), "the `secret` being rotated out, still accepted (GOLIVE_WEBHOOK_SECRET_PREVIOUS)")
-	fs.StringVar(&s.GitHubAPI, "github-api-url", env("GOLIVE_GITHUB_API_URL", "https://api.github.com/"), "GitHub REST API root `URL` (GOLIVE_GITHUB_API_URL; GitHub Enterprise Server: https://HOST/api/v3/)")
-	fs.StringVar(&s.RedisURL, "redis-url", env("GOLIVE_REDIS_URL", ""), "Redis `URL`: redis://, rediss://, redis+sentinel:// or redis+cluster:// (GOLIVE_REDIS_URL; unset: an embedded in-memory Redis, not durable)")
-	fs.StringVar(&s.RedisPrefix, "redis-prefix", env("GOLIVE_REDIS_PREFIX", "golive"), "`prefix` of every Redis key, to share one Redis between deployments (GOLIVE_REDIS_PREFIX)")
-	fs.StringVar(&s.PublicURL, "public-url", env("GOLIVE_PUBLIC_URL", ""), "the `URL` golive is reached at, for links (GOLIVE_PUBLIC_URL)")
-	fs.StringVar(&s.ClientID, "client-id", env("GOLIVE_CLIENT_ID", ""), "the App's OAuth client `id`, for the dashboard's GitHub sign-in (GOLIVE_CLIENT_ID; unset: no dashboard)")
-	fs.StringVar(&s.ClientSecret, "client-secret", env("GOLIVE_CLIENT_SECRET", ""), "the App's OAuth client `secret` (GOLIVE_CLIENT_SECRET)")
-	fs.StringVar(&s.SessionSecret, "session-secret", env("GOLIVE_SESSION_SECRET", ""), "`secret` of at least 32 bytes that seals dashboard cookies, the same on every replica (GOLIVE_SESSION_SECRET; unset: derived from the webhook secret)")
-	fs.StringVar(&s.LedgerKey, "ledger-key", env("GOLIVE_LEDGER_KEY", ""), "`secret` of at least 32 bytes that signs the ledger in tracking issues, the same on every replica (GOLIVE_LEDGER_KEY; unset: derived from the App's private key)")
-	fs.StringVar(&s.ReceiptKey, "receipt-key", env("GOLIVE_RECEIPT_KEY", ""), "base64 of a 32-byte `seed` of the Ed25519 key that signs decision receipts, the same on every replica (GOLIVE_RECEIPT_KEY; unset: derived from the App's private key)")
-	fs.StringVar(&s.CredsFile, "credentials-file", env("GOLIVE_CREDENTIALS_FILE", "golive-credentials.json"), "`file` the /setup page saves the new App's credentials to, and serve reads them from (GOLIVE_CREDENTIALS_FILE)")
-	fs.StringVar(&s.ProbeAllow, "probe-allow", env("GOLIVE_PROBE_ALLOW", ""), "comma-separated `hosts and CIDRs` probes may reach although private, loopback or link-local (GOLIVE_PROBE_ALLOW)")
-	claimIdle, _ := time.ParseDuration(env("GOLIVE_CLAIM_IDLE", "1m"))
-	fs.BoolVar(&s.Probes, "probes", env("GOLIVE_PROBES", "on") != "off", "run probes of live endpoints (GOLIVE_PROBES=off disables them)")
-	fs.DurationVar(&s.ClaimIdle, "claim-idle", claimIdle, "how long a delivery may sit with a replica that stopped before another takes it (GOLIVE_CLAIM_IDLE)")
-	fs.IntVar(&s.Workers, "workers", workers, "concurrent queue `handlers` per replica (GOLIVE_WORKERS)")
-	fs.DurationVar(&s.Coalesce, "coalesce", coalesce, "quiet `time` before a release's GitHub objects are rewritten (GOLIVE_COALESCE)")
-	fs.DurationVar(&s.Reconcile, "reconcile-every", reconcile, "`period` of the sweep that repairs missed webhooks (GOLIVE_RECONCILE_EVERY)")
-	inflight, _ := strconv.Atoi(env("GOLIVE_WEBHOOK_INFLIGHT_MB", "32"))
-	fs.IntVar(&s.InflightMB, "webhook-inflight-mb", inflight, "`megabytes` of webhook bodies held in memory at once, over all requests; more wait, then get 503 (GOLIVE_WEBHOOK_INFLIGHT_MB)")
-	fs.StringVar(&s.LogLevel, "log-level", env("GOLIVE_LOG_LEVEL", "info"), "`level`: debug, info, warn, error (GOLIVE_LOG_LEVEL)")
-	s.PrivateKey = []byte(getenv("GOLIVE_PRIVATE_KEY"))
+}
+
+// Settings each command reads; serve reads them all.
+var (
+	redisSettings = []string{"GOLIVE_CONFIG", "GOLIVE_REDIS_URL", "GOLIVE_REDIS_PREFIX", "GOLIVE_LOG_LEVEL", "GOLIVE_LOG_FORMAT"}
+	appSettings   = []string{"GOLIVE_CONFIG", "GOLIVE_APP_ID", "GOLIVE_PRIVATE_KEY", "GOLIVE_PRIVATE_KEY_FILE", "GOLIVE_GITHUB_API_URL", "GOLIVE_CREDENTIALS_FILE"}
+	// reconcile runs no server: no listeners, no dashboard, no queue.
+	reconcileSettings = allSettingsExcept("GOLIVE_LISTEN", "GOLIVE_METRICS_ADDR", "GOLIVE_WEBHOOK_INFLIGHT_MB", "GOLIVE_PUBLIC_URL",
+		"GOLIVE_CLIENT_ID", "GOLIVE_CLIENT_SECRET", "GOLIVE_SESSION_SECRET", "GOLIVE_WEBHOOK_SECRET_PREVIOUS", "GOLIVE_CLAIM_IDLE",
+		"GOLIVE_COALESCE", "GOLIVE_RECONCILE_EVERY")
+)
+
+func allSettingsExcept(names ...string) []string {
+	var out []string
+	for _, d := range settingSpecs() {
+		if !slices.Contains(names, d.env) {
+			out = append(out, d.env)
+		}
+	}
+	return out
+}
+
+// bindSettings declares the settings named by only (all of them when
+// none is named) as flags on fs, each set from its default and then its
+// environment variable. A bad environment value is kept for finish to
+// report, with every other one.
+func bindSettings(fs *flag.FlagSet, getenv func(string) string, only ...string) *settings {
+	s := &settings{getenv: getenv, fs: fs, fromEnv: map[string]bool{}}
+	for _, d := range settingSpecs() {
+		if len(only) > 0 && !slices.Contains(only, d.env) {
+			continue
+		}
+		s.bound = append(s.bound, d)
+		v := d.value(s)
+		if err := v.Set(d.def); err != nil {
+			panic(fmt.Sprintf("default of %s: %v", d.env, err))
+		}
+		// Declared before the environment is read: help shows the
+		// default, never the environment's value (a secret, maybe).
+		if !d.noFlag {
+			fs.Var(v, d.key(), d.usage+" ("+d.env+")")
+		}
+		if raw := getenv(d.env); raw != "" {
+			s.fromEnv[d.env] = true
+			if err := v.Set(raw); err != nil {
+				s.errs = append(s.errs, badSetting(d, d.env, raw, err))
+			}
+		}
+	}
 	return s
+}
+
+// badSetting names the setting and, unless it is a secret, the value.
+func badSetting(d setting, where, raw string, err error) error {
+	if d.secret {
+		return fmt.Errorf("%s: %v", where, err)
+	}
+	return fmt.Errorf("%s=%q: %v", where, raw, err)
+}
+
+// finish applies the config file under the flags and the environment,
+// and reports every bad value at once. Commands call it after parsing
+// their flags (check does).
+func (s *settings) finish() error {
+	if s.fs == nil {
+		return nil // built in code (tests, the demo), not from flags
+	}
+	if s.ConfigFile != "" {
+		set := map[string]bool{}
+		s.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if err := s.applyFile(s.ConfigFile, func(d setting) bool { return !set[d.key()] && !s.fromEnv[d.env] }); err != nil {
+			s.errs = append(s.errs, err)
+		}
+	}
+	s.fs = nil // once
+	return errors.Join(s.errs...)
 }
 
 // errNoCredentials means none of the App's credentials are set: serve
@@ -101,6 +207,9 @@ var errNoCredentials = errors.New("no GitHub App credentials")
 
 // check reports every missing credential, each with where to get it.
 func (s *settings) check() error {
+	if err := s.finish(); err != nil {
+		return err
+	}
 	if err := s.loadCredentials(); err != nil {
 		return err
 	}
@@ -125,16 +234,12 @@ func (s *settings) check() error {
 		if err != nil {
 			return fmt.Errorf("read the private key: %w", err)
 		}
-		s.PrivateKey = b
+		if s.PrivateKey, err = decodeKey(string(b)); err != nil {
+			return fmt.Errorf("GOLIVE_PRIVATE_KEY_FILE %s: %w", s.PrivateKeyFile, err)
+		}
 	}
 	if err := checkSecrets(s.WebhookSecret, s.PrevSecret); err != nil {
 		return err
-	}
-	if s.InflightMB < 0 {
-		return fmt.Errorf("--webhook-inflight-mb (GOLIVE_WEBHOOK_INFLIGHT_MB) must be at least 1, got %d", s.InflightMB)
-	}
-	if s.Workers < 1 {
-		return fmt.Errorf("--workers must be at least 1, got %d", s.Workers)
 	}
 	return nil
 }
@@ -166,11 +271,9 @@ func (s *settings) secrets() [][]byte {
 // deploy/ manifests may set only these (a test checks).
 func SettingsEnv() []string {
 	var names []string
-	getenv := func(name string) string {
-		names = append(names, name)
-		return ""
+	for _, d := range settingSpecs() {
+		names = append(names, d.env)
 	}
-	bindSettings(flag.NewFlagSet("env", flag.ContinueOnError), getenv)
 	return names
 }
 
@@ -181,8 +284,8 @@ func (s *settings) loadCredentials() error {
 		return nil
 	}
 	b, err := os.ReadFile(s.CredsFile)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil // none yet: serve offers /setup, which checks it can write there
 	}
 	if err != nil {
 		return fmt.Errorf("read %s: %w", s.CredsFile, err)

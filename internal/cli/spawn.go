@@ -25,10 +25,12 @@ import (
 // and goroutines are measured apart from the load generator and the fake
 // GitHub that drive it (the soak's question is whether golive stays flat).
 type spawned struct {
-	cmd   *exec.Cmd
-	addr  string
-	store *redisstore.Store
-	rdb   *redis.Client
+	cmd  *exec.Cmd
+	addr string
+	// metrics is the GOLIVE_METRICS_ADDR it serves /metrics on.
+	metrics string
+	store   *redisstore.Store
+	rdb     *redis.Client
 }
 
 func spawnGolive(ctx context.Context, bin, githubURL, redisURL, secret string) (*spawned, error) {
@@ -44,11 +46,17 @@ func spawnGolive(ctx context.Context, bin, githubURL, redisURL, secret string) (
 	if err != nil {
 		return nil, err
 	}
-	addr := ln.Addr().String()
+	mln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	addr, maddr := ln.Addr().String(), mln.Addr().String()
 	ln.Close()
+	mln.Close()
 	prefix := fmt.Sprintf("golive-load-%d", time.Now().UnixNano())
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "GOLIVE_LISTEN="+addr, "GOLIVE_APP_ID=1", "GOLIVE_PRIVATE_KEY="+string(pemKey),
+	cmd.Env = append(os.Environ(), "GOLIVE_LISTEN="+addr, "GOLIVE_METRICS_ADDR="+maddr, "GOLIVE_APP_ID=1", "GOLIVE_PRIVATE_KEY="+string(pemKey),
 		"GOLIVE_WEBHOOK_SECRET="+secret, "GOLIVE_GITHUB_API_URL="+githubURL, "GOLIVE_REDIS_URL="+redisURL,
 		"GOLIVE_REDIS_PREFIX="+prefix, "GOLIVE_COALESCE=1s", "GOLIVE_PROBES=off", "GOLIVE_CREDENTIALS_FILE=", "GOLIVE_LOG_LEVEL=error")
 	cmd.Stderr = os.Stderr
@@ -61,7 +69,7 @@ func spawnGolive(ctx context.Context, bin, githubURL, redisURL, secret string) (
 		return nil, err
 	}
 	rdb := redis.NewClient(opts)
-	s := &spawned{cmd: cmd, addr: addr, rdb: rdb, store: redisstore.New(rdb, prefix)}
+	s := &spawned{cmd: cmd, addr: addr, metrics: maddr, rdb: rdb, store: redisstore.New(rdb, prefix)}
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
@@ -98,7 +106,7 @@ func (s *spawned) Close() {
 
 // sample reads the process's own figures from its /metrics.
 func (s *spawned) sample(ctx context.Context) (rss, heap, goroutines int, err error) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+s.addr+"/metrics", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+s.metrics+"/metrics", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, 0, 0, err

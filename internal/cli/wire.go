@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -31,9 +32,11 @@ type system struct {
 	app     *githubapi.App
 	worker  *worker.Worker
 	handler http.Handler
-	metrics *metrics.Metrics
-	log     *slog.Logger
-	closers []func()
+	// metricsHandler serves /metrics on GOLIVE_METRICS_ADDR.
+	metricsHandler http.Handler
+	metrics        *metrics.Metrics
+	log            *slog.Logger
+	closers        []func()
 }
 
 func (s *system) Close() {
@@ -53,11 +56,7 @@ func (c clients) Installations(ctx context.Context) ([]int64, error) {
 var _ worker.GitHub = (*githubapi.Installation)(nil)
 
 func newLogger(w io.Writer, level string) *slog.Logger {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		l = slog.LevelInfo
-	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+	return newLogFormat(w, level, "json")
 }
 
 // openRedis connects to GOLIVE_REDIS_URL, or starts an embedded
@@ -90,6 +89,7 @@ func openRedis(ctx context.Context, url string, log *slog.Logger) (redis.Univers
 // and tests shorten its timings).
 func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Options) (*system, error) {
 	sys := &system{metrics: metrics.New(), log: log}
+	sys.metrics.BuildInfo(version(), runtime.Version())
 	rdb, closeRedis, err := openRedis(ctx, st.RedisURL, log)
 	if err != nil {
 		return nil, err
@@ -181,6 +181,18 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 			Log:       log,
 		}
 	}
+	beforeScrape := func(ctx context.Context) {
+		if q, err := sys.store.Stats(ctx); err == nil {
+			sys.metrics.QueueDepth.Set(float64(q.Depth))
+			sys.metrics.QueuePending.Set(float64(q.Pending))
+			sys.metrics.QueueDelayed.Set(float64(q.Delayed))
+			sys.metrics.QueueDead.Set(float64(q.Dead))
+		}
+		if n, err := sys.store.DirtyCount(ctx); err == nil {
+			sys.metrics.Dirty.Set(float64(n))
+		}
+	}
+	sys.metricsHandler = server.NewMetrics(sys.metrics, beforeScrape)
 	sys.handler = server.New(server.Deps{
 		Dashboard:   dash,
 		ReceiptKey:  receipt.PublicPEM(receiptKey.Public().(ed25519.PublicKey)),
@@ -194,17 +206,7 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 			{Name: "redis", Fn: sys.store.Ping},
 			{Name: "github", Fn: app.CheckApp},
 		},
-		BeforeScrape: func(ctx context.Context) {
-			if q, err := sys.store.Stats(ctx); err == nil {
-				sys.metrics.QueueDepth.Set(float64(q.Depth))
-				sys.metrics.QueuePending.Set(float64(q.Pending))
-				sys.metrics.QueueDelayed.Set(float64(q.Delayed))
-				sys.metrics.QueueDead.Set(float64(q.Dead))
-			}
-			if n, err := sys.store.DirtyCount(ctx); err == nil {
-				sys.metrics.Dirty.Set(float64(n))
-			}
-		},
+		BeforeScrape: beforeScrape,
 	})
 	return sys, nil
 }

@@ -24,7 +24,7 @@ var t0 = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 // hold, a flapping health probe and an audit trail.
 func story(t *testing.T) (*checklist.Config, *release.State) {
 	t.Helper()
-	c, err := checklist.DefaultConfig()
+	c, err := checklist.DefaultConfigWith(checklist.ExampleVars) // probes configured
 	if err != nil {
 		t.Fatal(err)
 	}

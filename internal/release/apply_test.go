@@ -15,7 +15,7 @@ var t0 = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 func cfg(t *testing.T) *checklist.Config {
 	t.Helper()
-	c, err := checklist.DefaultConfig()
+	c, err := checklist.DefaultConfigWith(checklist.ExampleVars) // probes configured
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,11 +92,16 @@ func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, d de
 	b.Grow(1024 + lineGuess*len(rep.Items))
 	b.WriteString(Marker(s.Key) + "\n")
 	fmt.Fprintf(&b, "## Release readiness: %s\n\n", escape(orDefault(s.Title, s.Key.String())))
-	status := "🔴"
-	if rep.Ready {
+	status, title := "🔴", rep.Title
+	switch {
+	case rep.Ready:
 		status = "🟢"
+	case rep.Phase != checklist.PhasePreMerge && rep.Hold == nil && len(s.ConfigProblems) == 0:
+		// Merged: nothing is blocked any more; the windows are watched.
+		status = "👀"
+		title = fmt.Sprintf("Merged ✅ — watching the %s: %d required item%s to go", strings.ToLower(rep.Phase.Title()), len(rep.Missing), pluralS(len(rep.Missing)))
 	}
-	fmt.Fprintf(&b, "%s **%s**  \n", status, escape(rep.Title))
+	fmt.Fprintf(&b, "%s **%s**  \n", status, escape(title))
 	fmt.Fprintf(&b, "Pull request %s · head %s · %s\n\n", escape(s.Key.String()), mdtext.Code(short(s.HeadSHA), 0), phaseLine(s))
 	fmt.Fprintf(&b, "Progress: **%d / %d** items of this phase %s\n\n", rep.Done, rep.Total, bar(rep.Done, rep.Total))
 	if rep.Hold != nil {
@@ -188,6 +193,9 @@ func writeItem(b *strings.Builder, ir release.ItemReport, d detail) {
 	case ir.State == release.ItemFailing && d < detailTerse:
 		b.WriteString(" — ❌ ")
 		b.WriteString(inline(ir.Note))
+	case ir.State == release.ItemPending && ir.Item.Evidence != nil && ir.Item.Evidence.Unconfigured != "" && d < detailTerse:
+		b.WriteString(" — ⚙️ ")
+		b.WriteString(inline(ir.Item.Evidence.Unconfigured))
 	case ir.State == release.ItemPending && ir.Item.Source() != checklist.SourceManual && d < detailTerse:
 		b.WriteString(" — ⏳ ")
 		b.WriteString(inline(ir.Note))
@@ -350,4 +358,11 @@ func link(text, target string) string {
 		return "[" + text + "](" + u + ")"
 	}
 	return text
+}
+
+func pluralS(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

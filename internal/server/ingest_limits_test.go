@@ -48,7 +48,7 @@ func newLimitsServer(t *testing.T, d server.Deps) *limitsServer {
 // inFlight reads the golive_webhook_body_bytes_in_flight gauge.
 func (s *limitsServer) inFlight() string {
 	w := httptest.NewRecorder()
-	s.h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	server.NewMetrics(s.m, nil).ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	for line := range strings.Lines(w.Body.String()) {
 		if v, ok := strings.CutPrefix(line, "golive_webhook_body_bytes_in_flight "); ok {
 			return strings.TrimSpace(v)

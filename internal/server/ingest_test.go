@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ag06mixer/golive/internal/metrics"
 	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/redisstore/redistest"
 	"github.com/ag06mixer/golive/internal/server"
@@ -139,7 +140,8 @@ func TestIngestDeadRedis(t *testing.T) {
 
 func TestMetricsServed(t *testing.T) {
 	r := redistest.New(t)
-	h := server.New(server.Deps{Queue: redisstore.New(r.Client, r.Prefix), Secrets: [][]byte{[]byte("s")}, Handled: webhook.Handled})
+	m := metrics.New()
+	h := server.New(server.Deps{Queue: redisstore.New(r.Client, r.Prefix), Secrets: [][]byte{[]byte("s")}, Handled: webhook.Handled, Metrics: m})
 	body := []byte(`{"zen":"x"}`)
 	req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
 	req.Header.Set("X-GitHub-Event", "ping")
@@ -147,9 +149,15 @@ func TestMetricsServed(t *testing.T) {
 	req.Header.Set("X-Hub-Signature-256", sign("s", body))
 	h.ServeHTTP(httptest.NewRecorder(), req)
 	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	server.NewMetrics(m, nil).ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	if !strings.Contains(w.Body.String(), `golive_webhook_deliveries_total{event="ping",outcome="ping"} 1`) {
 		t.Errorf("metrics lack the ping delivery:\n%.2000s", w.Body)
+	}
+	// Not on the webhook port.
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if w.Code != http.StatusNotFound {
+		t.Errorf("/metrics on the webhook handler: %d, want 404", w.Code)
 	}
 }
 

@@ -1,8 +1,13 @@
 package server
 
 import (
+	"context"
+	"net/http"
+
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ag06mixer/golive/internal/metrics"
 )
 
 // routes lists every route golive serves.
@@ -13,11 +18,23 @@ func routes(r *gin.Engine, d Deps) {
 	if d.ReceiptKey != nil {
 		r.GET("/.well-known/golive-receipts.pub", receiptKey(d.ReceiptKey))
 	}
-	metrics := promhttp.HandlerFor(d.Metrics.Registry, promhttp.HandlerOpts{})
+}
+
+// NewMetrics serves /metrics (and /healthz) on a listener of its own
+// (GOLIVE_METRICS_ADDR), so the port the internet reaches for webhooks
+// does not publish golive's figures. before, when set, refreshes gauges
+// first.
+func NewMetrics(m *metrics.Metrics, before func(ctx context.Context)) http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.Recovery())
+	h := promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
 	r.GET("/metrics", func(c *gin.Context) {
-		if d.BeforeScrape != nil {
-			d.BeforeScrape(c.Request.Context())
+		if before != nil {
+			before(c.Request.Context())
 		}
-		metrics.ServeHTTP(c.Writer, c.Request)
+		h.ServeHTTP(c.Writer, c.Request)
 	})
+	r.GET("/healthz", health)
+	return r
 }

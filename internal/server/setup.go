@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,6 +32,10 @@ type Setup struct {
 	// some already (then setup refuses to run).
 	Save       func(creds any) error
 	Configured func() bool
+	// Where names the file Save writes, for the page that shows the
+	// credentials when it could not.
+	Where string
+	Log   *slog.Logger
 
 	mu     sync.Mutex
 	states map[string]time.Time
@@ -127,12 +132,46 @@ func (s *Setup) newState() string {
 }
 
 // takeState accepts a state this server issued within the hour, once.
-func (s *Setup) takeState(st string) bool {
+// It returns when it was issued, for giveBack.
+func (s *Setup) takeState(st string) (time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	at, ok := s.states[st]
 	delete(s.states, st)
-	return ok && time.Since(at) <= stateTTL
+	return at, ok && time.Since(at) <= stateTTL
+}
+
+// giveBack restores a state whose exchange failed, so that reloading the
+// callback tries again: GitHub answering 502 once must not cost the App
+// the person just created.
+func (s *Setup) giveBack(st string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.states[st] = at
+}
+
+var unsavedPage = template.Must(template.New("unsaved").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Save golive's App credentials</title></head>
+<body><main>
+<h1>The App is created, but golive could not save its credentials</h1>
+<p>Saving to <code>{{.Where}}</code> failed: <code>{{.Err}}</code>.</p>
+<p><strong>GitHub shows the private key only this once.</strong> Copy the JSON below now, before you leave this
+page, and store it in one of these ways:</p>
+<ul>
+<li>as the file <code>{{.Where}}</code> on a writable volume, readable only by golive (mode 0600), then restart golive; or</li>
+<li>in your secret store: <code>GOLIVE_APP_ID</code> from <code>app_id</code>, <code>GOLIVE_PRIVATE_KEY</code> from
+<code>private_key</code>, <code>GOLIVE_WEBHOOK_SECRET</code> from <code>webhook_secret</code>, and
+<code>GOLIVE_CLIENT_ID</code>, <code>GOLIVE_CLIENT_SECRET</code> for the dashboard; then restart golive.</li>
+</ul>
+<pre>{{.Creds}}</pre>
+<p>If this page is lost, generate a new private key and webhook secret in the App's settings on GitHub.</p>
+</main></body></html>`))
+
+func (s *Setup) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
 }
 
 func (s *Setup) callback(c *gin.Context) {
@@ -140,22 +179,34 @@ func (s *Setup) callback(c *gin.Context) {
 		c.String(http.StatusConflict, "golive already has App credentials; setup is closed.\n")
 		return
 	}
-	if !s.takeState(c.Query("state")) {
-		c.String(http.StatusForbidden, "unknown, used or expired state: start again at /setup\n")
-		return
-	}
 	code := c.Query("code")
 	if code == "" || len(code) > 200 {
 		c.String(http.StatusBadRequest, "missing code\n")
 		return
 	}
+	state := c.Query("state")
+	issued, ok := s.takeState(state)
+	if !ok {
+		c.String(http.StatusForbidden, "unknown, used or expired state: start again at /setup\n")
+		return
+	}
 	creds, err := s.Exchange(c.Request.Context(), code)
 	if err != nil {
-		c.String(http.StatusBadGateway, "GitHub did not complete the App: %v\n", err)
+		s.giveBack(state, issued)
+		s.log().Warn("setup: the App manifest exchange failed; the page can be reloaded to try again", "err", err)
+		c.String(http.StatusBadGateway, "GitHub did not complete the App: %v\nReload this page to try again.\n", err)
 		return
 	}
 	if err := s.Save(creds); err != nil {
-		c.String(http.StatusInternalServerError, "could not save the App's credentials: %v\n", err)
+		// The exchange is done and GitHub will not show this private key
+		// again: show it now, once, rather than lose the App.
+		s.log().Error("setup: could not save the new App's credentials; they were shown once on the callback page", "file", s.Where, "err", err)
+		b, _ := json.MarshalIndent(creds, "", "  ")
+		c.Header("Cache-Control", "no-store")
+		c.Header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		c.Header("Referrer-Policy", "no-referrer")
+		c.Status(http.StatusInternalServerError)
+		unsavedPage.Execute(c.Writer, map[string]any{"Err": err.Error(), "Where": s.Where, "Creds": string(b)})
 		return
 	}
 	c.Header("Cache-Control", "no-store")
