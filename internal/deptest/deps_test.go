@@ -96,7 +96,7 @@ func TestImportDirection(t *testing.T) {
 				if isInternal && internal == "cli" {
 					t.Errorf("%s imports cli", name)
 				}
-			case name == "worker" || name == "webhook":
+			case name == "worker" || name == "webhook" || name == "redeliver":
 				if isInternal && (adapters[internal] || internal == "cli") {
 					t.Errorf("%s imports %s; it should declare the interface it needs", name, internal)
 				}
