@@ -16,6 +16,7 @@ import (
 	"github.com/ag06mixer/golive/internal/githubapi"
 	"github.com/ag06mixer/golive/internal/metrics"
 	"github.com/ag06mixer/golive/internal/probe"
+	"github.com/ag06mixer/golive/internal/redeliver"
 	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/server"
 	"github.com/ag06mixer/golive/internal/webhook"
@@ -32,6 +33,9 @@ type system struct {
 	metrics *metrics.Metrics
 	log     *slog.Logger
 	closers []func()
+
+	// redeliver asks GitHub again for deliveries golive did not take.
+	redeliver *redeliver.Sweeper
 }
 
 func (s *system) Close() {
@@ -156,6 +160,7 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 		}
 	}
 	sys.worker = worker.New(opts)
+	sys.redeliver = redeliver.New(redeliver.Options{Store: sys.store, GitHub: app, Metrics: sys.metrics, Log: log, Every: st.RedeliverEvery})
 	var dash *server.Dashboard
 	if dashOn {
 		sealer, err := server.NewSealer(st.sessionSecret())
@@ -194,6 +199,9 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 			}
 			if n, err := sys.store.DirtyCount(ctx); err == nil {
 				sys.metrics.Dirty.Set(float64(n))
+			}
+			if lag, err := sys.redeliver.Lag(ctx); err == nil && st.RedeliverEvery > 0 {
+				sys.metrics.RedeliveryLag.Set(lag.Seconds())
 			}
 		},
 	})
