@@ -17,13 +17,13 @@ import (
 // deliveryLog is an in-memory App delivery log: newest first, paged by
 // cursor like GitHub's, with a redelivery answered by what taken says.
 type deliveryLog struct {
-	mu     sync.Mutex
-	list   []redeliver.Delivery // oldest first
-	per    int
-	reads  int
-	asked  map[int64]int // attempt id → times redelivery was asked
-	taken  bool          // whether golive takes a redelivery (202)
-	fail   error         // Redeliver answers this error, when set
+	mu    sync.Mutex
+	list  []redeliver.Delivery // oldest first
+	per   int
+	reads int
+	asked map[int64]int // attempt id → times redelivery was asked
+	taken bool          // whether golive takes a redelivery (202)
+	fail  error         // Redeliver answers this error, when set
 }
 
 func newLog() *deliveryLog { return &deliveryLog{per: 3, asked: map[int64]int{}, taken: true} }
