@@ -90,4 +90,3 @@ func TestHookDeliveriesShape(t *testing.T) {
 		t.Errorf("violations: %v", v)
 	}
 }
-
