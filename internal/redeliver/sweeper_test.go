@@ -249,3 +249,42 @@ func TestSweepPageLimit(t *testing.T) {
 		t.Errorf("asked for %v, want the newest (g14…g19)", got)
 	}
 }
+
+// TestStoreContract: what the sweeper relies on from Redis, should a
+// lease expire mid-sweep and two replicas meet: a GUID is marked asked
+// once; a lease is taken, renewed and dropped only by its holder.
+func TestStoreContract(t *testing.T) {
+	r := redistest.New(t)
+	st := redisstore.New(r.Client, r.Prefix)
+	ctx := context.Background()
+	if ok, err := st.MarkAsked(ctx, "g", time.Hour); err != nil || !ok {
+		t.Fatalf("first mark: %v, %v", ok, err)
+	}
+	if ok, _ := st.MarkAsked(ctx, "g", time.Hour); ok {
+		t.Error("g marked asked twice")
+	}
+	if got, _ := st.Asked(ctx, []string{"g", "h"}); !got["g"] || got["h"] {
+		t.Errorf("asked %v, want g only", got)
+	}
+	st.UnmarkAsked(ctx, "g")
+	if ok, _ := st.MarkAsked(ctx, "g", time.Hour); !ok {
+		t.Error("g still marked after it was forgotten")
+	}
+	if ok, _ := st.TakeLease(ctx, "x", "a", time.Minute); !ok {
+		t.Fatal("a could not take a free lease")
+	}
+	if ok, _ := st.TakeLease(ctx, "x", "b", time.Minute); ok {
+		t.Error("b took a held lease")
+	}
+	if ok, _ := st.RenewLease(ctx, "x", "b", time.Minute); ok {
+		t.Error("b renewed a's lease")
+	}
+	st.DropLease(ctx, "x", "b")
+	if ok, _ := st.RenewLease(ctx, "x", "a", time.Minute); !ok {
+		t.Error("b's drop freed a's lease")
+	}
+	st.DropLease(ctx, "x", "a")
+	if ok, _ := st.TakeLease(ctx, "x", "b", time.Minute); !ok {
+		t.Error("the lease a dropped is not free")
+	}
+}
