@@ -74,7 +74,7 @@ func TestHookDeliveriesShape(t *testing.T) {
 	if last := log[len(log)-1]; len(log) != 4 || last.GUID != first || !last.Redelivery || last.StatusCode != http.StatusAccepted {
 		t.Errorf("log %+v; want a fourth attempt: the first delivery's GUID, redelivery, answered 202", log)
 	}
-	_, resp, body = do("GET", f.URL()+"app/hook/deliveries")
+	_, _, body = do("GET", f.URL()+"app/hook/deliveries")
 	if !strings.Contains(string(body), `"redelivery":true`) {
 		t.Errorf("the list does not show the redelivery: %s", body)
 	}
