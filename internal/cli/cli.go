@@ -48,6 +48,9 @@ func commands() []command {
 		{"protect", "require golive/readiness on a branch: golive protect OWNER/REPO", runProtect},
 		{"validate", "check config files: golive validate FILE…", runValidate},
 		{"render", "print the tracking issue or the checklist model", runRender},
+		{"verify", "check decision receipts: golive verify --key PUB FILE|URL…", runVerify},
+		{"audit", "list a repository's decision receipts: golive audit OWNER/REPO", runAudit},
+		{"simulate", "replay recorded receipts under a new config: golive simulate --config NEW.yml --key PUB FILE…", runSimulate},
 		{"version", "print the version", runVersion},
 	}
 }

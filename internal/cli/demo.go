@@ -80,7 +80,7 @@ override:
 	}
 	st := &settings{WebhookSecret: "demo-secret", GitHubAPI: fake.URL(), Workers: 4, LogLevel: "error"}
 	log := newLogger(io.Discard, "error")
-	sys, err := wire(ctx, st, log, worker.Options{Coalesce: 100 * time.Millisecond, MaxCoalesce: time.Second, Reconcile: -1, ClaimIdle: 5 * time.Second,
+	sys, err := wire(ctx, st, log, worker.Options{Coalesce: 100 * time.Millisecond, MaxCoalesce: time.Second, SettleWindow: time.Second, Reconcile: -1, ClaimIdle: 5 * time.Second,
 		Prober: localProber{inner: &probe.Runner{Guard: guard}}, ProbeEvery: 200 * time.Millisecond})
 	if err != nil {
 		return err

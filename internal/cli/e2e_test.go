@@ -338,13 +338,14 @@ func TestE2EGitHubDown(t *testing.T) {
 func TestE2EBadPayloadIsDeadLettered(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.send("pull_request", []byte(`{"action":"opened","pull_request":{"number":"two"}}`))
+	h.send("pull_request", []byte(`{"action":"opened","pull_request":`)) // cut short: ingest queues it
 	h.settle()
 	dead, err := h.nodes[0].sys.store.Dead(context.Background(), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dead) != 1 || !strings.Contains(dead[0].Error, "malformed payload") {
-		t.Fatalf("dead letters = %+v, want the one malformed payload", dead)
+	if len(dead) != 2 || !strings.Contains(dead[0].Error, "malformed payload") || !strings.Contains(dead[1].Error, "malformed payload") {
+		t.Fatalf("dead letters = %+v, want the two malformed payloads", dead)
 	}
 	if len(h.issues()) != 0 {
 		t.Error("a malformed payload opened an issue")

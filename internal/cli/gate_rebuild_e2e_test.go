@@ -226,3 +226,38 @@ func TestE2EPeriodicSweepRepairsMissedWebhook(t *testing.T) {
 		t.Fatalf("snapshot: %v", err)
 	}
 }
+
+// TestE2ELedgerOfAnotherRepositoryIDRejected: the ledger is bound to the
+// repository's id, not only its name. A repository deleted and created
+// again under the same owner/name (or one renamed into the old name) has
+// another id; a tracking issue carried over into it, with a ledger signed
+// for the first one, must restore nothing after Redis is lost.
+func TestE2ELedgerOfAnotherRepositoryIDRejected(t *testing.T) {
+	h := openRelease(t)
+	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
+	h.settle()
+	if !ticked(t, h.issue(t).Body, "security-team-approval") {
+		t.Fatal("setup: the sign-off is missing")
+	}
+	flushRedis(t, h)
+	h.fake.Do(func(repos map[string]*githubfake.Repo) { repos[testRepo].ID = 999999 })
+	reconcileAll(t, h)
+	h.settle()
+	if ticked(t, h.issue(t).Body, "security-team-approval") {
+		t.Fatal("a ledger signed for another repository id restored its sign-off")
+	}
+}
+
+// TestE2ELedgerOfSameRepositoryIDRestored is the control: the same
+// rebuild with the repository unchanged restores the sign-off.
+func TestE2ELedgerOfSameRepositoryIDRestored(t *testing.T) {
+	h := openRelease(t)
+	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
+	h.settle()
+	flushRedis(t, h)
+	reconcileAll(t, h)
+	h.settle()
+	if !ticked(t, h.issue(t).Body, "security-team-approval") {
+		t.Fatal("the release's own ledger did not restore its sign-off")
+	}
+}

@@ -142,6 +142,9 @@ func (h *harness) start(o worker.Options) *node {
 	if o.ProbeEvery == 0 {
 		o.ProbeEvery = time.Hour // tests that probe say how often
 	}
+	if o.SettleWindow == 0 {
+		o.SettleWindow = 300 * time.Millisecond // an early approval is refused within a settle
+	}
 	// Tests reach loopback only: the default checklist's probe targets
 	// are never looked up.
 	if o.Prober == nil {

@@ -35,6 +35,7 @@ type settings struct {
 	ClientSecret   string
 	SessionSecret  string
 	LedgerKey      string
+	ReceiptKey     string
 	CredsFile      string
 	ProbeAllow     string
 	Probes         bool
@@ -79,6 +80,7 @@ func bindSettings(fs *flag.FlagSet, getenv func(string) string) *settings {
 	fs.StringVar(&s.ClientSecret, "client-secret", env("GOLIVE_CLIENT_SECRET", ""), "the App's OAuth client `secret` (GOLIVE_CLIENT_SECRET)")
 	fs.StringVar(&s.SessionSecret, "session-secret", env("GOLIVE_SESSION_SECRET", ""), "`secret` of at least 32 bytes that seals dashboard cookies, the same on every replica (GOLIVE_SESSION_SECRET; unset: derived from the webhook secret)")
 	fs.StringVar(&s.LedgerKey, "ledger-key", env("GOLIVE_LEDGER_KEY", ""), "`secret` of at least 32 bytes that signs the ledger in tracking issues, the same on every replica (GOLIVE_LEDGER_KEY; unset: derived from the App's private key)")
+	fs.StringVar(&s.ReceiptKey, "receipt-key", env("GOLIVE_RECEIPT_KEY", ""), "base64 of a 32-byte `seed` of the Ed25519 key that signs decision receipts, the same on every replica (GOLIVE_RECEIPT_KEY; unset: derived from the App's private key)")
 	fs.StringVar(&s.CredsFile, "credentials-file", env("GOLIVE_CREDENTIALS_FILE", "golive-credentials.json"), "`file` the /setup page saves the new App's credentials to, and serve reads them from (GOLIVE_CREDENTIALS_FILE)")
 	fs.StringVar(&s.ProbeAllow, "probe-allow", env("GOLIVE_PROBE_ALLOW", ""), "comma-separated `hosts and CIDRs` probes may reach although private, loopback or link-local (GOLIVE_PROBE_ALLOW)")
 	claimIdle, _ := time.ParseDuration(env("GOLIVE_CLAIM_IDLE", "1m"))

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/ag06mixer/golive/internal/githubapi"
 	"github.com/ag06mixer/golive/internal/metrics"
 	"github.com/ag06mixer/golive/internal/probe"
+	"github.com/ag06mixer/golive/internal/receipt"
 	"github.com/ag06mixer/golive/internal/redeliver"
 	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/server"
@@ -160,6 +162,12 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 		}
 	}
 	sys.worker = worker.New(opts)
+	receiptKey, err := st.receiptKey(log)
+	if err != nil {
+		sys.Close()
+		return nil, err
+	}
+	sys.worker.UseReceipts(receiptKey, version())
 	sys.redeliver = redeliver.New(redeliver.Options{Store: sys.store, GitHub: app, Metrics: sys.metrics, Log: log, Every: st.RedeliverEvery})
 	var dash *server.Dashboard
 	if dashOn {
@@ -180,6 +188,7 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 	}
 	sys.handler = server.New(server.Deps{
 		Dashboard:   dash,
+		ReceiptKey:  receipt.PublicPEM(receiptKey.Public().(ed25519.PublicKey)),
 		Queue:       sys.store,
 		Secrets:     st.secrets(),
 		MaxInFlight: int64(st.InflightMB) << 20,

@@ -19,7 +19,7 @@ func (in *Installation) PullRequest(ctx context.Context, owner, repo string, n i
 		Title: p.GetTitle(), Author: p.GetUser().GetLogin(), HeadRef: p.GetHead().GetRef(), BaseRef: p.GetBase().GetRef(),
 		HeadSHA: p.GetHead().GetSHA(), Draft: p.GetDraft(), URL: p.GetHTMLURL(), Merged: p.GetMerged(),
 		MergedAt: p.GetMergedAt().Time.UTC(), CreatedAt: p.GetCreatedAt().Time.UTC(), UpdatedAt: p.GetUpdatedAt().Time.UTC(),
-		State: p.GetState(), MergeSHA: p.GetMergeCommitSHA(),
+		State: p.GetState(), MergeSHA: p.GetMergeCommitSHA(), RepoID: p.GetBase().GetRepo().GetID(),
 	}
 	for _, l := range p.Labels {
 		info.Labels = append(info.Labels, l.GetName())

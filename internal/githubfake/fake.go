@@ -33,6 +33,7 @@ type Fake struct {
 	refused    []Refusal
 	faults     []*Fault
 	nextID     int64
+	nextRepoID int64
 	log        []Request
 	// notModified counts conditional GETs answered 304.
 	notModified int
@@ -59,6 +60,9 @@ type Request struct {
 
 // Repo is a repository's state in the fake.
 type Repo struct {
+	// ID is the repository's id (Codertocat/Hello-World gets the one the
+	// recorded webhook payloads carry).
+	ID            int64
 	Owner, Name   string
 	DefaultBranch string
 	// Private repos are seen by user tokens only of people in Perms.
@@ -235,7 +239,12 @@ func (f *Fake) URL() string { return f.Server.URL + "/" }
 func (f *Fake) AddRepo(owner, name string) *Repo {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	r := &Repo{Owner: owner, Name: name, DefaultBranch: "main", Files: map[string]string{}, Perms: map[string]string{}, Pulls: map[int]*Pull{}, Installation: 1, Protection: map[string]map[string]any{}}
+	f.nextRepoID++
+	id := 1000 + f.nextRepoID
+	if owner+"/"+name == "Codertocat/Hello-World" {
+		id = 186853002
+	}
+	r := &Repo{ID: id, Owner: owner, Name: name, DefaultBranch: "main", Files: map[string]string{}, Perms: map[string]string{}, Pulls: map[int]*Pull{}, Installation: 1, Protection: map[string]map[string]any{}}
 	f.repos[owner+"/"+name] = r
 	return r
 }

@@ -464,7 +464,7 @@ func pullJSON(rp *Repo, p *Pull) map[string]any {
 	out := map[string]any{"number": p.Number, "title": p.Title, "state": p.State, "merged": p.Merged, "labels": labels,
 		"user":     map[string]any{"login": p.Author},
 		"head":     map[string]any{"ref": p.HeadRef, "sha": p.HeadSHA},
-		"base":     map[string]any{"ref": p.BaseRef},
+		"base":     map[string]any{"ref": p.BaseRef, "repo": map[string]any{"id": rp.ID, "name": rp.Name, "full_name": rp.Owner + "/" + rp.Name}},
 		"html_url": fmt.Sprintf("https://github.com/%s/%s/pull/%d", rp.Owner, rp.Name, p.Number)}
 	if p.MergeSHA != "" {
 		out["merge_commit_sha"] = p.MergeSHA

@@ -26,3 +26,7 @@ func (g *Guard) CheckTarget(host string) error {
 	}
 	return nil
 }
+
+// CheckTarget says whether the runner's guard would refuse host (see
+// Guard.CheckTarget), so the worker can fail a config naming one.
+func (r *Runner) CheckTarget(host string) error { return r.Guard.CheckTarget(host) }

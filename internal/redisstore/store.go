@@ -24,6 +24,8 @@ import (
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
+	// now reads the clock of the lock line's heartbeats (time.Now).
+	now func() time.Time
 }
 
 // New wraps a connected client. prefix namespaces every key ("golive").
@@ -31,7 +33,7 @@ func New(rdb redis.UniversalClient, prefix string) *Store {
 	if prefix == "" {
 		prefix = "golive"
 	}
-	return &Store{rdb: rdb, prefix: prefix}
+	return &Store{rdb: rdb, prefix: prefix, now: time.Now}
 }
 
 // Client returns the underlying client.
@@ -158,10 +160,81 @@ func (l *Lock) Unlock(ctx context.Context) error {
 	return nil
 }
 
-// Acquire takes a release's lock for the holder named by token.
-func (s *Store) Acquire(ctx context.Context, release, token string, ttl time.Duration) error {
-	_, err := s.TryLock(ctx, release, token, ttl)
-	return err
+// The waiting room of a release's lock: everyone who wants the lock
+// queues in a sorted set by the GitHub time of the event it carries (the
+// member, "%020d|token", breaks ties by comment id, since GitHub's ids only
+// grow), and only the first may take the lock. A second sorted set holds
+// each waiter's heartbeat deadline, so a waiter that died leaves the room
+// within waitBeat instead of blocking the release.
+//
+// Polling SET NX with a growing back-off let the newest waiter win (it
+// polled most often); with the room, waits are in GitHub order whatever
+// order the workers took the events in, across replicas.
+const waitBeat = 3 * time.Second
+
+var acquireScript = redis.NewScript(`
+local now = tonumber(ARGV[5])
+local stale = redis.call("ZRANGEBYSCORE", KEYS[3], "-inf", now)
+for _, m in ipairs(stale) do
+  redis.call("ZREM", KEYS[2], m)
+  redis.call("ZREM", KEYS[3], m)
+end
+redis.call("ZADD", KEYS[2], ARGV[3], ARGV[4])
+redis.call("ZADD", KEYS[3], now + tonumber(ARGV[6]), ARGV[4])
+redis.call("PEXPIRE", KEYS[2], 2 * tonumber(ARGV[6]))
+redis.call("PEXPIRE", KEYS[3], 2 * tonumber(ARGV[6]))
+local head = redis.call("ZRANGE", KEYS[2], 0, 0)[1]
+if head ~= ARGV[4] then return 2 end
+if ARGV[7] ~= "1" or redis.call("EXISTS", KEYS[1]) == 1 then return 0 end
+redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2])
+redis.call("ZREM", KEYS[2], ARGV[4])
+redis.call("ZREM", KEYS[3], ARGV[4])
+return 1`)
+
+var leaveScript = redis.NewScript(`
+redis.call("ZREM", KEYS[1], ARGV[1])
+redis.call("ZREM", KEYS[2], ARGV[1])
+return 1`)
+
+func (s *Store) roomKeys(release string) (lock, room, beats string) {
+	t := releaseTag(release)
+	return s.key(t, "lock"), s.key(t, "lockq"), s.key(t, "lockq", "beat")
+}
+
+func seat(p worker.Place, token string) string { return fmt.Sprintf("%020d|%s", max(p.Seq, 0), token) }
+
+// Acquire queues token for the release's lock at its place and takes the
+// lock if token is first in the waiting room, take is set and nobody
+// holds it. Not taken, it answers ErrLockHeld (ErrLockQueued when token is
+// first, so the caller polls it more often) and token keeps its seat
+// until it asks again within waitBeat, or calls Leave.
+func (s *Store) Acquire(ctx context.Context, release, token string, ttl time.Duration, p worker.Place, take bool) error {
+	lock, room, beats := s.roomKeys(release)
+	flag := "0"
+	if take {
+		flag = "1"
+	}
+	n, err := acquireScript.Run(ctx, s.rdb, []string{lock, room, beats}, token, ttl.Milliseconds(), p.At.UnixMilli(), seat(p, token),
+		s.now().UnixMilli(), waitBeat.Milliseconds(), flag).Int()
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", release, err)
+	}
+	switch n {
+	case 1:
+		return nil
+	case 0:
+		return worker.ErrLockQueued
+	}
+	return ErrLockHeld
+}
+
+// Leave gives up token's seat in the release's waiting room.
+func (s *Store) Leave(ctx context.Context, release, token string, p worker.Place) error {
+	_, room, beats := s.roomKeys(release)
+	if err := leaveScript.Run(ctx, s.rdb, []string{room, beats}, seat(p, token)).Err(); err != nil {
+		return fmt.Errorf("leave the lock queue of %s: %w", release, err)
+	}
+	return nil
 }
 
 func (s *Store) held(release, token string, ttl time.Duration) *Lock {

@@ -68,6 +68,9 @@ type PRInfo struct {
 	// back from GitHub by the reconciler.
 	State    string `json:"state,omitempty"`
 	MergeSHA string `json:"merge_sha,omitempty"`
+	// RepoID is the base repository's id: unlike owner/repo it survives
+	// a rename and is never reused by another repository.
+	RepoID int64 `json:"repo_id,omitempty"`
 }
 
 // IssueInfo is a tracking issue as read back from GitHub.
@@ -80,8 +83,11 @@ type IssueInfo struct {
 
 // Event is a normalized event: no GitHub types, time included.
 type Event struct {
-	Kind         EventKind     `json:"kind"`
+	Kind EventKind `json:"kind"`
+	// At is when GitHub says the event happened (a comment's created_at,
+	// an edit's updated_at); Received is when golive received it.
 	At           time.Time     `json:"at"`
+	Received     time.Time     `json:"received,omitzero"`
 	Key          Key           `json:"key"`
 	Installation int64         `json:"installation"`
 	Actor        Principal     `json:"actor"`
@@ -137,6 +143,9 @@ func Apply(cfg *checklist.Config, s *State, ev Event) (*State, []Effect) {
 	n := s.Clone()
 	if n.Installation == 0 {
 		n.Installation = ev.Installation
+	}
+	if n.RepoID == 0 && ev.PR != nil {
+		n.RepoID = ev.PR.RepoID
 	}
 	var eff []Effect
 	switch ev.Kind {
@@ -203,6 +212,8 @@ func Apply(cfg *checklist.Config, s *State, ev Event) (*State, []Effect) {
 		eff = append(eff, applyComment(cfg, n, ev)...)
 	case EvProbe:
 		eff = append(eff, applyProbe(cfg, n, ev)...)
+	case EvSettle:
+		eff = append(eff, settlePending(cfg, n, ev)...)
 	case EvConfig:
 		if !slices.Equal(n.ConfigProblems, ev.Problems) {
 			n.ConfigProblems = slices.Clone(ev.Problems)
@@ -409,6 +420,7 @@ func (s *State) Clone() *State {
 	n.Probes = cloneMap(s.Probes)
 	n.Signoffs = slices.Clone(s.Signoffs)
 	n.Seen = slices.Clone(s.Seen)
+	n.Pending = slices.Clone(s.Pending)
 	n.Audit = slices.Clone(s.Audit)
 	n.ConfigProblems = slices.Clone(s.ConfigProblems)
 	if s.Hold != nil {

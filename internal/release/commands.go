@@ -43,6 +43,9 @@ type outcome struct {
 	refusal string   // why not, for the reply
 	unknown bool     // not understood
 	notes   []string // what else it did, for the reply
+	// waitFor names the earlier sign-offs an /approve waits for: such an
+	// approval is kept pending rather than refused at once.
+	waitFor []string
 }
 
 // applyComment runs the commands of a new comment. Only new comments
@@ -113,6 +116,14 @@ func applyComment(cfg *checklist.Config, n *State, ev Event) []Effect {
 		default:
 			o = runCommand(cfg, n, ev, cmd)
 		}
+		if len(o.waitFor) > 0 {
+			// Its earlier sign-offs may still be on their way: no receipt
+			// and no reply yet; the issue shows it pending.
+			r, _, _ := findRole(cfg, cmd.Arg(0))
+			pend(n, ev, r, o.waitFor)
+			sync = true
+			continue
+		}
 		switch {
 		case o.unknown:
 			confusedN++
@@ -154,6 +165,9 @@ func applyComment(cfg *checklist.Config, n *State, ev Event) []Effect {
 	}
 	if refresh {
 		eff = append(eff, Effect{Kind: EffRefresh})
+	}
+	if len(n.Pending) > 0 {
+		eff = append(eff, resolvePending(cfg, n)...)
 	}
 	return eff
 }
@@ -255,14 +269,11 @@ func approve(cfg *checklist.Config, n *State, ev Event, id string) outcome {
 			}
 		}
 	}
-	var missing []string
-	for _, before := range r.After {
-		if _, ok := ActiveSignoff(n, before); !ok {
-			missing = append(missing, roleTitle(cfg, before))
-		}
-	}
-	if len(missing) > 0 {
-		return outcome{refusal: fmt.Sprintf("%s waits for the other sign-offs; still missing: %s", r.Title, strings.Join(missing, ", "))}
+	// The after rule is judged on the sign-offs made before this command:
+	// one made later never counts for it, whatever order the webhooks
+	// came in.
+	if missing := missingAt(cfg, n, r, ev.At, ev.Comment.ID); len(missing) > 0 {
+		return outcome{refusal: fmt.Sprintf("%s waits for the other sign-offs; still missing: %s", r.Title, strings.Join(missing, ", ")), waitFor: missing}
 	}
 	if n.HeadSHA == "" {
 		return outcome{refusal: "golive does not know the PR head yet; try again in a moment"}

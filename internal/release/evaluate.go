@@ -142,6 +142,9 @@ func evaluateItem(cfg *checklist.Config, s *State, e checklist.Entry, now time.T
 		} else {
 			ir.Note = "waiting for `/approve " + role + "`"
 		}
+		if ps := PendingFor(s, role); len(ps) > 0 && !ir.State.Satisfied() {
+			ir.Note = pendingNote(cfg, s, ps[len(ps)-1])
+		}
 	case checklist.SourceProbe:
 		evaluateProbe(s, e, now, &ir)
 	}

@@ -76,12 +76,19 @@ type State struct {
 	// Waivers by item id.
 	Waivers map[string]Waiver `json:"waivers,omitempty"`
 	Hold    *Hold             `json:"hold,omitempty"`
+	// Pending holds the approvals that arrived before the sign-offs they
+	// wait for (see PendingApproval).
+	Pending []PendingApproval `json:"pending,omitempty"`
 	// Seen holds the ids of comments whose commands were applied, so a
 	// redelivered comment is never applied twice.
 	Seen []int64 `json:"seen,omitempty"`
 
 	Audit []AuditEntry `json:"audit,omitempty"`
 
+	// RepoID is the repository's id (0 until a PR event says it); the
+	// ledger carries it, so a ledger is bound to the repository itself,
+	// not only to its name.
+	RepoID int64 `json:"repo_id,omitempty"`
 	// ConfigProblems, when set, fail the gate: the repo config is invalid.
 	ConfigProblems []ConfigProblem `json:"config_problems,omitempty"`
 

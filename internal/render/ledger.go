@@ -29,8 +29,11 @@ import (
 type Ledger struct {
 	// Repo and PR bind the ledger to its release: ParseLedger rejects a
 	// ledger copied into another release's issue.
-	Repo     string                    `json:"r"`
-	PR       int                       `json:"p"`
+	Repo string `json:"r"`
+	PR   int    `json:"p"`
+	// RepoID is the repository's id when golive knew it: a repository
+	// renamed, deleted and re-created under the old name has another.
+	RepoID   int64                     `json:"ri,omitempty"`
 	OpenedAt time.Time                 `json:"o,omitzero"`
 	Manual   map[string]release.Tick   `json:"m,omitempty"`
 	Signoffs []release.Signoff         `json:"s,omitempty"`
@@ -59,7 +62,7 @@ func LedgerOf(s *release.State) Ledger {
 	if len(seen) > maxSeen {
 		seen = seen[len(seen)-maxSeen:]
 	}
-	l := Ledger{Repo: s.Key.FullRepo(), PR: s.Key.PR, OpenedAt: s.OpenedAt, Manual: s.Manual, Waivers: s.Waivers, Hold: s.Hold, Seen: slices.Clone(seen),
+	l := Ledger{Repo: s.Key.FullRepo(), PR: s.Key.PR, RepoID: s.RepoID, OpenedAt: s.OpenedAt, Manual: s.Manual, Waivers: s.Waivers, Hold: s.Hold, Seen: slices.Clone(seen),
 		Head: s.HeadSHA, Tree: s.HeadTree, LastPusher: s.LastPusher}
 	var voided []release.Signoff
 	for _, so := range s.Signoffs {
@@ -201,6 +204,18 @@ func ParseLedger(body string, want release.Key, key []byte) (l Ledger, ok bool, 
 		return Ledger{}, true, fmt.Errorf("%w: it was signed for %s#%d, not %s", ErrLedgerOtherRelease, l.Repo, l.PR, want)
 	}
 	return l, true, nil
+}
+
+// ForRepository rejects a ledger signed for another repository than the
+// one with id repoID, even under the same owner/name (a rename, or a
+// repository deleted and re-created). A zero id on either side (a ledger
+// written before ids were kept, a PR read without one) proves nothing
+// and rejects nothing.
+func (l Ledger) ForRepository(repoID int64) error {
+	if l.RepoID != 0 && repoID != 0 && l.RepoID != repoID {
+		return fmt.Errorf("%w: it was signed for repository id %d, not %d", ErrLedgerOtherRelease, l.RepoID, repoID)
+	}
+	return nil
 }
 
 func sign(data string, key []byte) string {

@@ -44,3 +44,19 @@ func TestLedgerRoundTrip(t *testing.T) {
 		t.Error("found a ledger in a body without one")
 	}
 }
+
+func TestLedgerForRepository(t *testing.T) {
+	l := render.Ledger{Repo: "o/r", PR: 1, RepoID: 42}
+	if err := l.ForRepository(42); err != nil {
+		t.Errorf("own repository refused: %v", err)
+	}
+	if err := l.ForRepository(0); err != nil {
+		t.Errorf("an unknown id must not refuse: %v", err)
+	}
+	if err := l.ForRepository(43); !errors.Is(err, render.ErrLedgerOtherRelease) {
+		t.Errorf("another repository id: %v, want ErrLedgerOtherRelease", err)
+	}
+	if err := (render.Ledger{Repo: "o/r", PR: 1}).ForRepository(43); err != nil {
+		t.Errorf("a ledger without an id (written before ids were kept) refused: %v", err)
+	}
+}

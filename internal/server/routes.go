@@ -10,6 +10,9 @@ func routes(r *gin.Engine, d Deps) {
 	r.POST("/webhook", ingest(d))
 	r.GET("/healthz", health)
 	r.GET("/readyz", ready(d))
+	if d.ReceiptKey != nil {
+		r.GET("/.well-known/golive-receipts.pub", receiptKey(d.ReceiptKey))
+	}
 	metrics := promhttp.HandlerFor(d.Metrics.Registry, promhttp.HandlerOpts{})
 	r.GET("/metrics", func(c *gin.Context) {
 		if d.BeforeScrape != nil {

@@ -69,6 +69,9 @@ type Deps struct {
 	Extra func(r *gin.Engine)
 	// Dashboard, when set, serves the release pages behind GitHub sign-in.
 	Dashboard *Dashboard
+	// ReceiptKey, when set, is the PEM public key of decision receipts,
+	// served at /.well-known/golive-receipts.pub.
+	ReceiptKey []byte
 
 	inflight *budget
 }

@@ -189,6 +189,10 @@ func (p *Parsed) pullRequest(e *github.PullRequestEvent) error {
 		MergedAt:  at(pr.MergedAt, time.Time{}),
 		CreatedAt: at(pr.CreatedAt, time.Time{}),
 		UpdatedAt: at(pr.UpdatedAt, time.Time{}),
+		RepoID:    pr.GetBase().GetRepo().GetID(),
+	}
+	if info.RepoID == 0 {
+		info.RepoID = e.GetRepo().GetID()
 	}
 	for _, l := range pr.Labels {
 		info.Labels = append(info.Labels, l.GetName())

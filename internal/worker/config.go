@@ -58,6 +58,9 @@ func (w *Worker) config(ctx context.Context, gh GitHub, owner, repo string) (rep
 		return repoConfig{}, fmt.Errorf("read config of %s: %w", full, err)
 	}
 	cfg, problems := resolve(repoFile, orgFile)
+	if len(problems) == 0 {
+		problems = w.deniedTargets(cfg)
+	}
 	if len(problems) > 0 {
 		if lg, ok := w.loadLastGood(ctx, full); ok {
 			if good, ps := resolve(lg.Repo, lg.Org); len(ps) == 0 {
@@ -75,6 +78,35 @@ func (w *Worker) config(ctx context.Context, gh GitHub, owner, repo string) (rep
 	w.cfgs.m[full] = c
 	w.cfgs.mu.Unlock()
 	return c, nil
+}
+
+// TargetChecker is a Prober that can tell, before any probe runs, whether
+// its guard would refuse a host (probe.Runner is one).
+type TargetChecker interface {
+	CheckTarget(host string) error
+}
+
+// deniedTargets runs the check `golive validate` runs on probe targets
+// against the server's own guard, so a repo config that names a denied
+// host (a literal private address, localhost) fails the gate with the
+// item's line, exactly as validate reports it. The guard still refuses
+// the dial at run time; this makes the refusal visible and closes the gate.
+func (w *Worker) deniedTargets(cfg *checklist.Config) []release.ConfigProblem {
+	tc, ok := w.o.Prober.(TargetChecker)
+	if !ok {
+		return nil
+	}
+	var out []release.ConfigProblem
+	for _, t := range cfg.ProbeTargets() {
+		if err := tc.CheckTarget(t.Host); err != nil {
+			path := t.Pos.File
+			if path == "" {
+				path = ".github/golive.yml"
+			}
+			out = append(out, release.ConfigProblem{Path: path, Line: t.Pos.Line, Col: t.Pos.Col, Message: fmt.Sprintf("item %q: probe target %s", t.Item, err)})
+		}
+	}
+	return out
 }
 
 func (w *Worker) loadLastGood(ctx context.Context, full string) (lastGood, bool) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ag06mixer/golive/internal/checklist"
+	"github.com/ag06mixer/golive/internal/receipt"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/webhook"
 )
@@ -93,7 +94,11 @@ func (w *Worker) deployGate(ctx context.Context, gh GitHub, p webhook.Parsed) er
 		}
 		if rec != nil {
 			issueURL := w.issueURL(k, rec.State.Issue)
-			verdict := release.GateFor(rc.cfg, rec.State, g.Environment, w.o.Clock(), issueURL)
+			now := w.o.Clock()
+			verdict := release.GateFor(rc.cfg, rec.State, g.Environment, now, issueURL)
+			if err := w.gateReceipt(ctx, gh, rc, k, receipt.GateDecision{Environment: g.Environment, RunID: g.RunID, SHA: g.SHA, Approved: verdict.Approve, Missing: verdict.Missing}, now); err != nil {
+				return err // receipts.go: the decision is recorded before it is given
+			}
 			return gh.ReviewDeployment(ctx, p.Owner, p.Repo, g.RunID, g.Environment, verdict.Approve, verdict.Comment)
 		}
 	}

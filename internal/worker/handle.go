@@ -3,7 +3,6 @@ package worker
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -63,6 +62,9 @@ func (w *Worker) Handle(ctx context.Context, d Delivery) (string, error) {
 	if d.Event == EventProbe {
 		return "applied", w.applyProbe(ctx, d)
 	}
+	if d.Event == EventSettle {
+		return w.settle(ctx, d)
+	}
 	if d.Event == EventRefresh {
 		var r RefreshRequest
 		if err := json.Unmarshal(d.Payload, &r); err != nil {
@@ -121,7 +123,7 @@ func (w *Worker) Handle(ctx context.Context, d Delivery) (string, error) {
 			continue
 		}
 		var did bool
-		err := w.withLock(ctx, k.String(), func(ctx context.Context) error {
+		err := w.withLockAt(ctx, k.String(), placeOf(p), d.Received, func(ctx context.Context) error {
 			var err error
 			did, err = w.apply(ctx, gh, k, d, p)
 			return err
@@ -223,6 +225,7 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, d Delivery
 	}
 	ev := p.Event
 	ev.Key = k
+	ev.Received = d.Received
 	if ev.Kind == release.EvComment && ev.Comment != nil && ev.Comment.Target != k.PR && ev.Comment.Target != rec.State.Issue {
 		// Only the PR and its own tracking issue carry commands: another
 		// issue that holds a copy of the marker is not the release's.
@@ -254,6 +257,9 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, d Delivery
 	s, eff := release.Apply(rc.cfg, rec.State, release.Event{Kind: release.EvConfig, At: ev.At, Key: k, Problems: rc.problems})
 	s, more := release.Apply(rc.cfg, s, ev)
 	eff = append(eff, more...)
+	if err := w.settleOwed(ctx, k, rec.State, s, ev); err != nil {
+		return false, err
+	}
 	rec.State = s
 	rec.Applied = append(rec.Applied, delivery)
 	if len(rec.Applied) > maxApplied {
@@ -407,59 +413,6 @@ func (w *Worker) finish(ctx context.Context, gh GitHub, k release.Key, rec *reco
 		}
 	}
 	return nil
-}
-
-// withLock runs fn holding the release's lock, renewing it while fn runs.
-// It waits a little for a busy lock, since events of one release arrive
-// together; past that the entry is retried.
-func (w *Worker) withLock(ctx context.Context, name string, fn func(context.Context) error) error {
-	token := w.o.Consumer + "-" + randomHex(6)
-	deadline := time.Now().Add(5 * time.Second)
-	wait := 5 * time.Millisecond
-	for {
-		err := w.o.Store.Acquire(ctx, name, token, w.o.LockTTL)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, ErrLockHeld) || time.Now().After(deadline) {
-			return err
-		}
-		sleep(ctx, wait)
-		wait = min(wait*2, 100*time.Millisecond)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-	}
-	fctx, cancel := context.WithCancel(ctx)
-	renewed := make(chan struct{})
-	go func() {
-		defer close(renewed)
-		t := time.NewTicker(w.o.LockTTL / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-fctx.Done():
-				return
-			case <-t.C:
-				if err := w.o.Store.Extend(fctx, name, token, w.o.LockTTL); err != nil && fctx.Err() == nil {
-					w.o.Log.Error("lock lost; abandoning the work", "release", name, "err", err)
-					cancel()
-					return
-				}
-			}
-		}
-	}()
-	// A panic in fn must not leave the lock renewed forever.
-	err := recovered(func() error { return fn(fctx) })
-	cancel()
-	<-renewed
-	if rerr := w.o.Store.Release(context.WithoutCancel(ctx), name, token); rerr != nil && err == nil {
-		if errors.Is(rerr, ErrLockLost) {
-			return fmt.Errorf("%s: lock expired while working: %w", name, rerr)
-		}
-		return rerr
-	}
-	return err
 }
 
 // environments lists the deployment environments the config's items name.

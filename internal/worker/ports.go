@@ -47,7 +47,15 @@ type Store interface {
 	DeadLetter(ctx context.Context, d Delivery, cause error) error
 	PromoteDue(ctx context.Context, now time.Time) (int, error)
 
-	Acquire(ctx context.Context, release, token string, ttl time.Duration) error
+	// Acquire seats token in the release's lock queue at its place and
+	// takes the lock if take is set and token is first (see lane.go).
+	Acquire(ctx context.Context, release, token string, ttl time.Duration, p Place, take bool) error
+	Leave(ctx context.Context, release, token string, p Place) error
+	// Schedule queues a synthetic delivery to be read at due.
+	Schedule(ctx context.Context, d Delivery, due time.Time) error
+	// Outstanding lists the deliveries ahead of a stream entry and those
+	// waiting for a retry, at most max of each; more when some were left.
+	Outstanding(ctx context.Context, entry string, max int) (ds []Delivery, more bool, err error)
 	Extend(ctx context.Context, release, token string, ttl time.Duration) error
 	Release(ctx context.Context, release, token string) error
 

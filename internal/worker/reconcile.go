@@ -64,6 +64,9 @@ func (w *Worker) reconcileLocked(ctx context.Context, k release.Key, installatio
 				rec.State.Written.IssueState = "closed"
 			}
 			l, ok, err := render.ParseLedger(is.Body, k, w.o.LedgerKey)
+			if err == nil && ok {
+				err = l.ForRepository(pr.RepoID)
+			}
 			switch {
 			case err != nil:
 				w.o.Log.Error("tracking issue ledger rejected; human decisions must be given again", "release", k.String(), "err", err)

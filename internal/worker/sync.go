@@ -100,10 +100,14 @@ func (w *Worker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec *
 	if s.Status == release.StatusOpen && s.HeadSHA != "" {
 		checkErr = w.syncCheck(ctx, gh, rc, rec, now)
 	}
+	var receiptErr error
+	if issueErr == nil {
+		receiptErr = w.emitReceipts(ctx, gh, rc, rec, now) // receipts.go
+	}
 	if err := w.save(ctx, rec); err != nil {
 		return err
 	}
-	return errors.Join(issueErr, commentErr, checkErr)
+	return errors.Join(issueErr, commentErr, checkErr, receiptErr)
 }
 
 // syncIssue finds or creates the tracking issue and writes its body.

@@ -69,6 +69,14 @@ type Options struct {
 	// from one worth retrying. Nil knows no status: every failure is
 	// retried.
 	HTTPStatus func(error) int
+	// OrderWindow is how long after its receipt an event waits for
+	// events made before it, delivered a little later, to join its
+	// release's line (default 100ms; negative: none). See lane.go.
+	OrderWindow time.Duration
+	// SettleWindow is how long an approval that came before the
+	// sign-offs it waits for stays pending before it is refused (default
+	// 30s).
+	SettleWindow time.Duration
 	// ShutdownGrace bounds how long in-flight work may finish after Run's
 	// context ends (default 20s).
 	ShutdownGrace time.Duration
@@ -124,6 +132,13 @@ func New(o Options) *Worker {
 	}
 	if o.ProbeEvery <= 0 {
 		o.ProbeEvery = 5 * time.Second
+	}
+	if o.OrderWindow == 0 {
+		o.OrderWindow = 100 * time.Millisecond
+	}
+	o.OrderWindow = max(o.OrderWindow, 0)
+	if o.SettleWindow <= 0 {
+		o.SettleWindow = 30 * time.Second
 	}
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = 20 * time.Second

@@ -1,0 +1,122 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/webhook"
+)
+
+// Place is where a wish for a release's lock stands in line: the GitHub
+// time of the event it carries (a comment's created_at, an edit's
+// updated_at, a check's completion), then the comment id, since GitHub's
+// times come to the second and its ids only grow. Work of golive's own (a
+// sync, a probe, a reconcile) stands at the time it was asked for.
+type Place struct {
+	At  time.Time
+	Seq int64
+}
+
+// ErrLockQueued is ErrLockHeld for the waiter first in line: it polls
+// more often, so the lock passes on quickly.
+var ErrLockQueued = fmt.Errorf("%w; first in line", ErrLockHeld)
+
+// placeOf is the place of a webhook event in its release's line.
+func placeOf(p webhook.Parsed) Place {
+	pl := Place{At: p.Event.At}
+	if p.Event.Kind == release.EvComment && p.Event.Comment != nil {
+		pl.Seq = p.Event.Comment.ID
+	}
+	return pl
+}
+
+// lockWait bounds how long a worker waits in line before the entry is
+// retried instead; first-in-line and other waiters poll at these periods.
+const (
+	lockWait  = 5 * time.Second
+	headPoll  = 2 * time.Millisecond
+	otherPoll = 5 * time.Millisecond
+)
+
+// withLock runs fn holding the release's lock, standing in line at the
+// present moment.
+func (w *Worker) withLock(ctx context.Context, name string, fn func(context.Context) error) error {
+	return w.withLockAt(ctx, name, Place{At: time.Now()}, time.Time{}, fn)
+}
+
+// withLockAt runs fn holding the release's lock, renewing it while fn
+// runs. It waits in the release's line (a sorted set in Redis shared by
+// every replica) at place, so a release's events are applied in the order
+// GitHub made them, whatever order the workers took them in; past
+// lockWait the entry is retried.
+//
+// received is when the event reached golive: the first in line does not
+// take the lock before OrderWindow has passed since, so that events made
+// together and delivered a little out of order all find their seats
+// first. Work that carries no event (zero received) takes it at once.
+func (w *Worker) withLockAt(ctx context.Context, name string, place Place, received time.Time, fn func(context.Context) error) error {
+	token := w.o.Consumer + "-" + randomHex(6)
+	leave := func() {
+		if err := w.o.Store.Leave(context.WithoutCancel(ctx), name, token, place); err != nil {
+			w.o.Log.Warn("leave the lock line", "release", name, "err", err)
+		}
+	}
+	deadline := time.Now().Add(lockWait)
+	for {
+		take := received.IsZero() || time.Since(received) >= w.o.OrderWindow
+		err := w.o.Store.Acquire(ctx, name, token, w.o.LockTTL, place, take)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, ErrLockHeld) {
+			leave()
+			return err
+		}
+		if time.Now().After(deadline) {
+			leave()
+			return err
+		}
+		poll := otherPoll
+		if errors.Is(err, ErrLockQueued) {
+			poll = headPoll
+		}
+		sleep(ctx, poll)
+		if ctx.Err() != nil {
+			leave()
+			return ctx.Err()
+		}
+	}
+	fctx, cancel := context.WithCancel(ctx)
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t := time.NewTicker(w.o.LockTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-fctx.Done():
+				return
+			case <-t.C:
+				if err := w.o.Store.Extend(fctx, name, token, w.o.LockTTL); err != nil && fctx.Err() == nil {
+					w.o.Log.Error("lock lost; abandoning the work", "release", name, "err", err)
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	// A panic in fn must not leave the lock renewed forever.
+	err := recovered(func() error { return fn(fctx) })
+	cancel()
+	<-renewed
+	if rerr := w.o.Store.Release(context.WithoutCancel(ctx), name, token); rerr != nil && err == nil {
+		if errors.Is(rerr, ErrLockLost) {
+			return fmt.Errorf("%s: lock expired while working: %w", name, rerr)
+		}
+		return rerr
+	}
+	return err
+}
