@@ -5,7 +5,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -69,9 +68,7 @@ func TestScenarioKill(t *testing.T) {
 	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
 	key := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rsaKey)})
 	h := newHarness(t, harnessOpts{replicas: -1})
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := "127.0.0.1:" + restartablePort(t) // golive is killed and started again on it
 	p := startGolive(t, h, addr, key)
 	t.Cleanup(p.kill)
 	signers(h)

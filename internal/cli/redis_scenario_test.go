@@ -3,8 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
+	mrand "math/rand/v2"
 	"net"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -58,9 +60,7 @@ func TestScenarioRedis(t *testing.T) {
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Skip("redis-server is not installed")
 	}
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	ln.Close()
+	port := restartablePort(t)
 	rp := &redisProcess{t: t, port: port, dir: t.TempDir()}
 	rp.start()
 	t.Cleanup(func() { exec.Command("redis-cli", "-p", port, "shutdown", "nosave").Run(); rp.cmd.Wait() })
@@ -137,4 +137,23 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return "(same)"
+}
+
+// restartablePort picks a free loopback port below the kernel's ephemeral
+// range (32768 and up on Linux) for a server the test stops and starts
+// again. While it is down, clients keep redialling it; with a port inside
+// the ephemeral range a redial can pick that same port as its source and
+// connect to itself (TCP self-connect), holding the port so the server
+// cannot come back. Seen once as "connection refused" after a restart.
+func restartablePort(t *testing.T) string {
+	t.Helper()
+	for range 200 {
+		p := strconv.Itoa(20000 + mrand.IntN(12000))
+		if ln, err := net.Listen("tcp", "127.0.0.1:"+p); err == nil {
+			ln.Close()
+			return p
+		}
+	}
+	t.Fatal("no free port below the ephemeral range")
+	return ""
 }

@@ -132,10 +132,14 @@ func serveOn(ctx context.Context, sys *system, ln net.Listener) error {
 		IdleTimeout:       2 * time.Minute,
 	}
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		sys.worker.Run(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		sys.redeliver.Run(ctx) // returns at once when GOLIVE_REDELIVER_EVERY is 0
 	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -47,6 +47,7 @@ type settings struct {
 	Workers        int
 	Coalesce       time.Duration
 	Reconcile      time.Duration
+	RedeliverEvery time.Duration
 	LogLevel       string
 	LogFormat      string
 	// InflightMB bounds the megabytes of webhook bodies held at once
@@ -115,6 +116,7 @@ func settingSpecs() []setting {
 		{env: "GOLIVE_WORKERS", def: "8", usage: "concurrent queue `handlers` per replica", value: func(s *settings) flag.Value { return &intValue{p: &s.Workers, min: 1} }},
 		{env: "GOLIVE_COALESCE", def: "2s", usage: "quiet `time` before a release's GitHub objects are rewritten, with a unit (2s, 500ms)", value: func(s *settings) flag.Value { return (*durationValue)(&s.Coalesce) }},
 		{env: "GOLIVE_RECONCILE_EVERY", def: "10m", usage: "`period` of the sweep that repairs missed webhooks", value: func(s *settings) flag.Value { return (*durationValue)(&s.Reconcile) }},
+		{env: "GOLIVE_REDELIVER_EVERY", def: "5m", usage: "`period` of the sweep that asks GitHub to redeliver what golive did not take; 0 turns it off", value: func(s *settings) flag.Value { return (*durationValue)(&s.RedeliverEvery) }},
 		{env: "GOLIVE_WEBHOOK_INFLIGHT_MB", def: "32", usage: "`megabytes` of webhook bodies held in memory at once, over all requests; more wait, then get 503", value: func(s *settings) flag.Value { return &intValue{p: &s.InflightMB, min: 1} }},
 		{env: "GOLIVE_LOG_LEVEL", def: "info", usage: "`level`: debug, info, warn, error", value: func(s *settings) flag.Value {
 			return &choiceValue{p: &s.LogLevel, choices: []string{"debug", "info", "warn", "error"}}
@@ -132,7 +134,7 @@ var (
 	// reconcile runs no server: no listeners, no dashboard, no queue.
 	reconcileSettings = allSettingsExcept("GOLIVE_LISTEN", "GOLIVE_METRICS_ADDR", "GOLIVE_WEBHOOK_INFLIGHT_MB", "GOLIVE_PUBLIC_URL",
 		"GOLIVE_CLIENT_ID", "GOLIVE_CLIENT_SECRET", "GOLIVE_SESSION_SECRET", "GOLIVE_WEBHOOK_SECRET_PREVIOUS", "GOLIVE_CLAIM_IDLE",
-		"GOLIVE_COALESCE", "GOLIVE_RECONCILE_EVERY")
+		"GOLIVE_COALESCE", "GOLIVE_RECONCILE_EVERY", "GOLIVE_REDELIVER_EVERY")
 )
 
 func allSettingsExcept(names ...string) []string {

@@ -19,6 +19,7 @@ import (
 	"github.com/ag06mixer/golive/internal/metrics"
 	"github.com/ag06mixer/golive/internal/probe"
 	"github.com/ag06mixer/golive/internal/receipt"
+	"github.com/ag06mixer/golive/internal/redeliver"
 	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/server"
 	"github.com/ag06mixer/golive/internal/webhook"
@@ -37,6 +38,9 @@ type system struct {
 	metrics        *metrics.Metrics
 	log            *slog.Logger
 	closers        []func()
+
+	// redeliver asks GitHub again for deliveries golive did not take.
+	redeliver *redeliver.Sweeper
 }
 
 func (s *system) Close() {
@@ -164,6 +168,7 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 		return nil, err
 	}
 	sys.worker.UseReceipts(receiptKey, version())
+	sys.redeliver = redeliver.New(redeliver.Options{Store: sys.store, GitHub: app, Metrics: sys.metrics, Log: log, Every: st.RedeliverEvery})
 	var dash *server.Dashboard
 	if dashOn {
 		sealer, err := server.NewSealer(st.sessionSecret())
@@ -190,6 +195,9 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 		}
 		if n, err := sys.store.DirtyCount(ctx); err == nil {
 			sys.metrics.Dirty.Set(float64(n))
+		}
+		if lag, err := sys.redeliver.Lag(ctx); err == nil && st.RedeliverEvery > 0 {
+			sys.metrics.RedeliveryLag.Set(lag.Seconds())
 		}
 	}
 	sys.metricsHandler = server.NewMetrics(sys.metrics, beforeScrape)

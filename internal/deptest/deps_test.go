@@ -42,7 +42,7 @@ const (
 var classes = map[string]class{
 	"checklist": pure, "command": pure, "mdtext": pure, "overview": pure, "release": pure, "render": pure, "receipt": pure,
 	"githubapi": adapter, "redisstore": adapter, "probe": adapter, "server": adapter, "githubfake": adapter,
-	"worker": port, "webhook": port,
+	"worker": port, "webhook": port, "redeliver": port,
 	"metrics": support, "loadgen": support, "redisstore/redistest": support,
 	"cli": wiring,
 }

@@ -41,6 +41,8 @@ type Fake struct {
 	Now func() time.Time
 	// oauth is the web flow's App, codes and user tokens.
 	oauth oauthState
+	// hooks is the App's webhook and delivery log (deliveries.go).
+	hooks hookLog
 }
 
 // Request is one request the fake served.
@@ -228,7 +230,7 @@ func New(spec *Spec) *Fake {
 }
 
 // Close stops the server.
-func (f *Fake) Close() { f.Server.Close() }
+func (f *Fake) Close() { f.hooks.inflight.Wait(); f.Server.Close() }
 
 // URL is the API base URL, with a trailing slash.
 func (f *Fake) URL() string { return f.Server.URL + "/" }

@@ -402,6 +402,7 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		}
 		writeJSON(w, 404, map[string]string{"message": "Not Found"})
 	})
+	f.routeHooks(mux)
 	mux.ServeHTTP(w, r)
 }
 

@@ -41,6 +41,9 @@ type Metrics struct {
 	OpenReleases    prometheus.Gauge
 	ReconcileErrors prometheus.Counter
 	Probes          *prometheus.CounterVec // kind, outcome
+	// Redelivery sweeper (internal/redeliver).
+	Redeliveries  *prometheus.CounterVec // outcome
+	RedeliveryLag prometheus.Gauge
 
 	own []prometheus.Collector
 }
@@ -82,10 +85,15 @@ func New() *Metrics {
 		ReconcileErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "golive_reconcile_errors_total", Help: "Reconciler passes that failed for a release."}),
 		Probes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_probes_total",
 			Help: "Probe runs by kind and outcome (ok, failed)."}, []string{"kind", "outcome"}),
+		Redeliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_redeliveries_requested_total",
+			Help: "Redeliveries golive asked GitHub for, by outcome (accepted; refused: too old or gone; error: asked again next sweep)."}, []string{"outcome"}),
+		RedeliveryLag: prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_redelivery_sweep_lag_seconds",
+			Help: "Seconds since the last clean redelivery sweep started, on any replica: failed deliveries older than this have been asked for again."}),
 	}
 	m.own = []prometheus.Collector{m.Deliveries, m.DeliveryDuration, m.Processed, m.ProcessSeconds, m.Syncs, m.GitHubWrites, m.Refused, m.Panics,
 		m.QueueDepth, m.QueuePending, m.QueueDelayed, m.QueueDead, m.Dirty,
-		m.GitHubRequests, m.GitHubSeconds, m.RateRemaining, m.OpenReleases, m.ReconcileErrors, m.Probes}
+		m.GitHubRequests, m.GitHubSeconds, m.RateRemaining, m.OpenReleases, m.ReconcileErrors, m.Probes,
+		m.Redeliveries, m.RedeliveryLag}
 	r.MustRegister(m.own...)
 	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -113,4 +113,3 @@ func TestFromTextRefusesHostileText(t *testing.T) {
 		}
 	}
 }
-
