@@ -71,6 +71,7 @@ const (
 	SourceCheck      Source = "check"
 	SourceDeployment Source = "deployment"
 	SourceProbe      Source = "probe"
+	SourceMetric     Source = "metric"
 	SourceApproval   Source = "approval"
 )
 
@@ -236,6 +237,7 @@ type Evidence struct {
 	Check      *Check      `yaml:"check,omitempty" json:"check,omitempty"`
 	Deployment *Deployment `yaml:"deployment,omitempty" json:"deployment,omitempty"`
 	Probe      *Probe      `yaml:"probe,omitempty" json:"probe,omitempty"`
+	Metric     *Metric     `yaml:"metric,omitempty" json:"metric,omitempty"`
 	Approval   *Approval   `yaml:"approval,omitempty" json:"approval,omitempty"`
 }
 
@@ -248,6 +250,8 @@ func (e Evidence) Source() Source {
 		return SourceDeployment
 	case e.Probe != nil:
 		return SourceProbe
+	case e.Metric != nil:
+		return SourceMetric
 	case e.Approval != nil:
 		return SourceApproval
 	}

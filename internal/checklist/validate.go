@@ -172,13 +172,13 @@ func checkEvidence(ps *Problems, it Item) {
 		return
 	}
 	n := 0
-	for _, set := range []bool{e.Manual != nil, e.Check != nil, e.Deployment != nil, e.Probe != nil, e.Approval != nil} {
+	for _, set := range []bool{e.Manual != nil, e.Check != nil, e.Deployment != nil, e.Probe != nil, e.Metric != nil, e.Approval != nil} {
 		if set {
 			n++
 		}
 	}
 	if n != 1 {
-		add("evidence", "item %q: evidence must name exactly one of manual, check, deployment, probe, approval (found %d)", it.ID, n)
+		add("evidence", "item %q: evidence must name exactly one of manual, check, deployment, probe, metric, approval (found %d)", it.ID, n)
 		return
 	}
 	switch {
@@ -198,6 +198,8 @@ func checkEvidence(ps *Problems, it Item) {
 		}
 	case e.Probe != nil:
 		checkProbe(add, it.ID, e.Probe)
+	case e.Metric != nil:
+		checkMetric(add, it.ID, e.Metric)
 	}
 }
 
@@ -366,6 +368,9 @@ func (c *Config) checkResolved() Problems {
 		}
 		if it.Evidence != nil && it.Evidence.Probe != nil && it.Evidence.Probe.Window != nil && e.Phase == PhasePreMerge {
 			add(it.o.at("evidence.probe.window"), "item %q: a window applies only to post-go-live items (phase 24h, 7d or 30d)", it.ID)
+		}
+		if it.Evidence != nil && it.Evidence.Metric != nil && it.Evidence.Metric.Window != nil && e.Phase == PhasePreMerge {
+			add(it.o.at("evidence.metric.window"), "item %q: a window applies only to post-go-live items (phase 24h, 7d or 30d)", it.ID)
 		}
 		checkPrincipals(it.o, "tick_by", it.TickBy)
 		checkPrincipals(it.o, "waive_by", it.WaiveBy)

@@ -144,6 +144,8 @@ func evaluateItem(cfg *checklist.Config, s *State, e checklist.Entry, now time.T
 		}
 	case checklist.SourceProbe:
 		evaluateProbe(s, e, now, &ir)
+	case checklist.SourceMetric:
+		evaluateMetric(s, e, now, &ir)
 	}
 	return ir
 }

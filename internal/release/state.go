@@ -186,6 +186,9 @@ type ProbeResult struct {
 	OK      bool          `json:"ok"`
 	Latency time.Duration `json:"latency"`
 	Detail  string        `json:"detail,omitempty"`
+	// Metric is set for a metric item's evaluation: the query, the value
+	// and the expectation it was judged against.
+	Metric *MetricSample `json:"metric,omitempty"`
 }
 
 // ProbeHistory is the latest result of an item's probe and a bounded
