@@ -92,3 +92,27 @@ func TestMetricTargets(t *testing.T) {
 		t.Errorf("targets (-want +got):\n%s", d)
 	}
 }
+
+func TestPinnedCheckConfig(t *testing.T) {
+	const head = "version: 1\nsections:\n  - id: s\n    title: S\n    groups:\n      - id: g\n        title: G\n        items:\n"
+	for _, tc := range []struct {
+		name, item string
+		want       []string
+	}{
+		{"app slug and creator", `          - {id: x, title: X, evidence: {check: {name: sast, app: github-actions, creator: "github-actions[bot]"}}}`, nil},
+		{"app id", `          - {id: x, title: X, evidence: {check: {name: sast, app: "15368"}}}`, nil},
+		{"bad app", `          - {id: x, title: X, evidence: {check: {name: sast, app: "GitHub Actions"}}}`, []string{`golive.yml:9:67: item "x": check app "GitHub Actions" must be a GitHub App slug (github-actions) or its numeric id`}},
+		{"bad creator", `          - {id: x, title: X, evidence: {check: {name: sast, creator: "@mallory"}}}`, []string{`golive.yml:9:71: item "x": check creator "@mallory" is not a GitHub login`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := resolve(t, head+tc.item+"\n")
+			var got []string
+			if err != nil {
+				got = strings.Split(err.Error(), "\n")
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("problems (-want +got):\n%s", d)
+			}
+		})
+	}
+}

@@ -267,7 +267,16 @@ type Check struct {
 	// Every check run or status that matches must succeed, and at least
 	// one must exist.
 	Name string `yaml:"name" json:"name"`
+	// App pins check runs to the GitHub App that created them: its slug
+	// (github-actions) or numeric id. Creator pins commit statuses to the
+	// login that posted them. With either set, only results from the
+	// sources named count: a check run needs App, a status needs Creator.
+	App     string `yaml:"app,omitempty" json:"app,omitempty"`
+	Creator string `yaml:"creator,omitempty" json:"creator,omitempty"`
 }
+
+// Pinned reports whether the item names the sources whose results count.
+func (c Check) Pinned() bool { return c.App != "" || c.Creator != "" }
 
 // Deployment evidence is a successful deployment status.
 type Deployment struct {

@@ -13,6 +13,12 @@ import (
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
+// appPattern is a GitHub App slug or id; loginPattern a user or bot login.
+var (
+	appPattern   = regexp.MustCompile(`^([a-z0-9][a-z0-9-]{0,33}|[0-9]{1,12})$`)
+	loginPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?$`)
+)
+
 // Permissions lists GitHub's repository permission levels, weakest first.
 var Permissions = []string{"read", "triage", "write", "maintain", "admin"}
 
@@ -187,6 +193,12 @@ func checkEvidence(ps *Problems, it Item) {
 			add("evidence.check", "item %q: check needs a name pattern", it.ID)
 		} else if _, err := path.Match(e.Check.Name, ""); err != nil {
 			add("evidence.check.name", "item %q: bad check name glob %q: %v", it.ID, e.Check.Name, err)
+		}
+		if a := e.Check.App; a != "" && !appPattern.MatchString(a) {
+			add("evidence.check.app", "item %q: check app %q must be a GitHub App slug (github-actions) or its numeric id", it.ID, a)
+		}
+		if c := e.Check.Creator; c != "" && !loginPattern.MatchString(c) {
+			add("evidence.check.creator", "item %q: check creator %q is not a GitHub login", it.ID, c)
 		}
 	case e.Deployment != nil:
 		if e.Deployment.Environment == "" {

@@ -171,6 +171,8 @@ func (c *CheckRun) Summary() string {
 type Status struct {
 	SHA, Context, State, TargetURL string
 	At                             time.Time
+	// Creator is the login that posted it (GitHub's creator.login).
+	Creator string
 }
 
 // Deployment is a deployment with its statuses.
@@ -265,9 +267,16 @@ func (f *Fake) AddCheckRun(repo, name, sha, status, conclusion string) *CheckRun
 
 // AddStatus records a commit status.
 func (f *Fake) AddStatus(repo, sha, context, state string) {
+	f.AddStatusBy(repo, sha, context, state, "")
+}
+
+// AddStatusBy records a commit status posted by creator.
+func (f *Fake) AddStatusBy(repo, sha, context, state, creator string) *Status {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.repos[repo].Statuses = append(f.repos[repo].Statuses, &Status{SHA: sha, Context: context, State: state, At: f.Now()})
+	s := &Status{SHA: sha, Context: context, State: state, At: f.Now(), Creator: creator}
+	f.repos[repo].Statuses = append(f.repos[repo].Statuses, s)
+	return s
 }
 
 // AddDeployment records a deployment with one status.

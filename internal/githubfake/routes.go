@@ -230,7 +230,11 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		}
 		out := []map[string]any{}
 		for _, s := range latest {
-			out = append(out, map[string]any{"context": s.Context, "state": s.State, "target_url": s.TargetURL, "updated_at": s.At.UTC().Format(time.RFC3339)})
+			st := map[string]any{"context": s.Context, "state": s.State, "target_url": s.TargetURL, "updated_at": s.At.UTC().Format(time.RFC3339)}
+			if s.Creator != "" {
+				st["creator"] = map[string]any{"login": s.Creator}
+			}
+			out = append(out, st)
 		}
 		writeJSON(w, 200, map[string]any{"sha": r.PathValue("ref"), "state": "pending", "statuses": out, "total_count": len(out)})
 	}))

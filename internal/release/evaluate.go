@@ -129,7 +129,7 @@ func evaluateItem(cfg *checklist.Config, s *State, e checklist.Entry, now time.T
 			ir.Note = "tick by " + strings.Join(tickers(cfg, it), " or ")
 		}
 	case checklist.SourceCheck:
-		evaluateCheck(s, it.Evidence.Check.Name, &ir)
+		evaluateCheck(s, it.Evidence.Check, &ir)
 	case checklist.SourceDeployment:
 		evaluateDeploy(s, it.Evidence.Deployment, &ir)
 	case checklist.SourceApproval:
@@ -157,16 +157,27 @@ func viaURL(via string) string {
 	return ""
 }
 
-func evaluateCheck(s *State, pattern string, ir *ItemReport) {
+func evaluateCheck(s *State, chk *checklist.Check, ir *ItemReport) {
+	pattern := chk.Name
 	names := make([]string, 0, len(s.Checks))
+	var ignored []string
 	for _, c := range s.Checks {
-		if c.SHA == s.HeadSHA && checklist.NameGlob(pattern, c.Name) {
-			names = append(names, c.Name)
+		if c.SHA != s.HeadSHA || !checklist.NameGlob(pattern, c.Name) {
+			continue
 		}
+		if why := unpinned(chk, c); why != "" {
+			ignored = append(ignored, why)
+			continue
+		}
+		names = append(names, c.Name)
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
 		ir.Note = "waiting for check `" + pattern + "` on " + short(s.HeadSHA)
+		if len(ignored) > 0 {
+			sort.Strings(ignored)
+			ir.Note += " (" + strings.Join(ignored, "; ") + ")"
+		}
 		return
 	}
 	var last CheckResult

@@ -115,6 +115,12 @@ type CheckResult struct {
 	Conclusion string    `json:"conclusion"` // success, failure, neutral, skipped, …
 	URL        string    `json:"url,omitempty"`
 	At         time.Time `json:"at"`
+	// App is the slug and AppID the id of the App that created a check
+	// run; Creator the login that posted a status. Items that pin their
+	// sources count only results from them.
+	App     string `json:"app,omitempty"`
+	AppID   int64  `json:"app_id,omitempty"`
+	Creator string `json:"creator,omitempty"`
 }
 
 // Passed reports whether the result counts as success evidence.
