@@ -165,3 +165,21 @@ func TestMetricFailsClosed(t *testing.T) {
 		t.Errorf("got ok=%v %q, want a pass", got.OK, got.Detail)
 	}
 }
+
+// FuzzReadAnswer: whatever a metric API answers, reading it never panics,
+// and it yields either an error or one short value.
+func FuzzReadAnswer(f *testing.F) {
+	f.Add(200, []byte(`{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"0.5"]}]}}`))
+	f.Add(200, []byte(`{"status":"success","data":{"resultType":"scalar","result":[1,"NaN"]}}`))
+	f.Add(400, []byte(`{"status":"error","errorType":"bad_data","error":"x"}`))
+	f.Add(200, []byte(`{"status":"success","data":{"resultType":"vector","result":[{"value":[1]}]}}`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		v, err := readAnswer(status, body)
+		if len(v) > 64 {
+			t.Errorf("got a %d-byte value", len(v))
+		}
+		if err != nil && v != "" {
+			t.Errorf("got value %q and error %v", v, err)
+		}
+	})
+}
