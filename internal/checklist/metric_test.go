@@ -116,3 +116,27 @@ func TestPinnedCheckConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestInvalidateOnConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      []string
+	}{
+		{"good", "version: 1\nroles:\n  - id: business\n    invalidate_on: [\"migrations/**\", \"**/*.sql\"]\n", nil},
+		{"bad glob", "version: 1\nroles:\n  - id: business\n    invalidate_on: [\"migrations/[\"]\n", []string{`golive.yml:4:21: role "business": bad path glob "migrations/[" in invalidate_on: syntax error in pattern`}},
+		{"absolute", "version: 1\nroles:\n  - id: business\n    invalidate_on: [\"/etc/**\"]\n", []string{`golive.yml:4:21: role "business": bad path glob "/etc/**" in invalidate_on: want a path relative to the repository root`}},
+		{"partial double star", "version: 1\nroles:\n  - id: business\n    invalidate_on: [\"db/**.sql\"]\n", []string{`golive.yml:4:21: role "business": bad path glob "db/**.sql" in invalidate_on: "**" must be a whole path segment`}},
+		{"contradiction", "version: 1\nroles:\n  - id: business\n    invalidate_on_push: false\n    invalidate_on: [\"a/**\"]\n", []string{`golive.yml:5:20: role "business": invalidate_on contradicts invalidate_on_push: false`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := resolve(t, tc.src)
+			var got []string
+			if err != nil {
+				got = strings.Split(err.Error(), "\n")
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("problems (-want +got):\n%s", d)
+			}
+		})
+	}
+}

@@ -120,6 +120,9 @@ type Role struct {
 	// InvalidateOnPush voids this role's sign-off when the PR head changes
 	// to a different tree.
 	InvalidateOnPush *bool `yaml:"invalidate_on_push,omitempty" json:"invalidate_on_push,omitempty"`
+	// InvalidateOn scopes the voiding to pushes that change files matching
+	// one of these globs ("migrations/**"); it implies invalidation.
+	InvalidateOn []string `yaml:"invalidate_on,omitempty" json:"invalidate_on,omitempty"`
 	// After lists roles whose sign-offs must exist before this one.
 	After []string `yaml:"after,omitempty" json:"after,omitempty"`
 	// Locked, set by an org layer, keeps the role as the org wrote it.
@@ -129,7 +132,9 @@ type Role struct {
 }
 
 // Invalidates reports whether a push voids this role's sign-off.
-func (r Role) Invalidates() bool { return r.InvalidateOnPush != nil && *r.InvalidateOnPush }
+func (r Role) Invalidates() bool {
+	return (r.InvalidateOnPush != nil && *r.InvalidateOnPush) || len(r.InvalidateOn) > 0
+}
 
 // Rules are the separation-of-duties rules. Each defaults to the strict
 // choice.

@@ -93,6 +93,14 @@ func (f *File) check() Problems {
 		if r.Permission != "" && PermissionRank(r.Permission) < 0 {
 			add(r.o.at("permission"), "unknown permission %q; want one of %s", r.Permission, strings.Join(Permissions, ", "))
 		}
+		if r.InvalidateOnPush != nil && !*r.InvalidateOnPush && len(r.InvalidateOn) > 0 {
+			add(r.o.at("invalidate_on"), "role %q: invalidate_on contradicts invalidate_on_push: false", r.ID)
+		}
+		for i, g := range r.InvalidateOn {
+			if err := checkPathGlob(g); err != nil {
+				add(r.o.at("invalidate_on."+strconv.Itoa(i)), "role %q: bad path glob %q in invalidate_on: %v", r.ID, g, err)
+			}
+		}
 		for i, t := range r.Teams {
 			if org, slug, ok := strings.Cut(t, "/"); !ok || org == "" || slug == "" || strings.Contains(slug, "/") {
 				add(r.o.at("teams."+strconv.Itoa(i)), "team %q must be written ORG/TEAM-SLUG", t)
