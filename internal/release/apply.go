@@ -60,13 +60,6 @@ type PRInfo struct {
 	Draft       bool      `json:"draft,omitempty"`
 	URL         string    `json:"url,omitempty"`
 	Synchronize bool      `json:"synchronize,omitempty"`
-	// Changed lists the files the push changed (the compare of the old
-	// head with the new), for roles whose sign-off resets only on some
-	// paths; ChangedKnown is false when GitHub's list could not be read
-	// whole, and ChangedWhy says why.
-	Changed      []string `json:"changed,omitempty"`
-	ChangedKnown bool     `json:"changed_known,omitempty"`
-	ChangedWhy   string   `json:"changed_why,omitempty"`
 	Merged      bool      `json:"merged,omitempty"`
 	MergedAt    time.Time `json:"merged_at,omitzero"`
 	CreatedAt   time.Time `json:"created_at,omitzero"`
@@ -75,6 +68,14 @@ type PRInfo struct {
 	// back from GitHub by the reconciler.
 	State    string `json:"state,omitempty"`
 	MergeSHA string `json:"merge_sha,omitempty"`
+
+	// Changed lists the files the push changed (the compare of the old
+	// head with the new), for roles whose sign-off resets only on some
+	// paths; ChangedKnown is false when GitHub's list could not be read
+	// whole, and ChangedWhy says why.
+	Changed      []string `json:"changed,omitempty"`
+	ChangedKnown bool     `json:"changed_known,omitempty"`
+	ChangedWhy   string   `json:"changed_why,omitempty"`
 }
 
 // IssueInfo is a tracking issue as read back from GitHub.
