@@ -73,6 +73,9 @@ type Repo struct {
 	// Trees maps a commit to its tree; a commit not listed has a tree of
 	// its own ("tree-" + sha).
 	Trees map[string]string
+	// Compares maps "base...head" to the files changed between them; a
+	// pair not listed is a 404.
+	Compares map[string][]string
 	// Installation is the App installation the repo belongs to.
 	Installation int64
 	// Protection holds each protected branch's required status checks
