@@ -95,6 +95,11 @@ func TestSchemaRejects(t *testing.T) {
 		"version: 1\noverride: {x: {evidence: {probe: {http: {url: ftp://a}}}}}\n",
 		"version: 1\noverride: {x: {evidence: {probe: {tcp: {address: a:1}, interval: soon}}}}\n",
 		"version: 1\noverride: {x: {phase: 1y}}\n",
+		"version: 1\noverride: {x: {evidence: {check: {name: sast, app: GitHub Actions}}}}\n",
+		"version: 1\noverride: {x: {evidence: {check: {name: sast, creator: \"@mallory\"}}}}\n",
+		"version: 1\noverride: {x: {evidence: {metric: {url: ftp://p, query: up, expect: {op: <, value: 1}}}}}\n",
+		"version: 1\noverride: {x: {evidence: {metric: {url: https://p, query: up, expect: {op: =>, value: 1}}}}}\n",
+		"version: 1\noverride: {x: {evidence: {metric: {url: https://p, query: up}}}}\n",
 	} {
 		if err := schema.Validate(asJSON(t, []byte(src))); err == nil {
 			t.Errorf("schema accepts %q", strings.TrimSpace(src))

@@ -264,6 +264,9 @@ func patchRole(base, p Role) Role {
 	if p.InvalidateOnPush != nil {
 		base.InvalidateOnPush = p.InvalidateOnPush
 	}
+	if p.InvalidateOn != nil {
+		base.InvalidateOn = p.InvalidateOn
+	}
 	if p.After != nil {
 		base.After = p.After
 	}

@@ -71,6 +71,7 @@ const (
 	SourceCheck      Source = "check"
 	SourceDeployment Source = "deployment"
 	SourceProbe      Source = "probe"
+	SourceMetric     Source = "metric"
 	SourceApproval   Source = "approval"
 )
 
@@ -123,6 +124,9 @@ type Role struct {
 	// InvalidateOnPush voids this role's sign-off when the PR head changes
 	// to a different tree.
 	InvalidateOnPush *bool `yaml:"invalidate_on_push,omitempty" json:"invalidate_on_push,omitempty"`
+	// InvalidateOn scopes the voiding to pushes that change files matching
+	// one of these globs ("migrations/**"); it implies invalidation.
+	InvalidateOn []string `yaml:"invalidate_on,omitempty" json:"invalidate_on,omitempty"`
 	// After lists roles whose sign-offs must exist before this one.
 	After []string `yaml:"after,omitempty" json:"after,omitempty"`
 	// Locked, set by an org layer, keeps the role as the org wrote it.
@@ -132,7 +136,9 @@ type Role struct {
 }
 
 // Invalidates reports whether a push voids this role's sign-off.
-func (r Role) Invalidates() bool { return r.InvalidateOnPush != nil && *r.InvalidateOnPush }
+func (r Role) Invalidates() bool {
+	return (r.InvalidateOnPush != nil && *r.InvalidateOnPush) || len(r.InvalidateOn) > 0
+}
 
 // Rules are the separation-of-duties rules. Each defaults to the strict
 // choice.
@@ -240,6 +246,7 @@ type Evidence struct {
 	Check      *Check      `yaml:"check,omitempty" json:"check,omitempty"`
 	Deployment *Deployment `yaml:"deployment,omitempty" json:"deployment,omitempty"`
 	Probe      *Probe      `yaml:"probe,omitempty" json:"probe,omitempty"`
+	Metric     *Metric     `yaml:"metric,omitempty" json:"metric,omitempty"`
 	Approval   *Approval   `yaml:"approval,omitempty" json:"approval,omitempty"`
 	// Unconfigured, set on resolving, says why a probe item is manual:
 	// its probe names a variable no layer set.
@@ -255,6 +262,8 @@ func (e Evidence) Source() Source {
 		return SourceDeployment
 	case e.Probe != nil:
 		return SourceProbe
+	case e.Metric != nil:
+		return SourceMetric
 	case e.Approval != nil:
 		return SourceApproval
 	}
@@ -270,7 +279,16 @@ type Check struct {
 	// Every check run or status that matches must succeed, and at least
 	// one must exist.
 	Name string `yaml:"name" json:"name"`
+	// App pins check runs to the GitHub App that created them: its slug
+	// (github-actions) or numeric id. Creator pins commit statuses to the
+	// login that posted them. With either set, only results from the
+	// sources named count: a check run needs App, a status needs Creator.
+	App     string `yaml:"app,omitempty" json:"app,omitempty"`
+	Creator string `yaml:"creator,omitempty" json:"creator,omitempty"`
 }
+
+// Pinned reports whether the item names the sources whose results count.
+func (c Check) Pinned() bool { return c.App != "" || c.Creator != "" }
 
 // Deployment evidence is a successful deployment status.
 type Deployment struct {

@@ -19,6 +19,12 @@ func (c *Config) ProbeTargets() []ProbeTarget {
 	var out []ProbeTarget
 	for _, e := range c.Flatten() {
 		ev := e.Item.Evidence
+		if ev != nil && ev.Metric != nil {
+			if u, err := url.Parse(ev.Metric.URL); err == nil && u.Hostname() != "" {
+				out = append(out, ProbeTarget{Item: e.Item.ID, Host: u.Hostname(), Pos: e.Item.o.at("evidence.metric.url")})
+			}
+			continue
+		}
 		if ev == nil || ev.Probe == nil {
 			continue
 		}

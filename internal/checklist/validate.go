@@ -13,6 +13,12 @@ import (
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
+// appPattern is a GitHub App slug or id; loginPattern a user or bot login.
+var (
+	appPattern   = regexp.MustCompile(`^([a-z0-9][a-z0-9-]{0,33}|[0-9]{1,12})$`)
+	loginPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?$`)
+)
+
 // Permissions lists GitHub's repository permission levels, weakest first.
 var Permissions = []string{"read", "triage", "write", "maintain", "admin"}
 
@@ -87,6 +93,14 @@ func (f *File) check() Problems {
 		roleSeen[r.ID] = r.o.at("id")
 		if r.Permission != "" && PermissionRank(r.Permission) < 0 {
 			add(r.o.at("permission"), "unknown permission %q; want one of %s", r.Permission, strings.Join(Permissions, ", "))
+		}
+		if r.InvalidateOnPush != nil && !*r.InvalidateOnPush && len(r.InvalidateOn) > 0 {
+			add(r.o.at("invalidate_on"), "role %q: invalidate_on contradicts invalidate_on_push: false", r.ID)
+		}
+		for i, g := range r.InvalidateOn {
+			if err := checkPathGlob(g); err != nil {
+				add(r.o.at("invalidate_on."+strconv.Itoa(i)), "role %q: bad path glob %q in invalidate_on: %v", r.ID, g, err)
+			}
 		}
 		for i, t := range r.Teams {
 			if org, slug, ok := strings.Cut(t, "/"); !ok || org == "" || slug == "" || strings.Contains(slug, "/") {
@@ -173,13 +187,13 @@ func checkEvidence(ps *Problems, it Item) {
 		return
 	}
 	n := 0
-	for _, set := range []bool{e.Manual != nil, e.Check != nil, e.Deployment != nil, e.Probe != nil, e.Approval != nil} {
+	for _, set := range []bool{e.Manual != nil, e.Check != nil, e.Deployment != nil, e.Probe != nil, e.Metric != nil, e.Approval != nil} {
 		if set {
 			n++
 		}
 	}
 	if n != 1 {
-		add("evidence", "item %q: evidence must name exactly one of manual, check, deployment, probe, approval (found %d)", it.ID, n)
+		add("evidence", "item %q: evidence must name exactly one of manual, check, deployment, probe, metric, approval (found %d)", it.ID, n)
 		return
 	}
 	switch {
@@ -188,6 +202,12 @@ func checkEvidence(ps *Problems, it Item) {
 			add("evidence.check", "item %q: check needs a name pattern", it.ID)
 		} else if _, err := path.Match(e.Check.Name, ""); err != nil {
 			add("evidence.check.name", "item %q: bad check name glob %q: %v", it.ID, e.Check.Name, err)
+		}
+		if a := e.Check.App; a != "" && !appPattern.MatchString(a) {
+			add("evidence.check.app", "item %q: check app %q must be a GitHub App slug (github-actions) or its numeric id", it.ID, a)
+		}
+		if c := e.Check.Creator; c != "" && !loginPattern.MatchString(c) {
+			add("evidence.check.creator", "item %q: check creator %q is not a GitHub login", it.ID, c)
 		}
 	case e.Deployment != nil:
 		if e.Deployment.Environment == "" {
@@ -199,6 +219,8 @@ func checkEvidence(ps *Problems, it Item) {
 		}
 	case e.Probe != nil:
 		checkProbeVars(add, it.ID, e.Probe)
+	case e.Metric != nil:
+		checkMetric(add, it.ID, e.Metric)
 	}
 }
 
@@ -367,6 +389,9 @@ func (c *Config) checkResolved() Problems {
 		}
 		if it.Evidence != nil && it.Evidence.Probe != nil && it.Evidence.Probe.Window != nil && e.Phase == PhasePreMerge {
 			add(it.o.at("evidence.probe.window"), "item %q: a window applies only to post-go-live items (phase 24h, 7d or 30d)", it.ID)
+		}
+		if it.Evidence != nil && it.Evidence.Metric != nil && it.Evidence.Metric.Window != nil && e.Phase == PhasePreMerge {
+			add(it.o.at("evidence.metric.window"), "item %q: a window applies only to post-go-live items (phase 24h, 7d or 30d)", it.ID)
 		}
 		checkPrincipals(it.o, "tick_by", it.TickBy)
 		checkPrincipals(it.o, "waive_by", it.WaiveBy)

@@ -419,6 +419,34 @@ func (in *Installation) CommitTree(ctx context.Context, owner, repo, sha string)
 	return c.GetTree().GetSHA(), nil
 }
 
+// MaxCompareFiles is the most files GitHub lists for a compare; a list
+// that long may be cut, so it is not taken as whole.
+const MaxCompareFiles = 3000
+
+// CompareFiles lists the files changed between base and head (GET
+// /repos/{o}/{r}/compare/{base}...{head}, paged), with renames' old
+// names too. complete is false when GitHub's list may be cut.
+func (in *Installation) CompareFiles(ctx context.Context, owner, repo, base, head string) (files []string, complete bool, err error) {
+	opt := &github.ListOptions{PerPage: 100, Page: 1}
+	for pages := 0; pages < MaxCompareFiles/100+1; pages++ {
+		cc, resp, err := in.c.Repositories.CompareCommits(ctx, owner, repo, base, head, opt)
+		if err != nil {
+			return nil, false, fmt.Errorf("compare %s...%s in %s/%s: %w", base, head, owner, repo, notFound(resp, err))
+		}
+		for _, f := range cc.Files {
+			files = append(files, f.GetFilename())
+			if p := f.GetPreviousFilename(); p != "" {
+				files = append(files, p)
+			}
+		}
+		if resp.NextPage == 0 {
+			return files, len(cc.Files) < MaxCompareFiles && len(files) < MaxCompareFiles, nil
+		}
+		opt.Page = resp.NextPage
+	}
+	return files, false, nil
+}
+
 // AppCredentials are what GitHub hands back when an App is created from a
 // manifest.
 type AppCredentials struct {

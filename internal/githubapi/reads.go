@@ -60,7 +60,8 @@ func (in *Installation) Checks(ctx context.Context, owner, repo, sha string) ([]
 				at = cr.GetStartedAt().Time
 			}
 			out = append(out, release.CheckResult{Name: cr.GetName(), Kind: "check_run", ID: cr.GetID(), SHA: sha,
-				Status: cr.GetStatus(), Conclusion: cr.GetConclusion(), URL: cr.GetHTMLURL(), At: at.UTC()})
+				Status: cr.GetStatus(), Conclusion: cr.GetConclusion(), URL: cr.GetHTMLURL(), At: at.UTC(),
+				App: cr.GetApp().GetSlug(), AppID: cr.GetApp().GetID()})
 		}
 		if resp.NextPage == 0 {
 			break
@@ -72,7 +73,8 @@ func (in *Installation) Checks(ctx context.Context, owner, repo, sha string) ([]
 		return nil, fmt.Errorf("statuses of %s/%s@%s: %w", owner, repo, sha, err)
 	}
 	for _, s := range st.Statuses {
-		c := release.CheckResult{Name: s.GetContext(), Kind: "status", ID: s.GetID(), SHA: sha, URL: s.GetTargetURL(), At: s.GetUpdatedAt().Time.UTC()}
+		c := release.CheckResult{Name: s.GetContext(), Kind: "status", ID: s.GetID(), SHA: sha, URL: s.GetTargetURL(), At: s.GetUpdatedAt().Time.UTC(),
+			Creator: s.GetCreator().GetLogin()}
 		switch s.GetState() {
 		case "success":
 			c.Status, c.Conclusion = "completed", "success"

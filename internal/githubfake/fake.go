@@ -79,6 +79,9 @@ type Repo struct {
 	// Trees maps a commit to its tree; a commit not listed has a tree of
 	// its own ("tree-" + sha).
 	Trees map[string]string
+	// Compares maps "base...head" to the files changed between them; a
+	// pair not listed is a 404.
+	Compares map[string][]string
 	// Installation is the App installation the repo belongs to.
 	Installation int64
 	// Protection holds each protected branch's required status checks
@@ -177,6 +180,8 @@ func (c *CheckRun) Summary() string {
 type Status struct {
 	SHA, Context, State, TargetURL string
 	At                             time.Time
+	// Creator is the login that posted it (GitHub's creator.login).
+	Creator string
 }
 
 // Deployment is a deployment with its statuses.
@@ -276,9 +281,16 @@ func (f *Fake) AddCheckRun(repo, name, sha, status, conclusion string) *CheckRun
 
 // AddStatus records a commit status.
 func (f *Fake) AddStatus(repo, sha, context, state string) {
+	f.AddStatusBy(repo, sha, context, state, "")
+}
+
+// AddStatusBy records a commit status posted by creator.
+func (f *Fake) AddStatusBy(repo, sha, context, state, creator string) *Status {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.repos[repo].Statuses = append(f.repos[repo].Statuses, &Status{SHA: sha, Context: context, State: state, At: f.Now()})
+	s := &Status{SHA: sha, Context: context, State: state, At: f.Now(), Creator: creator}
+	f.repos[repo].Statuses = append(f.repos[repo].Statuses, s)
+	return s
 }
 
 // AddDeployment records a deployment with one status.

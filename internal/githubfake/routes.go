@@ -212,6 +212,29 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		}
 		writeJSON(w, 404, map[string]string{"message": "Not Found"})
 	}))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/compare/{basehead}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
+		all, ok := rp.Compares[r.PathValue("basehead")]
+		if !ok {
+			writeJSON(w, 404, map[string]string{"message": "Not Found"})
+			return
+		}
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+		if page < 1 {
+			page = 1
+		}
+		if per < 1 || per > 100 {
+			per = 30
+		}
+		files := []map[string]any{}
+		for i := (page - 1) * per; i < len(all) && i < page*per; i++ {
+			files = append(files, map[string]any{"filename": all[i], "status": "modified"})
+		}
+		if page*per < len(all) {
+			w.Header().Set("Link", fmt.Sprintf(`<%s%s?page=%d&per_page=%d>; rel="next"`, f.Server.URL, r.URL.Path, page+1, per))
+		}
+		writeJSON(w, 200, map[string]any{"status": "ahead", "files": files, "commits": []any{}, "total_commits": 1})
+	}))
 	mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		out := []*CheckRun{}
 		for _, c := range rp.CheckRuns {
@@ -230,7 +253,11 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 		}
 		out := []map[string]any{}
 		for _, s := range latest {
-			out = append(out, map[string]any{"context": s.Context, "state": s.State, "target_url": s.TargetURL, "updated_at": s.At.UTC().Format(time.RFC3339)})
+			st := map[string]any{"context": s.Context, "state": s.State, "target_url": s.TargetURL, "updated_at": s.At.UTC().Format(time.RFC3339)}
+			if s.Creator != "" {
+				st["creator"] = map[string]any{"login": s.Creator}
+			}
+			out = append(out, st)
 		}
 		writeJSON(w, 200, map[string]any{"sha": r.PathValue("ref"), "state": "pending", "statuses": out, "total_count": len(out)})
 	}))

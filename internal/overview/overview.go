@@ -226,7 +226,7 @@ func blockerRank(b Blocker) int {
 	switch b.Source {
 	case checklist.SourceApproval:
 		return 1
-	case checklist.SourceCheck, checklist.SourceDeployment, checklist.SourceProbe:
+	case checklist.SourceCheck, checklist.SourceDeployment, checklist.SourceProbe, checklist.SourceMetric:
 		return 2
 	}
 	return 3
@@ -245,7 +245,7 @@ func tally(bs []Blocker) []Count {
 			n[2]++
 		case b.Source == checklist.SourceDeployment:
 			n[3]++
-		case b.Source == checklist.SourceProbe:
+		case b.Source == checklist.SourceProbe, b.Source == checklist.SourceMetric:
 			n[4]++
 		default:
 			n[5]++

@@ -71,6 +71,14 @@ type PRInfo struct {
 	// RepoID is the base repository's id: unlike owner/repo it survives
 	// a rename and is never reused by another repository.
 	RepoID int64 `json:"repo_id,omitempty"`
+
+	// Changed lists the files the push changed (the compare of the old
+	// head with the new), for roles whose sign-off resets only on some
+	// paths; ChangedKnown is false when GitHub's list could not be read
+	// whole, and ChangedWhy says why.
+	Changed      []string `json:"changed,omitempty"`
+	ChangedKnown bool     `json:"changed_known,omitempty"`
+	ChangedWhy   string   `json:"changed_why,omitempty"`
 }
 
 // IssueInfo is a tracking issue as read back from GitHub.
@@ -281,7 +289,7 @@ func applyPR(cfg *checklist.Config, n *State, ev Event) {
 		n.Status = StatusOpen // reopened
 	}
 	if p.HeadSHA != "" && p.HeadSHA != n.HeadSHA {
-		old, oldTree := n.HeadSHA, n.HeadTree
+		old := n.HeadSHA
 		n.HeadSHA, n.HeadTree = p.HeadSHA, p.HeadTree
 		if ev.Actor.Login != "" && p.Synchronize {
 			n.LastPusher = ev.Actor.Login
@@ -294,14 +302,14 @@ func applyPR(cfg *checklist.Config, n *State, ev Event) {
 				}
 			}
 			n.audit(ev.At, ev.Actor.Login, "pushed", fmt.Sprintf("head moved from %s to %s; CI evidence reset", short(old), short(p.HeadSHA)))
-			voidOnPush(cfg, n, ev, old, oldTree)
+			voidOnPush(cfg, n, ev, p, old)
 		}
 	}
 }
 
 // voidOnPush voids the sign-offs of roles that invalidate on push, unless
 // the new head's tree equals the signed one (a rebase without change).
-func voidOnPush(cfg *checklist.Config, n *State, ev Event, old, oldTree string) {
+func voidOnPush(cfg *checklist.Config, n *State, ev Event, p *PRInfo, old string) {
 	for i := range n.Signoffs {
 		so := &n.Signoffs[i]
 		if !so.Active() {
@@ -315,8 +323,21 @@ func voidOnPush(cfg *checklist.Config, n *State, ev Event, old, oldTree string) 
 			n.audit(ev.At, "", "kept", fmt.Sprintf("%s sign-off by %s kept: the new head %s has the same tree", r.Title, so.By, short(n.HeadSHA)))
 			continue
 		}
+		reason := fmt.Sprintf("the head changed from %s to %s", short(old), short(n.HeadSHA))
+		if len(r.InvalidateOn) > 0 {
+			touched, why := scopedChange(r, p)
+			if why == "" && len(touched) == 0 {
+				n.audit(ev.At, "", "kept", fmt.Sprintf("%s sign-off by %s kept: the push to %s changes nothing under %s", r.Title, so.By, short(n.HeadSHA), strings.Join(r.InvalidateOn, ", ")))
+				continue
+			}
+			if why != "" {
+				reason += "; " + why
+			} else {
+				reason += " and touched " + fileList(touched)
+			}
+		}
 		so.VoidedAt = ev.At
-		so.VoidReason = fmt.Sprintf("the head changed from %s to %s", short(old), short(n.HeadSHA))
+		so.VoidReason = reason
 		n.audit(ev.At, "", "voided", fmt.Sprintf("%s sign-off by %s: %s", r.Title, so.By, so.VoidReason))
 	}
 	voidDependents(cfg, n, ev.At, "")

@@ -179,7 +179,7 @@ func (ev *evaluation) item(e checklist.Entry, now time.Time) ItemReport {
 			ir.Note = ev.manualNote(it)
 		}
 	case checklist.SourceCheck:
-		evaluateCheck(s, ev.headChecks(), it.Evidence.Check.Name, &ir)
+		evaluateCheck(s, ev.headChecks(), it.Evidence.Check, &ir)
 	case checklist.SourceDeployment:
 		evaluateDeploy(s, it.Evidence.Deployment, &ir)
 	case checklist.SourceApproval:
@@ -197,6 +197,8 @@ func (ev *evaluation) item(e checklist.Entry, now time.Time) ItemReport {
 		}
 	case checklist.SourceProbe:
 		evaluateProbe(s, e, now, &ir)
+	case checklist.SourceMetric:
+		evaluateMetric(s, e, now, &ir)
 	}
 	return ir
 }
@@ -209,13 +211,21 @@ func viaURL(via string) string {
 }
 
 // evaluateCheck judges a check item by the head's results matching its
-// pattern, in name order: the first still running or failed decides;
-// otherwise the latest success is the evidence.
-func evaluateCheck(s *State, head []CheckResult, pattern string, ir *ItemReport) {
+// pattern and, when the item pins them, posted by the App or person it
+// names, in name order: the first still running or failed decides;
+// otherwise the latest success is the evidence. A result from another
+// source is ignored, and the note says so.
+func evaluateCheck(s *State, head []CheckResult, chk *checklist.Check, ir *ItemReport) {
+	pattern := chk.Name
 	matched := 0
+	var ignored []string
 	var last CheckResult
 	for _, c := range head {
 		if !checklist.NameGlob(pattern, c.Name) {
+			continue
+		}
+		if why := unpinned(chk, c); why != "" {
+			ignored = append(ignored, why)
 			continue
 		}
 		matched++
@@ -236,6 +246,10 @@ func evaluateCheck(s *State, head []CheckResult, pattern string, ir *ItemReport)
 	}
 	if matched == 0 {
 		ir.Note = "waiting for check `" + pattern + "` on " + short(s.HeadSHA)
+		if len(ignored) > 0 {
+			slices.Sort(ignored)
+			ir.Note += " (" + strings.Join(ignored, "; ") + ")"
+		}
 		return
 	}
 	ir.State = ItemDone

@@ -41,11 +41,21 @@ func applyProbe(cfg *checklist.Config, n *State, ev Event) []Effect {
 		return nil
 	}
 	e, ok := cfg.Item(r.Item)
-	if !ok || e.Item.Source() != checklist.SourceProbe {
+	if !ok {
+		return nil
+	}
+	res := r.Result
+	switch e.Item.Source() {
+	case checklist.SourceProbe:
+	case checklist.SourceMetric:
+		// The verdict is decided here, against the config in force, never
+		// taken from the runner.
+		res = JudgeMetric(e.Item.Evidence.Metric, res)
+	default:
 		return nil
 	}
 	h, had := n.Probes[r.Item]
-	if had && !r.Result.At.After(h.Last.At) {
+	if had && !res.At.After(h.Last.At) {
 		return nil // an older run arriving late, or a repeat
 	}
 	if had {
@@ -55,8 +65,8 @@ func applyProbe(cfg *checklist.Config, n *State, ev Event) []Effect {
 			h.History = h.History[len(h.History)-MaxProbeHistory:]
 		}
 	}
-	flipped := !had || h.Last.OK != r.Result.OK
-	h.Last = r.Result
+	flipped := !had || h.Last.OK != res.OK
+	h.Last = res
 	if n.Probes == nil {
 		n.Probes = map[string]ProbeHistory{}
 	}
@@ -65,10 +75,10 @@ func applyProbe(cfg *checklist.Config, n *State, ev Event) []Effect {
 		return nil
 	}
 	state := "passing"
-	if !r.Result.OK {
+	if !res.OK {
 		state = "failing"
 	}
-	n.audit(ev.At, "", "probe", fmt.Sprintf("%s %s: %s", r.Item, state, r.Result.Detail))
+	n.audit(ev.At, "", string(e.Item.Source()), fmt.Sprintf("%s %s: %s", r.Item, state, res.Detail))
 	return []Effect{{Kind: EffSync}}
 }
 

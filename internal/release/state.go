@@ -122,6 +122,12 @@ type CheckResult struct {
 	Conclusion string    `json:"conclusion"` // success, failure, neutral, skipped, …
 	URL        string    `json:"url,omitempty"`
 	At         time.Time `json:"at"`
+	// App is the slug and AppID the id of the App that created a check
+	// run; Creator the login that posted a status. Items that pin their
+	// sources count only results from them.
+	App     string `json:"app,omitempty"`
+	AppID   int64  `json:"app_id,omitempty"`
+	Creator string `json:"creator,omitempty"`
 }
 
 // Passed reports whether the result counts as success evidence.
@@ -193,6 +199,9 @@ type ProbeResult struct {
 	OK      bool          `json:"ok"`
 	Latency time.Duration `json:"latency"`
 	Detail  string        `json:"detail,omitempty"`
+	// Metric is set for a metric item's evaluation: the query, the value
+	// and the expectation it was judged against.
+	Metric *MetricSample `json:"metric,omitempty"`
 }
 
 // ProbeHistory is the latest result of an item's probe and a bounded

@@ -256,6 +256,7 @@ func (p *Parsed) checkRun(e *github.CheckRunEvent) error {
 	p.Event.Check = &release.CheckResult{
 		Name: cr.GetName(), Kind: "check_run", ID: cr.GetID(), SHA: cr.GetHeadSHA(),
 		Status: status, Conclusion: cr.GetConclusion(), URL: cr.GetHTMLURL(), At: when,
+		App: cr.GetApp().GetSlug(), AppID: cr.GetApp().GetID(),
 	}
 	if status != "completed" {
 		p.Event.Check.Conclusion = ""
@@ -287,6 +288,7 @@ func (p *Parsed) checkSuite(e *github.CheckSuiteEvent) error {
 	p.Event.Check = &release.CheckResult{
 		Name: name, Kind: "check_suite", ID: cs.GetID(), SHA: cs.GetHeadSHA(),
 		Status: cs.GetStatus(), Conclusion: cs.GetConclusion(), At: when,
+		App: cs.GetApp().GetSlug(), AppID: cs.GetApp().GetID(),
 	}
 	return nil
 }
@@ -298,7 +300,9 @@ func (p *Parsed) status(e *github.StatusEvent) error {
 	}
 	p.SHA = e.GetSHA()
 	when := at(e.UpdatedAt, p.Event.At)
-	c := &release.CheckResult{Name: e.GetContext(), Kind: "status", ID: e.GetID(), SHA: e.GetSHA(), URL: e.GetTargetURL(), At: when}
+	// The status event has no creator field; its sender is who posted it.
+	c := &release.CheckResult{Name: e.GetContext(), Kind: "status", ID: e.GetID(), SHA: e.GetSHA(), URL: e.GetTargetURL(), At: when,
+		Creator: e.GetSender().GetLogin()}
 	switch e.GetState() {
 	case "success":
 		c.Status, c.Conclusion = "completed", "success"

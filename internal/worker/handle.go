@@ -253,6 +253,7 @@ func (w *Worker) apply(ctx context.Context, gh GitHub, k release.Key, d Delivery
 		} else {
 			w.o.Log.Warn("head tree unknown; a push will void invalidating sign-offs", "release", k.String(), "err", err)
 		}
+		w.changedFiles(ctx, gh, k, rc.cfg, rec.State.HeadSHA, ev.PR)
 	}
 	s, eff := release.Apply(rc.cfg, rec.State, release.Event{Kind: release.EvConfig, At: ev.At, Key: k, Problems: rc.problems})
 	s, more := release.Apply(rc.cfg, s, ev)

@@ -99,6 +99,7 @@ type GitHub interface {
 	ReviewDeployment(ctx context.Context, owner, repo string, runID int64, env string, approve bool, comment string) error
 	AddReaction(ctx context.Context, owner, repo string, commentID int64, content string) error
 	CommitTree(ctx context.Context, owner, repo, sha string) (string, error)
+	CompareFiles(ctx context.Context, owner, repo, base, head string) ([]string, bool, error)
 	PullRequest(ctx context.Context, owner, repo string, n int) (release.PRInfo, error)
 	PullsForCommit(ctx context.Context, owner, repo, sha string) ([]int, error)
 	Checks(ctx context.Context, owner, repo, sha string) ([]release.CheckResult, error)

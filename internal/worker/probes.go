@@ -16,6 +16,13 @@ type Prober interface {
 	Run(ctx context.Context, p *checklist.Probe) release.ProbeResult
 }
 
+// MetricQuerier reads metric items' values. A Prober that also
+// implements it (probe.Runner does) evaluates metric items on the probes'
+// schedule, leases and queue; one that does not leaves them waiting.
+type MetricQuerier interface {
+	Metric(ctx context.Context, m *checklist.Metric) release.ProbeResult
+}
+
 // EventProbe is the synthetic event carrying a probe result through the
 // queue, so it takes the webhooks' path: lock → Apply → effects.
 const EventProbe = "golive.probe"
@@ -34,6 +41,7 @@ type dueProbe struct {
 	inst int64
 	item string
 	p    *checklist.Probe
+	m    *checklist.Metric // set instead of p for a metric item
 }
 
 // Probe runs the probes that are due across the open releases: each at
@@ -87,10 +95,18 @@ func (w *Worker) dueProbes(ctx context.Context, k release.Key, force bool) ([]du
 	var out []dueProbe
 	for _, e := range rc.cfg.Flatten() {
 		ev := e.Item.Evidence
-		if ev == nil || ev.Probe == nil || !probeActive(s, e, now) {
+		if ev == nil || (ev.Probe == nil && ev.Metric == nil) || !probeActive(s, e, now) {
 			continue
 		}
-		interval := release.ProbeInterval(ev.Probe)
+		var interval time.Duration
+		if ev.Metric != nil {
+			if _, ok := w.o.Prober.(MetricQuerier); !ok {
+				continue
+			}
+			interval = release.MetricInterval(ev.Metric)
+		} else {
+			interval = release.ProbeInterval(ev.Probe)
+		}
 		if h, ok := s.Probes[e.Item.ID]; ok && !force && now.Sub(h.Last.At) < interval {
 			continue
 		}
@@ -103,7 +119,7 @@ func (w *Worker) dueProbes(ctx context.Context, k release.Key, force bool) ([]du
 			return nil, err
 		}
 		if got {
-			out = append(out, dueProbe{key: k, inst: s.Installation, item: e.Item.ID, p: ev.Probe})
+			out = append(out, dueProbe{key: k, inst: s.Installation, item: e.Item.ID, p: ev.Probe, m: ev.Metric})
 		}
 	}
 	return out, nil
@@ -132,13 +148,22 @@ func (w *Worker) runProbes(ctx context.Context, due []dueProbe) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			res := w.o.Prober.Run(release.WithProbeRepo(ctx, d.key.Owner+"/"+d.key.Repo), d.p)
+			pctx := release.WithProbeRepo(ctx, d.key.Owner+"/"+d.key.Repo)
+			var res release.ProbeResult
+			kind, ok := "metric", false
+			if d.m != nil {
+				res = w.o.Prober.(MetricQuerier).Metric(pctx, d.m)
+				ok = release.JudgeMetric(d.m, res).OK // for the counter; Apply decides again
+			} else {
+				res = w.o.Prober.Run(pctx, d.p)
+				kind, ok = d.p.Kind(), res.OK
+			}
 			b, _ := json.Marshal(ProbeResultEvent{Release: d.key.String(), Installation: d.inst, Item: d.item, Result: res})
 			id := fmt.Sprintf("probe-%s-%s-%d", d.key, d.item, res.At.UnixNano())
 			if _, err := w.o.Store.Enqueue(ctx, Delivery{ID: id, Event: EventProbe, Payload: b, Received: w.o.Clock()}); err != nil {
 				w.o.Log.Error("queue probe result", "release", d.key.String(), "item", d.item, "err", err)
 			}
-			w.o.Metrics.Probes.WithLabelValues(d.p.Kind(), okLabel(res.OK)).Inc()
+			w.o.Metrics.Probes.WithLabelValues(kind, okLabel(ok)).Inc()
 		}()
 	}
 	wg.Wait()
