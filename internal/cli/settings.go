@@ -42,6 +42,7 @@ type settings struct {
 	Workers        int
 	Coalesce       time.Duration
 	Reconcile      time.Duration
+	RetryBudget    time.Duration
 	LogLevel       string
 	// InflightMB bounds the megabytes of webhook bodies held at once
 	// (0: the server's default, 32).
@@ -86,6 +87,8 @@ func bindSettings(fs *flag.FlagSet, getenv func(string) string) *settings {
 	fs.IntVar(&s.Workers, "workers", workers, "concurrent queue `handlers` per replica (GOLIVE_WORKERS)")
 	fs.DurationVar(&s.Coalesce, "coalesce", coalesce, "quiet `time` before a release's GitHub objects are rewritten (GOLIVE_COALESCE)")
 	fs.DurationVar(&s.Reconcile, "reconcile-every", reconcile, "`period` of the sweep that repairs missed webhooks (GOLIVE_RECONCILE_EVERY)")
+	retryBudget, _ := time.ParseDuration(env("GOLIVE_RETRY_BUDGET", "1h"))
+	fs.DurationVar(&s.RetryBudget, "retry-budget", retryBudget, "how long after its first try a failing delivery is retried before it goes to the dead letters (GOLIVE_RETRY_BUDGET)")
 	inflight, _ := strconv.Atoi(env("GOLIVE_WEBHOOK_INFLIGHT_MB", "32"))
 	fs.IntVar(&s.InflightMB, "webhook-inflight-mb", inflight, "`megabytes` of webhook bodies held in memory at once, over all requests; more wait, then get 503 (GOLIVE_WEBHOOK_INFLIGHT_MB)")
 	fs.StringVar(&s.LogLevel, "log-level", env("GOLIVE_LOG_LEVEL", "info"), "`level`: debug, info, warn, error (GOLIVE_LOG_LEVEL)")

@@ -136,6 +136,9 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 	if opts.Reconcile == 0 {
 		opts.Reconcile = st.Reconcile
 	}
+	if opts.RetryBudget == 0 {
+		opts.RetryBudget = st.RetryBudget
+	}
 	dashOn, err := st.dashboard()
 	if err != nil {
 		sys.Close()

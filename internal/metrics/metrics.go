@@ -41,6 +41,14 @@ type Metrics struct {
 	OpenReleases    prometheus.Gauge
 	ReconcileErrors prometheus.Counter
 	Probes          *prometheus.CounterVec // kind, outcome
+	// BreakerOpen is 1 while an installation's GitHub circuit breaker is
+	// open (its deliveries wait), 0 once it closed again.
+	BreakerOpen *prometheus.GaugeVec // installation
+	// Requeued counts dead letters put back on the queue, by reason.
+	Requeued *prometheus.CounterVec // reason
+	// GitHubReachable is 1 when GitHub last accepted the App's JWT, 0
+	// when it did not (checked at most once a minute per replica).
+	GitHubReachable prometheus.Gauge
 
 	own []prometheus.Collector
 }
@@ -82,10 +90,17 @@ func New() *Metrics {
 		ReconcileErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "golive_reconcile_errors_total", Help: "Reconciler passes that failed for a release."}),
 		Probes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_probes_total",
 			Help: "Probe runs by kind and outcome (ok, failed)."}, []string{"kind", "outcome"}),
+		BreakerOpen: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "golive_github_breaker_open",
+			Help: "1 while an installation's GitHub circuit breaker is open and its deliveries wait; 0 once GitHub answers again."}, []string{"installation"}),
+		Requeued: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_dead_letters_requeued_total",
+			Help: "Dead letters put back on the queue, by reason (breaker_closed)."}, []string{"reason"}),
+		GitHubReachable: prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_github_reachable",
+			Help: "1 when GitHub last accepted the App's credentials, 0 when it did not; checked at most once a minute per replica."}),
 	}
 	m.own = []prometheus.Collector{m.Deliveries, m.DeliveryDuration, m.Processed, m.ProcessSeconds, m.Syncs, m.GitHubWrites, m.Refused, m.Panics,
 		m.QueueDepth, m.QueuePending, m.QueueDelayed, m.QueueDead, m.Dirty,
-		m.GitHubRequests, m.GitHubSeconds, m.RateRemaining, m.OpenReleases, m.ReconcileErrors, m.Probes}
+		m.GitHubRequests, m.GitHubSeconds, m.RateRemaining, m.OpenReleases, m.ReconcileErrors, m.Probes,
+		m.BreakerOpen, m.Requeued, m.GitHubReachable}
 	r.MustRegister(m.own...)
 	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
