@@ -184,10 +184,10 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 		Handled:     webhook.Handled,
 		Metrics:     sys.metrics,
 		Log:         log,
-		Ready: []server.Check{
-			{Name: "redis", Fn: sys.store.Ping},
-			{Name: "github", Fn: app.CheckApp},
-		},
+		Ready: []server.Check{{Name: "redis", Fn: sys.store.Ping}},
+		Degraded: []*server.Reachability{server.NewReachability("github", app.CheckApp, time.Minute, func(err error) {
+			sys.metrics.GitHubReachable.Set(map[bool]float64{true: 1, false: 0}[err == nil])
+		})},
 		BeforeScrape: func(ctx context.Context) {
 			if q, err := sys.store.Stats(ctx); err == nil {
 				sys.metrics.QueueDepth.Set(float64(q.Depth))

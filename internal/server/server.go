@@ -47,7 +47,10 @@ type Deps struct {
 	// Secrets verify webhook signatures; a second one is accepted while a
 	// new secret rolls out.
 	Secrets [][]byte
-	Ready   []Check
+	// Ready are the checks /readyz needs to pass (Redis); Degraded are
+	// only noted in its body (GitHub).
+	Ready    []Check
+	Degraded []*Reachability
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
 	// BeforeScrape, when set, refreshes gauges before /metrics answers.
@@ -145,6 +148,19 @@ func ready(d Deps) gin.HandlerFunc {
 		}
 		if len(failed) > 0 {
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "failed": failed})
+			return
+		}
+		degraded := gin.H{}
+		for _, r := range d.Degraded {
+			switch known, err := r.Status(); {
+			case !known:
+				degraded[r.name] = "not checked yet"
+			case err != nil:
+				degraded[r.name] = "unreachable: " + err.Error()
+			}
+		}
+		if len(degraded) > 0 {
+			c.JSON(http.StatusOK, gin.H{"status": "ready", "degraded": degraded})
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"status": "ready"})
