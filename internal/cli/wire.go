@@ -184,9 +184,15 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 		Handled:     webhook.Handled,
 		Metrics:     sys.metrics,
 		Log:         log,
-		Ready: []server.Check{{Name: "redis", Fn: sys.store.Ping}},
+		Ready: []server.Check{
+			{Name: "redis", Fn: sys.store.Ping},
+		},
 		Degraded: []*server.Reachability{server.NewReachability("github", app.CheckApp, time.Minute, func(err error) {
-			sys.metrics.GitHubReachable.Set(map[bool]float64{true: 1, false: 0}[err == nil])
+			up := 0.0
+			if err == nil {
+				up = 1
+			}
+			sys.metrics.GitHubReachable.Set(up)
 		})},
 		BeforeScrape: func(ctx context.Context) {
 			if q, err := sys.store.Stats(ctx); err == nil {

@@ -47,10 +47,11 @@ type Deps struct {
 	// Secrets verify webhook signatures; a second one is accepted while a
 	// new secret rolls out.
 	Secrets [][]byte
-	// Ready are the checks /readyz needs to pass (Redis); Degraded are
-	// only noted in its body (GitHub).
-	Ready    []Check
+	// Degraded are only noted in /readyz's body (GitHub); Ready are the
+	// checks it needs to pass (Redis).
 	Degraded []*Reachability
+
+	Ready   []Check
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
 	// BeforeScrape, when set, refreshes gauges before /metrics answers.
