@@ -96,7 +96,10 @@ func (w *Worker) settle(ctx context.Context, d Delivery, err error, panicked boo
 		return w.dead(ctx, d, fmt.Errorf("retried for %s since %s: %w", w.retry.Budget, first.UTC().Format(time.RFC3339), err), log)
 	}
 	if errors.Is(err, ErrLockHeld) {
+		// Waiting for another worker is no failed try: the attempt is not
+		// counted, so a later failure's delay does not start out long.
 		delay = lockHeldWait
+		d.Attempt--
 	}
 	d.First = first
 	log.Warn("will retry", "err", err, "in", delay)
