@@ -139,6 +139,14 @@ func (h *harness) start(o worker.Options) *node {
 	if o.RetryBase == 0 {
 		o.RetryBase = 100 * time.Millisecond
 	}
+	if o.RetryBudget == 0 {
+		// A delivery that can never succeed (a repo GitHub does not
+		// know) is dead-lettered within a settle, not retried for 1h.
+		o.RetryBudget = 8 * time.Second
+	}
+	if o.BreakerCooldown == 0 {
+		o.BreakerCooldown = 100 * time.Millisecond // test timings: seconds, not minutes
+	}
 	if o.ProbeEvery == 0 {
 		o.ProbeEvery = time.Hour // tests that probe say how often
 	}

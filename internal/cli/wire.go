@@ -142,6 +142,9 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 	if opts.Reconcile == 0 {
 		opts.Reconcile = st.Reconcile
 	}
+	if opts.RetryBudget == 0 {
+		opts.RetryBudget = st.RetryBudget
+	}
 	dashOn, err := st.dashboard()
 	if err != nil {
 		sys.Close()
@@ -212,8 +215,14 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 		Log:         log,
 		Ready: []server.Check{
 			{Name: "redis", Fn: sys.store.Ping},
-			{Name: "github", Fn: app.CheckApp},
 		},
+		Degraded: []*server.Reachability{server.NewReachability("github", app.CheckApp, time.Minute, func(err error) {
+			up := 0.0
+			if err == nil {
+				up = 1
+			}
+			sys.metrics.GitHubReachable.Set(up)
+		})},
 		BeforeScrape: beforeScrape,
 	})
 	return sys, nil

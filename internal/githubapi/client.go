@@ -147,11 +147,10 @@ func (a *App) Client(installation int64) (*github.Client, error) {
 	return c, nil
 }
 
-// CheckApp asks GitHub whether it accepts the App's JWT (for /readyz).
+// CheckApp asks GitHub whether it accepts the App's JWT (for /readyz's
+// degraded note and golive_github_reachable).
+// Tokenless (the demo, tests) it asks the same, unauthenticated.
 func (a *App) CheckApp(ctx context.Context) error {
-	if a.tokenless {
-		return nil
-	}
 	c, err := a.appClient()
 	if err != nil {
 		return err

@@ -104,8 +104,8 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 	mux.HandleFunc("PATCH /repos/{owner}/{repo}/issues/{n}", f.withIssue(func(w http.ResponseWriter, r *http.Request, rp *Repo, is *Issue) {
 		var in map[string]any
 		json.Unmarshal(body, &in)
-		if v, ok := in["body"].(string); ok {
-			is.Body = v
+		if v, ok := in["body"].(string); ok && v != is.Body {
+			is.revise(BotLogin, true, f.Now(), v) // the App's token edits as the App
 		}
 		if v, ok := in["title"].(string); ok {
 			is.Title = v

@@ -44,6 +44,14 @@ type Metrics struct {
 	// Redelivery sweeper (internal/redeliver).
 	Redeliveries  *prometheus.CounterVec // outcome
 	RedeliveryLag prometheus.Gauge
+	// BreakerOpen is 1 while an installation's GitHub circuit breaker is
+	// open (its deliveries wait), 0 once it closed again.
+	BreakerOpen *prometheus.GaugeVec // installation
+	// Requeued counts dead letters put back on the queue, by reason.
+	Requeued *prometheus.CounterVec // reason
+	// GitHubReachable is 1 when GitHub last accepted the App's JWT, 0
+	// when it did not (checked at most once a minute per replica).
+	GitHubReachable prometheus.Gauge
 
 	own []prometheus.Collector
 }
@@ -89,11 +97,18 @@ func New() *Metrics {
 			Help: "Redeliveries golive asked GitHub for, by outcome (accepted; refused: too old or gone; error: asked again next sweep)."}, []string{"outcome"}),
 		RedeliveryLag: prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_redelivery_sweep_lag_seconds",
 			Help: "Seconds since the last clean redelivery sweep started, on any replica: failed deliveries older than this have been asked for again."}),
+		BreakerOpen: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "golive_github_breaker_open",
+			Help: "1 while an installation's GitHub circuit breaker is open and its deliveries wait; 0 once GitHub answers again."}, []string{"installation"}),
+		Requeued: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_dead_letters_requeued_total",
+			Help: "Dead letters put back on the queue, by reason (breaker_closed)."}, []string{"reason"}),
+		GitHubReachable: prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_github_reachable",
+			Help: "1 when GitHub last accepted the App's credentials, 0 when it did not; checked at most once a minute per replica."}),
 	}
 	m.own = []prometheus.Collector{m.Deliveries, m.DeliveryDuration, m.Processed, m.ProcessSeconds, m.Syncs, m.GitHubWrites, m.Refused, m.Panics,
 		m.QueueDepth, m.QueuePending, m.QueueDelayed, m.QueueDead, m.Dirty,
 		m.GitHubRequests, m.GitHubSeconds, m.RateRemaining, m.OpenReleases, m.ReconcileErrors, m.Probes,
-		m.Redeliveries, m.RedeliveryLag}
+		m.Redeliveries, m.RedeliveryLag,
+		m.BreakerOpen, m.Requeued, m.GitHubReachable}
 	r.MustRegister(m.own...)
 	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -126,6 +126,9 @@ func parseEntry(m redis.XMessage) Delivery {
 	if ms, err := strconv.ParseInt(str("received"), 10, 64); err == nil {
 		d.Received = time.UnixMilli(ms)
 	}
+	if ms, err := strconv.ParseInt(str("first"), 10, 64); err == nil && ms > 0 {
+		d.First = time.UnixMilli(ms)
+	}
 	return d
 }
 
@@ -164,7 +167,7 @@ var promoteScript = redis.NewScript(`
 local due = redis.call("ZRANGEBYSCORE", KEYS[2], "-inf", ARGV[1], "LIMIT", 0, 100)
 for _, blob in ipairs(due) do
   local f = cjson.decode(blob)
-  redis.call("XADD", KEYS[1], "*", "id", f.id, "event", f.event, "payload", f.payload, "attempt", tostring(f.attempt), "received", tostring(f.received), "error", f.error)
+  redis.call("XADD", KEYS[1], "*", "id", f.id, "event", f.event, "payload", f.payload, "attempt", tostring(f.attempt), "received", tostring(f.received), "error", f.error, "first", tostring(f.first or 0))
   redis.call("ZREM", KEYS[2], blob)
 end
 return #due`)
@@ -260,6 +263,15 @@ func encodeDelayed(d Delivery) string {
 		Attempt  int    `json:"attempt"`
 		Received int64  `json:"received"`
 		Error    string `json:"error"`
-	}{d.ID, d.Event, string(d.Payload), d.Attempt, d.Received.UnixMilli(), d.Error})
+		First    int64  `json:"first,omitempty"`
+	}{d.ID, d.Event, string(d.Payload), d.Attempt, d.Received.UnixMilli(), d.Error, firstMilli(d.First)})
 	return string(b)
+}
+
+// firstMilli is a delivery's first try in milliseconds, 0 for none.
+func firstMilli(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
 }

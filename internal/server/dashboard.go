@@ -503,7 +503,8 @@ func (x *dash) refresh(c *gin.Context) {
 	}
 	if err := x.Releases.Refresh(ctx, k, s.Login); err != nil {
 		x.Log.Warn("dashboard: refresh", "release", k.String(), "err", err)
-		x.fail(c, http.StatusServiceUnavailable, "Could not queue the refresh; try again shortly.")
+		status, text := statusOf(err, "Could not queue the refresh; try again shortly.")
+		x.fail(c, status, text)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%s/%s/%d?refreshed=1", k.Owner, k.Repo, k.PR))

@@ -47,6 +47,10 @@ type Deps struct {
 	// Secrets verify webhook signatures; a second one is accepted while a
 	// new secret rolls out.
 	Secrets [][]byte
+	// Degraded are only noted in /readyz's body (GitHub); Ready are the
+	// checks it needs to pass (Redis).
+	Degraded []*Reachability
+
 	Ready   []Check
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
@@ -148,6 +152,19 @@ func ready(d Deps) gin.HandlerFunc {
 		}
 		if len(failed) > 0 {
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "failed": failed})
+			return
+		}
+		degraded := gin.H{}
+		for _, r := range d.Degraded {
+			switch known, err := r.Status(); {
+			case !known:
+				degraded[r.name] = "not checked yet"
+			case err != nil:
+				degraded[r.name] = "unreachable: " + err.Error()
+			}
+		}
+		if len(degraded) > 0 {
+			c.JSON(http.StatusOK, gin.H{"status": "ready", "degraded": degraded})
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"status": "ready"})

@@ -20,6 +20,10 @@ type Delivery struct {
 	Attempt int
 	// Received is when ingest accepted it.
 	Received time.Time
+	// First is when it was first tried, kept on retries: the retry
+	// budget counts from it. Zero before its first failure, and after a
+	// requeue or a pause of the circuit breaker.
+	First time.Time
 	// Error is the last failure, kept on dead letters.
 	Error string
 }
@@ -46,6 +50,8 @@ type Store interface {
 	Retry(ctx context.Context, d Delivery, due time.Time, cause error) error
 	DeadLetter(ctx context.Context, d Delivery, cause error) error
 	PromoteDue(ctx context.Context, now time.Time) (int, error)
+	// Requeue puts up to max dead letters back on the queue.
+	Requeue(ctx context.Context, max int) (int, error)
 
 	// Acquire seats token in the release's lock queue at its place and
 	// takes the lock if take is set and token is first (see lane.go).

@@ -35,11 +35,18 @@ type Options struct {
 	// synced after a change (default 2s); MaxCoalesce caps the delay
 	// under a steady stream (default 10s). Zero Coalesce syncs at once.
 	Coalesce, MaxCoalesce time.Duration
-	// MaxAttempts before a delivery goes to the dead letters (default 8).
-	MaxAttempts int
-	// RetryBase is the first retry delay; each retry doubles it, up to 5
-	// minutes (default 1s).
-	RetryBase time.Duration
+	// RetryBase is the ceiling of the first retry delay; each retry
+	// doubles it, up to RetryCap (default 1s, 5 minutes). Delays are
+	// drawn uniformly below the ceiling (full jitter; see retry.go).
+	RetryBase, RetryCap time.Duration
+	// RetryBudget is how long after its first try a failing delivery is
+	// retried before it goes to the dead letters (default 1 hour).
+	RetryBudget time.Duration
+	// BreakerThreshold GitHub outage failures in a row (5xx, timeouts)
+	// open an installation's circuit breaker for BreakerCooldown, doubled
+	// after each failed trial up to 5 minutes (defaults 5, 30s).
+	BreakerThreshold int
+	BreakerCooldown  time.Duration
 	// ClaimIdle is how long an entry may sit unacknowledged with a
 	// consumer before another claims it (default 1 minute).
 	ClaimIdle time.Duration
@@ -87,6 +94,8 @@ type Worker struct {
 	o       Options
 	cfgs    configCache
 	backoff syncBackoff
+	retry   retryPolicy
+	breaker *breaker
 }
 
 // New returns a worker with defaults filled in.
@@ -112,11 +121,20 @@ func New(o Options) *Worker {
 	if o.MaxCoalesce < o.Coalesce {
 		o.MaxCoalesce = 5 * o.Coalesce
 	}
-	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 8
-	}
 	if o.RetryBase <= 0 {
-		o.RetryBase = time.Second
+		o.RetryBase = DefaultRetryBase
+	}
+	if o.RetryCap <= 0 {
+		o.RetryCap = DefaultRetryCap
+	}
+	if o.RetryBudget <= 0 {
+		o.RetryBudget = DefaultRetryBudget
+	}
+	if o.BreakerThreshold <= 0 {
+		o.BreakerThreshold = DefaultBreakerThreshold
+	}
+	if o.BreakerCooldown <= 0 {
+		o.BreakerCooldown = DefaultBreakerCooldown
 	}
 	if o.ClaimIdle <= 0 {
 		o.ClaimIdle = time.Minute
@@ -147,7 +165,10 @@ func New(o Options) *Worker {
 		o.WebURL = "https://github.com"
 	}
 	o.WebURL = strings.TrimSuffix(o.WebURL, "/")
-	return &Worker{o: o, cfgs: configCache{m: map[string]repoConfig{}}}
+	w := &Worker{o: o, cfgs: configCache{m: map[string]repoConfig{}},
+		retry: retryPolicy{Base: o.RetryBase, Cap: o.RetryCap, Budget: o.RetryBudget}}
+	w.breaker = newBreaker(o)
+	return w
 }
 
 // DefaultOptions are the production timings, for callers that set only
@@ -290,6 +311,9 @@ func (w *Worker) tick(ctx context.Context) {
 func (w *Worker) process(ctx context.Context, d Delivery) {
 	start := time.Now()
 	log := w.o.Log.With("delivery", d.ID, "event", d.Event, "attempt", d.Attempt)
+	if w.paused(ctx, d, log) {
+		return
+	}
 	outcome, err := w.handleSafely(ctx, d)
 	var pe *panicError
 	if errors.As(err, &pe) {
@@ -297,27 +321,13 @@ func (w *Worker) process(ctx context.Context, d Delivery) {
 		log.Error("panic while handling the event; dead-lettering it", "panic", fmt.Sprint(pe.value), "stack", string(pe.stack))
 	}
 	w.o.Metrics.ProcessSeconds.WithLabelValues(d.Event).Observe(time.Since(start).Seconds())
-	switch {
-	case err == nil:
+	if err == nil {
 		if aerr := w.o.Store.Ack(ctx, d.Entry); aerr != nil {
 			log.Error("ack", "err", aerr) // stays pending; reclaimed and re-applied idempotently
 		}
-	case errors.Is(err, errPermanent) || pe != nil || (d.Attempt >= w.o.MaxAttempts && !errors.Is(err, ErrLockHeld)) || d.Attempt >= 4*w.o.MaxAttempts:
-		outcome = "dead"
-		log.Error("dead-lettered", "err", err)
-		if derr := w.o.Store.DeadLetter(ctx, d, err); derr != nil {
-			log.Error("dead-letter", "err", derr)
-		}
-	default:
-		outcome = "retried"
-		delay := backoff(w.o.RetryBase, d.Attempt)
-		if errors.Is(err, ErrLockHeld) {
-			delay = 200 * time.Millisecond
-		}
-		log.Warn("will retry", "err", err, "in", delay)
-		if rerr := w.o.Store.Retry(ctx, d, w.o.Clock().Add(delay), err); rerr != nil {
-			log.Error("schedule retry", "err", rerr)
-		}
+		w.answered(ctx, d)
+	} else {
+		outcome = w.settleFailure(ctx, d, err, pe != nil, log)
 	}
 	w.o.Metrics.Processed.WithLabelValues(d.Event, outcome).Inc()
 }
