@@ -19,7 +19,7 @@ func suggest(word string, known []string) string {
 func Closest(word string, known []string) (string, bool) {
 	best, bestD := "", 1<<30
 	for _, k := range known {
-		if d := editDistance(strings.ToLower(word), strings.ToLower(k)); d < bestD {
+		if d := EditDistance(strings.ToLower(word), strings.ToLower(k)); d < bestD {
 			best, bestD = k, d
 		}
 	}
@@ -29,7 +29,9 @@ func Closest(word string, known []string) (string, bool) {
 	return best, true
 }
 
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance of a and b, in runes (a large
+// number for words over 64 runes: no typo is that long).
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) > 64 || len(rb) > 64 {
 		return 1 << 20
