@@ -25,30 +25,14 @@ func (r *Runner) Metric(ctx context.Context, m *checklist.Metric) release.ProbeR
 	if m.Timeout != 0 {
 		timeout = m.Timeout.D()
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	start := r.now()
-	type outcome struct {
-		value string
-		err   error
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		v, err := r.query(ctx, m)
-		done <- outcome{v, err}
-	}()
-	var o outcome
-	select {
-	case o = <-done:
-	case <-ctx.Done():
-		o.err = fmt.Errorf("timed out after %s: %w", timeout, ctx.Err())
-	}
-	res := release.ProbeResult{At: start.UTC(), Latency: r.now().Sub(start), Metric: &release.MetricSample{Query: m.Query, Value: o.value}}
-	if o.err != nil {
-		res.Metric.Error = oneLine(o.err.Error())
+	value, err := within(ctx, timeout, func(ctx context.Context) (string, error) { return r.query(ctx, m) })
+	res := release.ProbeResult{At: start.UTC(), Latency: r.now().Sub(start), Metric: &release.MetricSample{Query: m.Query, Value: value}}
+	if err != nil {
+		res.Metric.Error = oneLine(err.Error())
 		res.Detail = res.Metric.Error
 	} else {
-		res.Detail = "value " + o.value
+		res.Detail = "value " + value
 	}
 	return res
 }

@@ -68,44 +68,48 @@ func (r *Runner) Run(ctx context.Context, p *checklist.Probe) release.ProbeResul
 	if p.Timeout != 0 {
 		timeout = p.Timeout.D()
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	start := r.now()
-	type outcome struct {
-		detail string
-		err    error
-	}
-	// The probe runs apart, so a read that ignores the context cannot hold
-	// the run past its timeout.
-	done := make(chan outcome, 1)
-	go func() {
-		var o outcome
+	detail, err := within(ctx, timeout, func(ctx context.Context) (string, error) {
 		switch {
 		case p.HTTP != nil:
-			o.detail, o.err = r.http(ctx, p.HTTP)
+			return r.http(ctx, p.HTTP)
 		case p.TLS != nil:
-			o.detail, o.err = r.tls(ctx, p.TLS)
+			return r.tls(ctx, p.TLS)
 		case p.DNS != nil:
-			o.detail, o.err = r.dns(ctx, p.DNS)
+			return r.dns(ctx, p.DNS)
 		case p.TCP != nil:
-			o.detail, o.err = r.tcp(ctx, p.TCP)
-		default:
-			o.err = errors.New("no probe kind set")
+			return r.tcp(ctx, p.TCP)
 		}
-		done <- o
-	}()
-	var o outcome
-	select {
-	case o = <-done:
-	case <-ctx.Done():
-		o.err = fmt.Errorf("timed out after %s: %w", timeout, ctx.Err())
-	}
-	detail, err := o.detail, o.err
+		return "", errors.New("no probe kind set")
+	})
 	res := release.ProbeResult{At: start.UTC(), Latency: r.now().Sub(start), OK: err == nil, Detail: detail}
 	if err != nil {
 		res.Detail = oneLine(err.Error())
 	}
 	return res
+}
+
+// within runs fn apart, with a context that ends after timeout, so a read
+// that ignores its context cannot hold the run past the timeout: it
+// returns fn's answer, or the timeout, whichever comes first.
+func within(ctx context.Context, timeout time.Duration, fn func(context.Context) (string, error)) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type outcome struct {
+		s   string
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		s, err := fn(ctx)
+		done <- outcome{s, err}
+	}()
+	select {
+	case o := <-done:
+		return o.s, o.err
+	case <-ctx.Done():
+		return "", fmt.Errorf("timed out after %s: %w", timeout, ctx.Err())
+	}
 }
 
 func oneLine(s string) string {
