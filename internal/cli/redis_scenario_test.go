@@ -5,7 +5,9 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,11 +25,21 @@ type redisProcess struct {
 	t         *testing.T
 	port, dir string
 	cmd       *exec.Cmd
+	logged    bool
 }
 
 func (r *redisProcess) start() {
+	if !r.logged {
+		// A failing test shows what its Redis said.
+		r.logged = true
+		r.t.Cleanup(func() {
+			if b, err := os.ReadFile(filepath.Join(r.dir, "redis.log")); err == nil && r.t.Failed() {
+				r.t.Logf("redis-server log:\n%s", b)
+			}
+		})
+	}
 	r.cmd = exec.Command("redis-server", "--port", r.port, "--bind", "127.0.0.1", "--dir", r.dir,
-		"--appendonly", "yes", "--appendfsync", "always", "--save", "")
+		"--appendonly", "yes", "--appendfsync", "always", "--save", "", "--logfile", filepath.Join(r.dir, "redis.log"))
 	if err := r.cmd.Start(); err != nil {
 		r.t.Fatal(err)
 	}
@@ -144,7 +156,7 @@ func lineDiff(want, got string) string {
 // again. While it is down, clients keep redialling it; with a port inside
 // the ephemeral range a redial can pick that same port as its source and
 // connect to itself (TCP self-connect), holding the port so the server
-// cannot come back. Seen once as "connection refused" after a restart.
+// cannot come back.
 func restartablePort(t *testing.T) string {
 	t.Helper()
 	for range 200 {
