@@ -150,6 +150,9 @@ func (h *harness) start(o worker.Options) *node {
 	if o.ProbeEvery == 0 {
 		o.ProbeEvery = time.Hour // tests that probe say how often
 	}
+	if o.UnseenAfter == 0 {
+		o.UnseenAfter = 200 * time.Millisecond // a box changed without its event is judged soon
+	}
 	if o.SettleWindow == 0 {
 		o.SettleWindow = 300 * time.Millisecond // an early approval is refused within a settle
 	}

@@ -92,7 +92,8 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 			Labels []string `json:"labels"`
 		}
 		json.Unmarshal(body, &in)
-		is := &Issue{Number: rp.nextIssueNumber(), Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels, Author: BotLogin}
+		is := &Issue{Number: rp.nextIssueNumber(), Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels, Author: BotLogin,
+			History: []Edit{{Editor: BotLogin, Bot: true, At: f.Now(), Body: in.Body}}} // the body as created is its first revision
 		rp.Issues = append(rp.Issues, is)
 		// GitHub answers a create with the new issue's address in Location.
 		w.Header().Set("Location", f.location(rp, "issues", int64(is.Number)))

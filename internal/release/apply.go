@@ -353,6 +353,8 @@ func applyIssueEdit(cfg *checklist.Config, n *State, ev Event) []Effect {
 	n.Written.IssueBody = ""
 	eff := []Effect{{Kind: EffSync}}
 	ticked, unticked := tickChanges(ev.PrevBody, ev.Body)
+	forgetUnseen(n, ticked...)
+	forgetUnseen(n, unticked...)
 	var refused []string
 	for _, id := range ticked {
 		e, ok := cfg.Item(id)
@@ -442,6 +444,7 @@ func (s *State) Clone() *State {
 	n.Signoffs = slices.Clone(s.Signoffs)
 	n.Seen = slices.Clone(s.Seen)
 	n.Pending = slices.Clone(s.Pending)
+	n.Unseen = cloneMap(s.Unseen)
 	n.Audit = slices.Clone(s.Audit)
 	n.ConfigProblems = slices.Clone(s.ConfigProblems)
 	if s.Hold != nil {

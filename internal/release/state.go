@@ -76,6 +76,9 @@ type State struct {
 	// Waivers by item id.
 	Waivers map[string]Waiver `json:"waivers,omitempty"`
 	Hold    *Hold             `json:"hold,omitempty"`
+	// Unseen holds the boxes a person changed that no event judged yet,
+	// by item id (see Unseen).
+	Unseen map[string]Unseen `json:"unseen,omitempty"`
 	// Pending holds the approvals that arrived before the sign-offs they
 	// wait for (see PendingApproval).
 	Pending []PendingApproval `json:"pending,omitempty"`

@@ -31,4 +31,21 @@ func TestTickEdit(t *testing.T) {
 	if _, _, ok := TickEdit(nil, "runbook", true); ok {
 		t.Error("an empty history named who ticked")
 	}
+	// Same second as golive's write before it: the order, and so the
+	// editor, cannot be told (victor may have ticked after rita's save).
+	tied := []BodyEdit{
+		{Editor: "rita", At: t0, Body: box(true)},
+		{Editor: "golive[bot]", Bot: true, At: t0, Body: box(false)},
+	}
+	if e, _, ok := TickEdit(tied, "runbook", true); ok {
+		t.Errorf("an edit in the same second as its neighbour was attributed to %s", e.Editor)
+	}
+	tiedAfter := []BodyEdit{
+		{Editor: "victor", At: t0.Add(time.Minute), Body: box(true) + "x"},
+		{Editor: "rita", At: t0.Add(time.Minute), Body: box(true)},
+		{Editor: "golive[bot]", Bot: true, At: t0, Body: box(false)},
+	}
+	if e, _, ok := TickEdit(tiedAfter, "runbook", true); ok {
+		t.Errorf("an edit sharing its second with the next one was attributed to %s", e.Editor)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ag06mixer/golive/internal/checklist"
+	"github.com/ag06mixer/golive/internal/mdtext"
 	"github.com/ag06mixer/golive/internal/release"
 )
 
@@ -246,6 +247,21 @@ func IssueWithLedgerFor(cfg *checklist.Config, s *release.State, rep release.Rep
 // now). Those changes are decided when their issues.edited event arrives;
 // until then a golive update must not erase them.
 func CarryTicks(rendered, written, current string) string {
+	changed := HumanChanges(written, current)
+	if len(changed) == 0 {
+		return rendered
+	}
+	boxes := make(map[string]release.Unseen, len(changed))
+	for id, on := range changed {
+		boxes[id] = release.Unseen{On: on}
+	}
+	return KeepUnseen(rendered, boxes)
+}
+
+// HumanChanges lists the boxes that differ between written (golive's
+// last write) and current (the body on GitHub now), with their new
+// state: the changes someone made since golive last wrote.
+func HumanChanges(written, current string) map[string]bool {
 	before, after := release.Ticks(written), release.Ticks(current)
 	changed := map[string]bool{}
 	for id, now := range after {
@@ -253,22 +269,32 @@ func CarryTicks(rendered, written, current string) string {
 			changed[id] = now
 		}
 	}
-	if len(changed) == 0 {
+	return changed
+}
+
+// KeepUnseen sets, in a rendered body, each box golive has not judged as
+// the person left it, and says on the line of an unjudged one why it
+// does not count.
+func KeepUnseen(rendered string, unseen map[string]release.Unseen) string {
+	if len(unseen) == 0 {
 		return rendered
 	}
 	lines := strings.Split(rendered, "\n")
 	for i, line := range lines {
-		for id, ticked := range changed {
+		for id, u := range unseen {
 			m := release.ItemMarker(id)
 			j := strings.Index(line, "] "+m)
 			if j < 1 || line[j-2] != '[' {
 				continue
 			}
 			box := byte(' ')
-			if ticked {
+			if u.On {
 				box = 'x'
 			}
 			lines[i] = line[:j-1] + string(box) + line[j:]
+			if u.Unjudged != "" {
+				lines[i] += " — ⚠️ unjudged: " + mdtext.Text(u.Unjudged, 200) + "; it does not count until someone with the right to tick it sets it again"
+			}
 		}
 	}
 	return strings.Join(lines, "\n")

@@ -62,6 +62,9 @@ func (w *Worker) Handle(ctx context.Context, d Delivery) (string, error) {
 	if d.Event == EventProbe {
 		return "applied", w.applyProbe(ctx, d)
 	}
+	if d.Event == EventUnseen {
+		return w.unseenTick(ctx, d)
+	}
 	if d.Event == EventSettle {
 		return w.settle(ctx, d)
 	}

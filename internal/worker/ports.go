@@ -94,6 +94,9 @@ type GitHub interface {
 	CreateIssue(ctx context.Context, owner, repo, title, body string) (int, error)
 	GetIssue(ctx context.Context, owner, repo string, n int) (release.IssueInfo, error)
 	EditIssueBody(ctx context.Context, owner, repo string, n int, body string) error
+	// IssueEdits reads the issue body's edit history (who saved each
+	// revision, when, and the body it left).
+	IssueEdits(ctx context.Context, owner, repo string, n int) ([]release.BodyEdit, error)
 	CloseIssue(ctx context.Context, owner, repo string, n int, reason string) error
 	FindComment(ctx context.Context, owner, repo string, n int, marker string) (int64, error)
 	CreateComment(ctx context.Context, owner, repo string, n int, body string) (int64, error)

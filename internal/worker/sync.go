@@ -155,7 +155,7 @@ func issueTitle(s *release.State) string {
 func (w *Worker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time, rep release.Report) error {
 	s := rec.State
 	k := s.Key
-	body := render.IssueWithLedgerFor(rc.cfg, s, rep, w.o.LedgerKey)
+	body := render.KeepUnseen(render.IssueWithLedgerFor(rc.cfg, s, rep, w.o.LedgerKey), s.Unseen)
 	if body == s.Written.IssueBody {
 		return nil
 	}
@@ -167,7 +167,13 @@ func (w *Worker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 		return err
 	}
 	if s.Written.IssueBody != "" && cur.Body != s.Written.IssueBody {
-		body = render.CarryTicks(body, s.Written.IssueBody, cur.Body)
+		// Boxes someone changed since golive's last write: their
+		// issues.edited event decides them. Until it does they stay as
+		// set; if it never comes, the edit history does (unseen.go).
+		if err := w.noteUnseen(ctx, s, render.HumanChanges(s.Written.IssueBody, cur.Body)); err != nil {
+			return err
+		}
+		body = render.KeepUnseen(body, s.Unseen)
 	}
 	if body != cur.Body {
 		if err := gh.EditIssueBody(ctx, k.Owner, k.Repo, s.Issue, body); err != nil {

@@ -84,6 +84,10 @@ type Options struct {
 	// sign-offs it waits for stays pending before it is refused (default
 	// 30s).
 	SettleWindow time.Duration
+	// UnseenAfter is how long golive waits for the issues.edited event of
+	// a box someone changed before it reads the issue's edit history to
+	// judge the change itself (default 30s).
+	UnseenAfter time.Duration
 	// ShutdownGrace bounds how long in-flight work may finish after Run's
 	// context ends (default 20s).
 	ShutdownGrace time.Duration
@@ -155,6 +159,9 @@ func New(o Options) *Worker {
 		o.OrderWindow = 100 * time.Millisecond
 	}
 	o.OrderWindow = max(o.OrderWindow, 0)
+	if o.UnseenAfter <= 0 {
+		o.UnseenAfter = 30 * time.Second
+	}
 	if o.SettleWindow <= 0 {
 		o.SettleWindow = 30 * time.Second
 	}
