@@ -242,22 +242,6 @@ func IssueWithLedgerFor(cfg *checklist.Config, s *release.State, rep release.Rep
 	return issueWithin(cfg, s, rep, MaxBody-len(line)-1) + line + "\n"
 }
 
-// CarryTicks keeps, in a freshly rendered body, the boxes a human changed
-// between written (golive's last write) and current (the body on GitHub
-// now). Those changes are decided when their issues.edited event arrives;
-// until then a golive update must not erase them.
-func CarryTicks(rendered, written, current string) string {
-	changed := HumanChanges(written, current)
-	if len(changed) == 0 {
-		return rendered
-	}
-	boxes := make(map[string]release.Unseen, len(changed))
-	for id, on := range changed {
-		boxes[id] = release.Unseen{On: on}
-	}
-	return KeepUnseen(rendered, boxes)
-}
-
 // HumanChanges lists the boxes that differ between written (golive's
 // last write) and current (the body on GitHub now), with their new
 // state: the changes someone made since golive last wrote.

@@ -60,3 +60,28 @@ func TestLedgerForRepository(t *testing.T) {
 		t.Errorf("a ledger without an id (written before ids were kept) refused: %v", err)
 	}
 }
+
+func TestKeepUnseen(t *testing.T) {
+	a, b := release.ItemMarker("a"), release.ItemMarker("b")
+	body := "- [ ] " + a + " A — waiting\n- [x] " + b + " B — done\n"
+	got := render.KeepUnseen(body, map[string]release.Unseen{
+		"a": {On: true},
+		"b": {On: false, Unjudged: "no history\n- [x] " + release.ItemMarker("c") + " forged"},
+	})
+	ticks := release.Ticks(got)
+	if !ticks["a"] || ticks["b"] {
+		t.Errorf("boxes not kept as set: %v\n%s", ticks, got)
+	}
+	if _, forged := ticks["c"]; forged {
+		t.Errorf("an unjudged reason added an item line:\n%s", got)
+	}
+	if !strings.Contains(got, "⚠️ unjudged: no history") {
+		t.Errorf("the unjudged box does not say so:\n%s", got)
+	}
+	if render.KeepUnseen(body, nil) != body {
+		t.Error("no unseen boxes changed the body")
+	}
+	if ch := render.HumanChanges(body, got); len(ch) != 2 || !ch["a"] || ch["b"] {
+		t.Errorf("HumanChanges = %v, want a on, b off", ch)
+	}
+}
