@@ -50,23 +50,23 @@ type Principal struct {
 
 // PRInfo is what a pull_request event tells of the PR.
 type PRInfo struct {
-	Title       string   `json:"title"`
-	Author      string   `json:"author"`
-	HeadRef     string   `json:"head_ref"`
-	BaseRef     string   `json:"base_ref"`
-	HeadSHA     string   `json:"head_sha"`
-	HeadTree    string   `json:"head_tree,omitempty"`
-	Labels      []string `json:"labels,omitempty"`
-	Draft       bool     `json:"draft,omitempty"`
-	URL         string   `json:"url,omitempty"`
-	Synchronize bool     `json:"synchronize,omitempty"`
+	Title       string    `json:"title"`
+	Author      string    `json:"author"`
+	HeadRef     string    `json:"head_ref"`
+	BaseRef     string    `json:"base_ref"`
+	HeadSHA     string    `json:"head_sha"`
+	HeadTree    string    `json:"head_tree,omitempty"`
+	Labels      []string  `json:"labels,omitempty"`
+	Draft       bool      `json:"draft,omitempty"`
+	URL         string    `json:"url,omitempty"`
+	Synchronize bool      `json:"synchronize,omitempty"`
 	// PushedAt is when GitHub says the head moved, known only from a
 	// push's own webhook (whose sender is the pusher); zero otherwise.
-	PushedAt  time.Time `json:"pushed_at,omitzero"`
-	Merged    bool      `json:"merged,omitempty"`
-	MergedAt  time.Time `json:"merged_at,omitzero"`
-	CreatedAt time.Time `json:"created_at,omitzero"`
-	UpdatedAt time.Time `json:"updated_at,omitzero"`
+	PushedAt time.Time `json:"pushed_at,omitzero"`
+	Merged      bool      `json:"merged,omitempty"`
+	MergedAt    time.Time `json:"merged_at,omitzero"`
+	CreatedAt   time.Time `json:"created_at,omitzero"`
+	UpdatedAt   time.Time `json:"updated_at,omitzero"`
 	// State ("open", "closed") and MergeSHA are known when the PR is read
 	// back from GitHub by the reconciler.
 	State    string `json:"state,omitempty"`
