@@ -60,9 +60,6 @@ type PRInfo struct {
 	Draft       bool      `json:"draft,omitempty"`
 	URL         string    `json:"url,omitempty"`
 	Synchronize bool      `json:"synchronize,omitempty"`
-	// PushedAt is when GitHub says the head moved, known only from a
-	// push's own webhook (whose sender is the pusher); zero otherwise.
-	PushedAt time.Time `json:"pushed_at,omitzero"`
 	Merged      bool      `json:"merged,omitempty"`
 	MergedAt    time.Time `json:"merged_at,omitzero"`
 	CreatedAt   time.Time `json:"created_at,omitzero"`
@@ -310,18 +307,6 @@ func applyPR(cfg *checklist.Config, n *State, ev Event) {
 	}
 }
 
-// madeAfterPush reports whether a sign-off recorded on the old head was,
-// by GitHub's clocks, made after the push that moved it: a later second
-// than the push (GitHub's times are to the second, so the same second is
-// not after), by someone other than the pusher, with the push's time and
-// pusher known from its own webhook. Anything less is not sure: voided.
-func madeAfterPush(so *Signoff, p *PRInfo, pusher, old string) bool {
-	if p.PushedAt.IsZero() || pusher == "" || pusher == UnknownPusher || strings.EqualFold(so.By, pusher) || so.SHA != old {
-		return false
-	}
-	return so.At.Truncate(time.Second).After(p.PushedAt.Truncate(time.Second))
-}
-
 // voidOnPush voids the sign-offs of roles that invalidate on push, unless
 // the new head's tree equals the signed one (a rebase without change).
 func voidOnPush(cfg *checklist.Config, n *State, ev Event, p *PRInfo, old string) {
@@ -336,16 +321,6 @@ func voidOnPush(cfg *checklist.Config, n *State, ev Event, p *PRInfo, old string
 		}
 		if so.Tree != "" && so.Tree == n.HeadTree {
 			n.audit(ev.At, "", "kept", fmt.Sprintf("%s sign-off by %s kept: the new head %s has the same tree", r.Title, so.By, short(n.HeadSHA)))
-			continue
-		}
-		if madeAfterPush(so, p, ev.Actor.Login, old) {
-			// The push reached golive after a sign-off that GitHub says was
-			// made after it (a delivery retried or redelivered late): the
-			// signer saw the new head. It is bound to the new head, as it
-			// would have been had the push arrived first.
-			so.SHA, so.Tree = n.HeadSHA, n.HeadTree
-			n.audit(ev.At, "", "kept", fmt.Sprintf("%s sign-off by %s kept: made at %s, after the push to %s at %s", r.Title, so.By,
-				so.At.UTC().Format(time.RFC3339), short(n.HeadSHA), p.PushedAt.UTC().Format(time.RFC3339)))
 			continue
 		}
 		reason := fmt.Sprintf("the head changed from %s to %s", short(old), short(n.HeadSHA))

@@ -206,9 +206,6 @@ func (p *Parsed) pullRequest(e *github.PullRequestEvent) error {
 	case "synchronize":
 		p.Event.Kind = release.EvPR
 		info.Synchronize = true
-		// A synchronize snapshot is taken at the push: its updated_at is
-		// when the head moved, and its sender is who pushed.
-		info.PushedAt = info.UpdatedAt
 	case "closed":
 		p.Event.Kind = release.EvClosed
 		if info.Merged {
