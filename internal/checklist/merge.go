@@ -109,9 +109,13 @@ func (c *Config) apply(f *File) Problems {
 	}
 	if len(drops) > 0 {
 		found := c.dropAll(drops)
+		var known []string
 		for i, id := range f.Drop {
 			if locked[id] == "" && !found[id] {
-				add(f.idx.pos(fmt.Sprintf("drop.%d", i)), "drop %q: no inherited item, group or section has that id", id)
+				if known == nil {
+					known = c.ids()
+				}
+				add(f.idx.pos(fmt.Sprintf("drop.%d", i)), "drop %q: no inherited item, group or section has that id%s", id, suggest(id, known))
 			}
 		}
 	}

@@ -179,34 +179,9 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 // returns Problems for every syntax, shape and local-consistency mistake;
 // references to roles and items are checked when layers are merged.
 func Parse(name string, data []byte) (*File, error) {
-	if len(data) > MaxFileSize {
-		return nil, Problems{TooLarge(name, int64(len(data)))}
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, Problems{yamlProblem(name, err)}
-	}
-	f := &File{Name: name, idx: posIndex{file: name, at: map[string]Pos{}}}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, Problems{{Pos: Pos{File: name, Line: 1, Col: 1}, Msg: "file is empty; want at least \"version: 1\""}}
-	}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return nil, Problems{{Pos: Pos{File: name, Line: root.Line, Col: root.Column}, Msg: "top level must be a mapping of keys such as version, roles, sections"}}
-	}
-	var ps Problems
-	shape(name, root, reflect.TypeOf(File{}), "", 0, &f.idx, &ps)
+	f, ps := parseAll(name, data)
 	if len(ps) > 0 {
-		return nil, ps.sorted()
-	}
-	if err := root.Decode(f); err != nil {
-		return nil, Problems{yamlProblem(name, err)}
-	}
-	f.Name = name
-	f.attachOrigins()
-	ps = append(ps, f.check()...)
-	if len(ps) > 0 {
-		return nil, ps.sorted()
+		return nil, ps
 	}
 	return f, nil
 }

@@ -62,7 +62,9 @@ func (f *File) check() Problems {
 	add := func(p Pos, format string, args ...any) {
 		ps = append(ps, Problem{Pos: p, Msg: fmt.Sprintf(format, args...)})
 	}
-	if f.Version != 1 {
+	if _, ok := f.idx.at["version"]; !ok {
+		add(f.idx.pos(""), "version is missing; add \"version: 1\" at the top")
+	} else if f.Version != 1 {
 		add(f.idx.pos("version"), "version must be 1 (got %d)", f.Version)
 	}
 	f.checkVars(add)

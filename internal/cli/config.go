@@ -54,41 +54,6 @@ func readLayer(path string) (*checklist.File, error) {
 	return checklist.Parse(path, data)
 }
 
-func runValidate(e *env, args []string) error {
-	fs := newFlags(e, "validate", "validate [--org ORG.yml] FILE…")
-	org := fs.String("org", "", "the org's golive.yml `file`, layered under each FILE as serve layers them (its locks hold)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() == 0 {
-		return usageErr("name at least one config file")
-	}
-	bad := false
-	for _, path := range fs.Args() {
-		cfg, err := loadLayers(*org, path)
-		if err == nil {
-			err = checkTargets(cfg, e.getenv("GOLIVE_PROBE_ALLOW"))
-		}
-		if err != nil {
-			bad = true
-			var ps checklist.Problems
-			if errors.As(err, &ps) {
-				for _, p := range ps {
-					fmt.Fprintln(e.stdout, p)
-				}
-				continue
-			}
-			fmt.Fprintf(e.stdout, "%s: %v\n", path, err)
-			continue
-		}
-		fmt.Fprintf(e.stderr, "%s: ok\n", path)
-	}
-	if bad {
-		return errReported
-	}
-	return nil
-}
-
 func runRender(e *env, args []string) error {
 	fs := newFlags(e, "render", "render [--config FILE] [--format markdown|json]")
 	cfgPath := fs.String("config", "", "a config `file` layered over the built-in checklist")
