@@ -15,6 +15,7 @@ func routes(r *gin.Engine, d Deps) {
 	r.POST("/webhook", ingest(d))
 	r.GET("/healthz", health)
 	r.GET("/readyz", ready(d))
+	r.POST("/api/validate", validateAPI(d))
 	if d.ReceiptKey != nil {
 		r.GET("/.well-known/golive-receipts.pub", receiptKey(d.ReceiptKey))
 	}
