@@ -1,14 +1,9 @@
 package cli
 
 import (
-	"compress/gzip"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -21,134 +16,20 @@ import (
 // over the DevTools protocol. .ci/run installs Chromium and sets
 // GOLIVE_TEST_BROWSER=required; elsewhere the test skips without one.
 
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("GOLIVE_TEST_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("GOLIVE_TEST_BROWSER") == "required" {
-		t.Fatal("GOLIVE_TEST_BROWSER=required but no Chromium: apt-get install chromium")
-	}
-	t.Skip("no Chromium at /usr/bin/chromium (set GOLIVE_TEST_CHROMIUM); .ci/run installs it")
-	return ""
-}
-
-// artifacts is where screenshots go: GOLIVE_TEST_ARTIFACTS, or a folder
-// under the system's temp dir that outlives the test.
-func artifacts(t *testing.T) string {
-	dir := os.Getenv("GOLIVE_TEST_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "golive-browser-artifacts")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// axeSource is axe-core, from testdata (see its SOURCE.md).
-func axeSource(t *testing.T) string {
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "axe-core", "axe.min.js.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-type axeViolation struct {
-	ID     string   `json:"id"`
-	Impact string   `json:"impact"`
-	Help   string   `json:"help"`
-	Nodes  int      `json:"nodes"`
-	Target []string `json:"target"`
-}
-
-// checkA11y runs axe-core's WCAG 2.x A and AA rules on the current page
-// and fails on a serious or critical violation. DevTools evaluation is not
-// subject to the page's CSP, so the page itself needs no exception.
-func checkA11y(t *testing.T, ctx context.Context, axe, page string) {
-	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axe+";true")); err != nil {
-		t.Fatalf("load axe-core on %s: %v", page, err)
-	}
-	script := `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r =>
-		r.violations.map(v => ({id: v.id, impact: v.impact || "", help: v.help, nodes: v.nodes.length, target: v.nodes[0].target.map(String)})))`
-	vs, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](script, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("axe.run on %s: %v", page, err)
-	}
-	for _, v := range vs {
-		msg := fmt.Sprintf("%s: axe %s (%s): %s, %d node(s), first %v", page, v.ID, v.Impact, v.Help, v.Nodes, v.Target)
-		if v.Impact == "serious" || v.Impact == "critical" {
-			t.Error(msg)
-		} else {
-			t.Log(msg)
-		}
-	}
-}
-
 func TestDashboardInBrowser(t *testing.T) {
-	exe := chromium(t)
+	ctx := newChrome(t, 1280, 900)
 	h := dashHarness(t, "")
 	base := h.nodes[0].url
 	out := artifacts(t)
 	axe := axeSource(t)
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute) // a bound for a hung browser, not a speed check
-	defer cancelTimeout()
-
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()) // the viewport, as PNG
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		p := filepath.Join(out, name+".png")
-		if err := os.WriteFile(p, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", p)
-	}
+	shot := func(name string) { t.Helper(); savePNG(t, ctx, out, name, false) }
 	// The pages poll their live part and replace it when it changes, so
 	// the test never holds a node across steps: it names elements by
 	// selector and resolves them in the page at the moment it reads or
 	// clicks (see text and click). A node ID that the page has replaced
 	// meanwhile is what gave "Could not find node with given id".
-	text := func(sel string) string {
-		t.Helper()
-		if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS(sel))); err != nil {
-			t.Fatalf("wait for %s: %v", sel, err)
-		}
-		s := evalJS[*string](t, ctx, fmt.Sprintf(`(() => { const e = document.querySelector(%s); return e ? e.innerText : null })()`, jsString(sel)))
-		if s == nil {
-			t.Fatalf("%s left the page as it was read", sel)
-		}
-		return *s
-	}
+	text := func(sel string) string { t.Helper(); return innerText(t, ctx, sel) }
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, steps...); err != nil {
@@ -174,7 +55,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 
 	// 1. Sign in through the fake GitHub's OAuth pages.
-	do("open the home page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`a.button`)))
+	do("open the home page", chromedp.Navigate(base+"/"), present(`a.button`))
 	checkA11y(t, ctx, axe, "home")
 	// The first Tab reaches the skip link: keyboard users get past the nav.
 	do("press Tab", chromedp.KeyEvent("\t"))
@@ -186,7 +67,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("login")),
 		chromedp.SendKeys(chromedp.ID("login"), "sam"),
 		click(`#authorize`),
-		chromedp.WaitVisible(chromedp.CSS(`.cards`)),
+		present(`.cards`),
 	)
 
 	// 2. The list: the readable release, not the private one.
@@ -210,13 +91,26 @@ func TestDashboardInBrowser(t *testing.T) {
 	// 3. Open the release by its link.
 	do("open the release",
 		click(`a[href="/releases/Codertocat/Hello-World/2"]`),
-		chromedp.WaitVisible(chromedp.ID("items-h")),
+		present(`#items-h`),
 	)
 	if s := text("#signoffs-h + div"); !strings.Contains(s, "Security Review") || !strings.Contains(s, "Missing") {
 		t.Errorf("sign-offs before the approval:\n%s", s)
 	}
 	shot("2-release")
 	checkA11y(t, ctx, axe, "release")
+
+	// One clock: the page reads UTC; hovering a time shows the local one.
+	if title := evalJS[string](t, ctx, `document.querySelector("main time[datetime]").title`); !strings.HasPrefix(title, "Your time: ") {
+		t.Errorf("a time's title is %q, want the reader's local time", title)
+	}
+	// Sections fold, blockers first: a person folds an open one, and it
+	// stays folded through the live update below.
+	folded := evalJS[string](t, ctx, `document.querySelector("details.section[open]").id`)
+	do("fold a section", click("#"+folded+" > summary"))
+	evalJS[bool](t, ctx, `(document.activeElement.blur(), true)`)
+	if evalJS[bool](t, ctx, fmt.Sprintf(`document.getElementById(%s).open`, jsString(folded))) {
+		t.Fatalf("clicking the summary of %s did not fold it", folded)
+	}
 
 	// 4. A sign-off appears without a reload: the page polls its live part.
 	evalJS[bool](t, ctx, `window.__sameDocument = true`)
@@ -231,8 +125,14 @@ func TestDashboardInBrowser(t *testing.T) {
 	if !evalJS[bool](t, ctx, `window.__sameDocument === true`) {
 		t.Error("the page reloaded to show the sign-off; it should update in place")
 	}
-	if announced := evalJS[string](t, ctx, `document.getElementById("live-status").textContent`); !strings.HasPrefix(announced, "Updated at") {
-		t.Errorf("the live region says %q, want an update announced", announced)
+	if announced := evalJS[string](t, ctx, `document.getElementById("live-status").textContent`); !regexp.MustCompile(`^Updated at \d\d:\d\d:\d\d UTC\.$`).MatchString(announced) {
+		t.Errorf("the live region says %q, want an update announced in UTC", announced)
+	}
+	if evalJS[bool](t, ctx, fmt.Sprintf(`document.getElementById(%s).open`, jsString(folded))) {
+		t.Errorf("the live update opened %s again, which the reader had folded", folded)
+	}
+	if !evalJS[bool](t, ctx, `document.querySelector("main time[datetime]").title.startsWith("Your time: ") && [...document.querySelectorAll("[data-live] time[datetime]")].every(e => e.title.startsWith("Your time: "))`) {
+		t.Error("after the live update, times lack the local time on hover")
 	}
 	shot("3-release-after-approve")
 
@@ -291,13 +191,13 @@ func TestDashboardInBrowser(t *testing.T) {
 	do("open the list on a phone",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
 		chromedp.Navigate(base+"/releases"),
-		chromedp.WaitVisible(chromedp.CSS(`.cards`)),
+		present(`.cards`),
 	)
 	if evalJS[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
 		t.Error("the list scrolls sideways on a 390px-wide phone")
 	}
 	shot("5-list-phone")
-	do("open the release on a phone", chromedp.Navigate(base+"/releases/Codertocat/Hello-World/2"), chromedp.WaitVisible(chromedp.ID("items-h")))
+	do("open the release on a phone", chromedp.Navigate(base+"/releases/Codertocat/Hello-World/2"), present(`#items-h`))
 	if evalJS[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
 		t.Error("the release page scrolls sideways on a 390px-wide phone (tables should scroll in their own box)")
 	}
@@ -318,52 +218,4 @@ func TestDashboardInBrowser(t *testing.T) {
 	if body := evalJS[string](t, ctx, `document.body.innerText`); resp.Status != 401 || strings.Contains(body, "Release 1.0") {
 		t.Errorf("the export after signing out: %d %.200s", resp.Status, body)
 	}
-}
-
-// click clicks the element that sel names as the page is at that moment:
-// it waits until one is visible, then finds it again, scrolls it into view
-// and reads the centre of its first box in one evaluation, and clicks there
-// with the mouse.
-// No node ID is kept between the steps, so a live refresh that replaces
-// the element in between cannot break the click; the browser hit-tests the
-// click where the element is, as it does for a person. If something else
-// covers that point, the click lands on it and the step after fails.
-func click(sel string) chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		if _, err := chromedp.WaitVisible(chromedp.CSS(sel))(ctx, t); err != nil {
-			return fmt.Errorf("wait for %s: %w", sel, err)
-		}
-		type point struct{ X, Y float64 }
-		at, err := chromedp.Evaluate[*point](fmt.Sprintf(`(() => {
-			const e = document.querySelector(%s);
-			if (!e) return null;
-			e.scrollIntoView({block: "center", inline: "center"});
-			const r = e.getClientRects()[0]; // a link that wraps has a box per line
-			return r ? {X: r.left + r.width / 2, Y: r.top + r.height / 2} : null;
-		})()`, jsString(sel)))(ctx, t)
-		if err != nil {
-			return fmt.Errorf("find %s: %w", sel, err)
-		}
-		if at == nil {
-			return fmt.Errorf("%s has no box on the page at the click", sel)
-		}
-		_, err = chromedp.MouseClickXY(at.X, at.Y)(ctx, t)
-		return err
-	})
-}
-
-// jsString is s as a JavaScript string literal.
-func jsString(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
-}
-
-// evalJS evaluates an expression in the page, awaiting a promise.
-func evalJS[T any](t *testing.T, ctx context.Context, js string) T {
-	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("evaluate %q: %v", js, err)
-	}
-	return v
 }

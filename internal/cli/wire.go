@@ -188,6 +188,7 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 			Poll:      st.Poll,
 			Log:       log,
 		}
+		dash.Receipts, dash.ReceiptKey = sys.worker, receiptKey.Public().(ed25519.PublicKey)
 	}
 	beforeScrape := func(ctx context.Context) {
 		if q, err := sys.store.Stats(ctx); err == nil {

@@ -9,7 +9,6 @@
 package overview
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"time"
@@ -48,10 +47,11 @@ type Release struct {
 	FailingProbes []Item       `json:"failing_probes"`
 	Items         []Item       `json:"items"`
 	// Ledger is every sign-off ever given, voided ones included.
-	Ledger         []release.Signoff       `json:"ledger"`
-	Waivers        []Waiver                `json:"waivers"`
-	Probes         []Probe                 `json:"probes"`
-	Audit          []release.AuditEntry    `json:"audit"`
+	Ledger  []release.Signoff `json:"ledger"`
+	Waivers []Waiver          `json:"waivers"`
+	Probes  []Probe           `json:"probes"`
+	// Audit is the trail, newest first, with item ids named by title.
+	Audit          []AuditLine             `json:"audit"`
 	ConfigProblems []release.ConfigProblem `json:"config_problems,omitempty"`
 }
 
@@ -107,17 +107,24 @@ func (r RoleStatus) Missing() bool { return r.Given == nil }
 
 // Item is one checklist line with its evidence.
 type Item struct {
-	ID       string            `json:"id"`
-	Title    string            `json:"title"`
-	Section  string            `json:"section"`
-	Group    string            `json:"group"`
-	Depth    int               `json:"depth,omitempty"`
-	Phase    checklist.Phase   `json:"phase"`
-	Required bool              `json:"required"`
-	Source   checklist.Source  `json:"source"`
-	State    release.ItemState `json:"state"`
-	Note     string            `json:"note,omitempty"`
-	Evidence *release.Evidence `json:"evidence,omitempty"`
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Section string `json:"section"`
+	// SectionID is the config's id of the section.
+	SectionID string            `json:"section_id"`
+	Group     string            `json:"group"`
+	Depth     int               `json:"depth,omitempty"`
+	Phase     checklist.Phase   `json:"phase"`
+	Required  bool              `json:"required"`
+	Source    checklist.Source  `json:"source"`
+	State     release.ItemState `json:"state"`
+	Note      string            `json:"note,omitempty"`
+	Evidence  *release.Evidence `json:"evidence,omitempty"`
+	// Blocks says the item keeps the release from being ready now.
+	Blocks bool `json:"blocks"`
+	// Why explains, in a sentence, why the item blocks the release or
+	// lets it through (see why.go).
+	Why string `json:"why"`
 }
 
 // Waiver is an item excused, with why and until when.
@@ -156,7 +163,7 @@ func Build(cfg *checklist.Config, s *release.State, issueURL string, now time.Ti
 		Verdict:  Verdict{Ready: rep.Ready, Title: rep.Title, Done: rep.Done, Total: rep.Total},
 		Hold:     s.Hold,
 		Blockers: []Blocker{}, Signoffs: []RoleStatus{}, FailingProbes: []Item{}, Items: []Item{},
-		Ledger: slices.Clone(s.Signoffs), Waivers: []Waiver{}, Probes: []Probe{}, Audit: []release.AuditEntry{},
+		Ledger: slices.Clone(s.Signoffs), Waivers: []Waiver{}, Probes: []Probe{}, Audit: []AuditLine{},
 		ConfigProblems: s.ConfigProblems,
 	}
 	if r.Ledger == nil {
@@ -165,8 +172,14 @@ func Build(cfg *checklist.Config, s *release.State, issueURL string, now time.Ti
 	sort.SliceStable(r.Ledger, func(i, j int) bool { return r.Ledger[i].At.Before(r.Ledger[j].At) })
 	titles := map[string]string{}
 	seenRole := map[string]bool{}
+	blocks := map[string]bool{}
+	for _, m := range rep.Missing {
+		blocks[m.Item.ID] = true
+	}
 	for _, ir := range rep.Items {
 		it := itemOf(ir)
+		it.Blocks = blocks[it.ID]
+		it.Why = why(it, s.Waivers, rep.Phase, now)
 		titles[it.ID] = it.Title
 		r.Items = append(r.Items, it)
 		if it.Source == checklist.SourceApproval && release.CountsFor(ir.Phase, rep.Phase) {
@@ -212,7 +225,7 @@ func Build(cfg *checklist.Config, s *release.State, issueURL string, now time.Ti
 		r.Waivers = append(r.Waivers, Waiver{Item: id, ItemTitle: title, By: w.By, At: w.At, Reason: w.Reason, Expires: w.Expires, Active: w.ActiveAt(now), URL: w.URL})
 	}
 	for i := len(s.Audit) - 1; i >= 0; i-- {
-		r.Audit = append(r.Audit, s.Audit[i])
+		r.Audit = append(r.Audit, auditLine(s.Audit[i], titles))
 	}
 	return r
 }
@@ -262,7 +275,7 @@ func tally(bs []Blocker) []Count {
 
 func itemOf(ir release.ItemReport) Item {
 	return Item{
-		ID: ir.Item.ID, Title: ir.Item.Title, Section: ir.Section.Title, Group: ir.Group.Title, Depth: ir.Depth,
+		ID: ir.Item.ID, Title: ir.Item.Title, Section: ir.Section.Title, SectionID: ir.Section.ID, Group: ir.Group.Title, Depth: ir.Depth,
 		Phase: ir.Phase, Required: ir.Item.IsRequired(), Source: ir.Item.Source(), State: ir.State, Note: ir.Note, Evidence: ir.Evidence,
 	}
 }
@@ -353,47 +366,4 @@ func (r *Release) MissingSignoffs() []RoleStatus {
 		}
 	}
 	return out
-}
-
-// Ago says how long before now t was, in the largest fitting unit.
-func Ago(t, now time.Time) string {
-	if t.IsZero() {
-		return "never"
-	}
-	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
-	case d < 48*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
-	default:
-		return plural(int(d/(24*time.Hour)), "day") + " ago"
-	}
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
-}
-
-// Short is a commit's 7-character form.
-func Short(sha string) string { return release.Short(sha) }
-
-// StateLabel is an item state in words a reader scans for.
-func StateLabel(s release.ItemState) string {
-	switch s {
-	case release.ItemDone:
-		return "Done"
-	case release.ItemWaived:
-		return "Waived"
-	case release.ItemFailing:
-		return "Failing"
-	case release.ItemLater:
-		return "Later"
-	}
-	return "Pending"
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
@@ -44,6 +45,11 @@ type Dashboard struct {
 	Poll time.Duration
 	Now  func() time.Time
 	Log  *slog.Logger
+	// Receipts, when set, gives a release's signed decision receipts and
+	// ReceiptKey verifies them: the release page then shows the merge
+	// receipt's decision beside now (dashboard_receipt.go).
+	Receipts   ReceiptChains
+	ReceiptKey ed25519.PublicKey
 }
 
 // Releases is the worker's read side, and the one action a page may ask.
@@ -119,9 +125,11 @@ func newDash(d Dashboard) (*dash, error) {
 		x.cookie = "__Host-golive_session"
 	}
 	funcs := template.FuncMap{
-		"ago":   func(t time.Time) string { return overview.Ago(t, d.Now()) },
-		"ts":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 MST") },
-		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		// One clock: moments read in UTC (or relative to now), with the
+		// reader's local time on hover (timeElement, app.js).
+		"ago":   func(t time.Time) template.HTML { return timeElement(t, overview.Ago(t, d.Now())) },
+		"ts":    func(t time.Time) template.HTML { return timeElement(t, overview.UTC(t)) },
+		"code":  inlineCode,
 		"short": overview.Short,
 		"label": overview.StateLabel,
 		"join":  strings.Join,
@@ -433,7 +441,7 @@ func (x *dash) list(c *gin.Context) {
 		}
 		return cards[i].OpenedAt.Before(cards[j].OpenedAt)
 	})
-	x.live(c, "list", gin.H{"Title": "Releases", "Session": s, "Cards": cards, "Repos": repos, "Repo": repoFilter, "Mine": mine})
+	x.live(c, "list", gin.H{"Title": "Releases", "Wide": true, "Session": s, "Cards": cards, "Repos": repos, "Repo": repoFilter, "Mine": mine})
 }
 
 func (x *dash) release(c *gin.Context) {
@@ -484,7 +492,13 @@ func (x *dash) release(c *gin.Context) {
 		c.Data(http.StatusOK, "text/markdown; charset=utf-8", []byte(overview.Markdown(rel)))
 		return
 	}
+	dv := x.decided(ctx, k, rel)
+	var d *overview.Decided
+	if dv != nil {
+		d = dv.D
+	}
 	x.live(c, "release", gin.H{"Title": fmt.Sprintf("%s#%d", k.FullRepo(), k.PR), "Session": s, "R": rel, "WaitingMe": rel.WaitingOn(roles),
+		"Sections": rel.Sections(), "Decided": dv, "D": d,
 		"Path": fmt.Sprintf("/releases/%s/%s/%d", k.Owner, k.Repo, k.PR), "Refreshed": c.Query("refreshed") != ""})
 }
 

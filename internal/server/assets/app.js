@@ -31,14 +31,47 @@
     return d.innerHTML;
   }
   function say(text) { if (status) status.textContent = text; }
+  // One clock: the page reads UTC; each time's title gives the reader's
+  // local time, shown on hover.
+  var localFormat = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
+  function localTitles(el) {
+    var ts = el.querySelectorAll("time[datetime]");
+    for (var i = 0; i < ts.length; i++) {
+      var d = new Date(ts[i].getAttribute("datetime"));
+      if (!isNaN(d.getTime())) {
+        ts[i].title = "Your time: " + d.toLocaleString(undefined, localFormat);
+      }
+    }
+  }
+  function utcNow() { return new Date().toISOString().slice(11, 19) + " UTC"; }
+  // A section a reader opened or closed stays so across updates: the
+  // new content is rendered with the server's defaults, then the
+  // reader's choices are put back.
+  // Only a person's click (or Enter/Space, which click a summary)
+  // counts: the toggle events of parsing an update do not.
+  var folded = {};
+  root.addEventListener("click", function (e) {
+    var s = e.target.closest ? e.target.closest("summary") : null;
+    var d = s && s.parentElement;
+    if (d && d.tagName === "DETAILS" && d.id && s === d.querySelector("summary")) folded[d.id] = !d.open;
+  });
+  function keepFolds() {
+    for (var id in folded) {
+      var d = document.getElementById(id);
+      if (d && d.tagName === "DETAILS" && root.contains(d) && d.open !== folded[id]) d.open = folded[id];
+    }
+  }
   function focusInside() {
     var a = document.activeElement;
     return a && a !== document.body && root.contains(a);
   }
   function show(html) {
     root.innerHTML = html;
-    say("Updated at " + new Date().toLocaleTimeString() + ".");
+    keepFolds();
+    localTitles(root);
+    say("Updated at " + utcNow() + ".");
   }
+  localTitles(document);
   root.addEventListener("focusout", function (e) {
     if (pending !== null && !root.contains(e.relatedTarget)) {
       var html = pending;
