@@ -245,7 +245,10 @@ func evaluateCheck(s *State, head []CheckResult, chk *checklist.Check, ir *ItemR
 		}
 	}
 	if matched == 0 {
-		ir.Note = "waiting for check `" + pattern + "` on " + short(s.HeadSHA)
+		ir.Note = "waiting for check `" + pattern + "`"
+		if s.HeadSHA != "" {
+			ir.Note += " on " + short(s.HeadSHA)
+		}
 		if len(ignored) > 0 {
 			slices.Sort(ignored)
 			ir.Note += " (" + strings.Join(ignored, "; ") + ")"

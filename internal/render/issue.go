@@ -8,7 +8,6 @@ package render
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -54,18 +53,19 @@ const (
 // Issue renders the tracking issue body. It always fits in MaxBody:
 // evidence is abbreviated first, and only then are lines cut.
 func Issue(cfg *checklist.Config, s *release.State, now time.Time) string {
-	return issueWithin(cfg, s, release.Evaluate(cfg, s, now), MaxBody)
+	return issueWithin(cfg, s, release.Evaluate(cfg, s, now), MaxBody, "")
 }
 
 // issueWithin renders the body from rep, the release's evaluation at the
-// moment of the render, within max characters.
-func issueWithin(cfg *checklist.Config, s *release.State, rep release.Report, max int) string {
+// moment of the render, within max characters; page is the release's
+// page on the dashboard ("" when there is none).
+func issueWithin(cfg *checklist.Config, s *release.State, rep release.Report, max int, page string) string {
 	for d := detailFull; d <= detailNone; d++ {
-		if body := issueBody(cfg, s, rep, d); len(body) <= max {
+		if body := issueBody(cfg, s, rep, d, page); len(body) <= max {
 			return body
 		}
 	}
-	return cut(issueBody(cfg, s, rep, detailNone), s.Key, max)
+	return cut(issueBody(cfg, s, rep, detailNone, page), s.Key, max)
 }
 
 func cut(body string, k release.Key, max int) string {
@@ -80,6 +80,16 @@ func cut(body string, k release.Key, max int) string {
 	if i := strings.LastIndexByte(body[:limit], '\n'); i > 0 {
 		limit = i
 	}
+	// A cut inside a folded section closes it, so what follows renders.
+	if strings.Count(body[:limit], "<details>") > strings.Count(body[:limit], "</details>") {
+		const closing = "\n\n</details>"
+		if l := limit - len(closing); l > 0 {
+			if i := strings.LastIndexByte(body[:l], '\n'); i > 0 {
+				limit = i
+			}
+		}
+		return body[:limit] + closing + tail
+	}
 	return body[:limit] + tail
 }
 
@@ -87,7 +97,7 @@ func cut(body string, k release.Key, max int) string {
 // is sized once.
 const lineGuess = 160
 
-func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, d detail) string {
+func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, d detail, page string) string {
 	var b strings.Builder
 	b.Grow(1024 + lineGuess*len(rep.Items))
 	b.WriteString(Marker(s.Key) + "\n")
@@ -114,21 +124,21 @@ func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, d de
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("Ticks come from evidence: checks, deployments, probes and sign-offs. Tick a hand-checked box if you are allowed to, or comment `/golive help`.\n\n")
+	b.WriteString("Boxes tick from checks, deployments, probes and sign-offs; tick a hand-checked one if you may, or comment `/golive help`.")
+	if page != "" {
+		b.WriteString(" Who ticked what, when and on which commit: [the dashboard](")
+		b.WriteString(page)
+		b.WriteString(").")
+	}
+	b.WriteString("\n\n")
 
 	var sec *checklist.Section
 	var grp *checklist.Group
+	folded, ticker := false, ""
 	for i, ir := range rep.Items {
 		if ir.Section != sec {
 			sec = ir.Section
-			done, total := sectionCount(rep.Items[i:], sec)
-			b.WriteString("### ")
-			b.WriteString(escape(sec.Title))
-			b.WriteString(" (")
-			b.WriteString(strconv.Itoa(done))
-			b.WriteByte('/')
-			b.WriteString(strconv.Itoa(total))
-			b.WriteString(")\n")
+			folded, ticker = writeSection(&b, sec, rep.Items[i:], d)
 			grp = nil
 		}
 		if ir.Group != grp {
@@ -142,101 +152,16 @@ func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, d de
 			}
 			b.WriteString("**\n")
 		}
-		writeItem(&b, ir, d)
+		writeItem(&b, ir, d, page, ticker)
 		if i == len(rep.Items)-1 || rep.Items[i+1].Section != sec {
 			b.WriteString("\n")
+			if folded {
+				b.WriteString("</details>\n\n")
+			}
 		}
 	}
 	b.WriteString(signoffTable(cfg, s, d))
 	return b.String()
-}
-
-// sectionCount counts the items of section s at the start of items: the
-// report lists a section's items together.
-func sectionCount(items []release.ItemReport, s *checklist.Section) (done, total int) {
-	for _, ir := range items {
-		if ir.Section != s {
-			break
-		}
-		total++
-		if ir.State.Satisfied() {
-			done++
-		}
-	}
-	return done, total
-}
-
-// writeItem writes one item's line.
-func writeItem(b *strings.Builder, ir release.ItemReport, d detail) {
-	for range ir.Depth {
-		b.WriteString("  ")
-	}
-	if ir.State.Satisfied() {
-		b.WriteString("- [x] ")
-	} else {
-		b.WriteString("- [ ] ")
-	}
-	b.WriteString("<!-- golive:item ") // release.ItemMarker
-	b.WriteString(ir.Item.ID)
-	b.WriteString(" --> ")
-	b.WriteString(escape(ir.Item.Title))
-	if !ir.Item.IsRequired() && !strings.Contains(ir.Item.Title, "(optional)") {
-		b.WriteString(" _(optional)_")
-	}
-	switch {
-	case ir.State == release.ItemWaived && d < detailNone:
-		b.WriteString(" — ⚪ ")
-		writeEvidence(b, ir.Evidence, d)
-	case ir.State == release.ItemDone && d < detailNone:
-		b.WriteString(" — ✅ ")
-		writeEvidence(b, ir.Evidence, d)
-	case ir.State == release.ItemFailing && d < detailTerse:
-		b.WriteString(" — ❌ ")
-		b.WriteString(inline(ir.Note))
-	case ir.State == release.ItemPending && ir.Item.Evidence != nil && ir.Item.Evidence.Unconfigured != "" && d < detailTerse:
-		b.WriteString(" — ⚙️ ")
-		b.WriteString(inline(ir.Item.Evidence.Unconfigured))
-	case ir.State == release.ItemPending && ir.Item.Source() != checklist.SourceManual && d < detailTerse:
-		b.WriteString(" — ⏳ ")
-		b.WriteString(inline(ir.Note))
-	}
-	b.WriteByte('\n')
-}
-
-// writeEvidence writes what, who, when and which commit, joined by " · ".
-func writeEvidence(b *strings.Builder, e *release.Evidence, d detail) {
-	if e == nil {
-		return
-	}
-	first := true
-	sep := func() {
-		if !first {
-			b.WriteString(" · ")
-		}
-		first = false
-	}
-	if d <= detailNoLinks && e.Summary != "" {
-		sep()
-		s := inline(e.Summary)
-		if d == detailFull {
-			s = link(s, e.URL)
-		}
-		b.WriteString(s)
-	}
-	if e.Actor != "" {
-		sep()
-		b.WriteString("by ")
-		b.WriteString(escape(e.Actor))
-	}
-	if d <= detailNoLinks && !e.At.IsZero() {
-		sep()
-		var buf [32]byte
-		b.Write(e.At.UTC().AppendFormat(buf[:0], "2006-01-02 15:04 UTC"))
-	}
-	if e.SHA != "" {
-		sep()
-		writeCode(b, short(e.SHA))
-	}
 }
 
 // writeCode writes mdtext.Code(s, 0), directly when s is a plain word
@@ -262,11 +187,11 @@ func signoffTable(cfg *checklist.Config, s *release.State, d detail) string {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString("### Production Go-Live Authorization\n\n| Sign-off | By | Date | Commit |\n|---|---|---|---|\n")
+	b.WriteString("### Production Go-Live Authorization\n\n| Sign-off | By | Commit |\n|---|---|---|\n")
 	for _, r := range cfg.Roles {
 		so, ok := release.ActiveSignoff(s, r.ID)
 		if !ok {
-			fmt.Fprintf(&b, "| %s | _`/approve %s`_ | | |\n", escape(r.Title), r.ID)
+			fmt.Fprintf(&b, "| %s | _`/approve %s`_ | |\n", escape(r.Title), r.ID)
 			continue
 		}
 		// Logins are written without "@": an edit of the issue would
@@ -275,7 +200,7 @@ func signoffTable(cfg *checklist.Config, s *release.State, d detail) string {
 		if d == detailFull {
 			who = link(who, so.URL)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", escape(r.Title), who, so.At.UTC().Format("2006-01-02 15:04 UTC"), mdtext.Code(short(so.SHA), 0))
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", escape(r.Title), who, mdtext.Code(short(so.SHA), 0))
 	}
 	var voided []release.Signoff
 	for _, so := range s.Signoffs {
@@ -288,7 +213,7 @@ func signoffTable(cfg *checklist.Config, s *release.State, d detail) string {
 		for _, so := range voided {
 			fmt.Fprintf(&b, "- ~~%s by %s on %s~~: %s\n", escape(roleTitleOf(cfg, so.Role)), escape(so.By), mdtext.Code(short(so.SHA), 0), inline(so.VoidReason))
 		}
-		b.WriteString("\n</details>\n")
+		b.WriteString("\n</details>\n\n")
 	}
 	return b.String()
 }
@@ -312,10 +237,9 @@ func phaseLine(s *release.State) string {
 
 func windowNote(s *release.State, p checklist.Phase) string {
 	if s.Status != release.StatusMerged {
-		return p.Title() + " after go-live; starts at the merge"
+		return "starts at the merge"
 	}
-	end := s.MergedAt.Add(p.Window())
-	return p.Title() + " after go-live, until " + end.UTC().Format("2006-01-02 15:04 UTC")
+	return "until " + s.MergedAt.Add(p.Window()).UTC().Format("2006-01-02 15:04 UTC")
 }
 
 func bar(done, total int) string {

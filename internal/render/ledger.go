@@ -146,7 +146,10 @@ func (l Ledger) Restore(s *release.State) {
 	}
 }
 
-var ledgerRE = regexp.MustCompile(`(?m)^<!-- golive:ledger v2 ([A-Za-z0-9_-]*) ([A-Za-z0-9_-]{43}) -->\r?$`)
+// ledgerRE reads a ledger line: v3 is its JSON deflated, then base64; v2
+// (written before 2026-12) is the JSON in base64, still read back so an
+// issue golive wrote before keeps its decisions.
+var ledgerRE = regexp.MustCompile(`(?m)^<!-- golive:ledger (v[23]) ([A-Za-z0-9_-]*) ([A-Za-z0-9_-]{43}) -->\r?$`)
 
 // ledgerLineRE and markerLineRE find golive's hidden lines: only at the
 // start of a line, where escaped text from GitHub never lands, so text
@@ -167,11 +170,13 @@ var (
 	ErrLedgerDuplicate = errors.New("tracking issue body holds more than one ledger")
 )
 
-// LedgerLine encodes and signs a ledger for the issue body.
+// LedgerLine encodes and signs a ledger for the issue body: its JSON
+// deflated (the ticks of one comment repeat who, when and the commit, and
+// compress about eightfold), in base64.
 func LedgerLine(l Ledger, key []byte) string {
 	b, _ := json.Marshal(l)
-	data := base64.RawURLEncoding.EncodeToString(b)
-	return fmt.Sprintf("<!-- golive:ledger v2 %s %s -->", data, sign(data, key))
+	data := base64.RawURLEncoding.EncodeToString(deflate(b))
+	return "<!-- golive:ledger v3 " + data + " " + sign("v3 "+data, key) + " -->"
 }
 
 // ParseLedger reads the ledger of the tracking issue body of release
@@ -191,12 +196,24 @@ func ParseLedger(body string, want release.Key, key []byte) (l Ledger, ok bool, 
 			return Ledger{}, true, fmt.Errorf("%w: the issue's marker names %s/%s#%s", ErrLedgerOtherRelease, mk[1], mk[2], mk[3])
 		}
 	}
-	if !hmac.Equal([]byte(sign(m[1], key)), []byte(m[2])) {
+	version, data, sig := m[1], m[2], m[3]
+	signed := data
+	if version == "v3" {
+		signed = "v3 " + data // the version is signed too
+	}
+	if !hmac.Equal([]byte(sign(signed, key)), []byte(sig)) {
 		return Ledger{}, true, ErrLedgerForged
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(m[1])
+	raw, err := base64.RawURLEncoding.DecodeString(data)
 	if err != nil {
 		return Ledger{}, true, fmt.Errorf("tracking issue ledger: %w", err)
+	}
+	if version == "v3" {
+		// Only golive's own signed bytes get here; the bound still holds
+		// if the key ever leaked.
+		if raw, err = inflate(raw); err != nil {
+			return Ledger{}, true, fmt.Errorf("tracking issue ledger: %w", err)
+		}
 	}
 	if err := json.Unmarshal(raw, &l); err != nil {
 		return Ledger{}, true, fmt.Errorf("tracking issue ledger: %w", err)
@@ -235,11 +252,20 @@ func IssueWithLedger(cfg *checklist.Config, s *release.State, now time.Time, key
 // evaluation (release.Evaluate) at the moment of the render: a sync
 // evaluates once for the issue and the check run.
 func IssueWithLedgerFor(cfg *checklist.Config, s *release.State, rep release.Report, key []byte) string {
+	return IssueWithLedgerLinked(cfg, s, rep, key, "")
+}
+
+// IssueWithLedgerLinked is IssueWithLedgerFor with the dashboard at
+// dashboard (golive's public https URL): each done item links to its
+// evidence on the release's page there (anchor ItemAnchor). "" links
+// each to its evidence on GitHub instead.
+func IssueWithLedgerLinked(cfg *checklist.Config, s *release.State, rep release.Report, key []byte, dashboard string) string {
+	page := ReleasePage(dashboard, s.Key)
 	line := boundedLine(LedgerOf(s), key)
 	if line == "" {
-		return issueWithin(cfg, s, rep, MaxBody)
+		return issueWithin(cfg, s, rep, MaxBody, page)
 	}
-	return issueWithin(cfg, s, rep, MaxBody-len(line)-1) + line + "\n"
+	return issueWithin(cfg, s, rep, MaxBody-len(line)-1, page) + line + "\n"
 }
 
 // HumanChanges lists the boxes that differ between written (golive's

@@ -33,7 +33,7 @@ func TestLedgerRoundTrip(t *testing.T) {
 		t.Errorf("ledger (-want +got):\n%s", diff)
 	}
 	// A collaborator who edits the hidden line forges nothing.
-	forged := strings.Replace(body, "golive:ledger v2 ", "golive:ledger v2 e30", 1)
+	forged := strings.Replace(body, "golive:ledger v3 ", "golive:ledger v3 e30", 1)
 	if _, _, err := render.ParseLedger(forged, s.Key, key); !errors.Is(err, render.ErrLedgerForged) {
 		t.Errorf("forged ledger: err = %v, want ErrLedgerForged", err)
 	}
