@@ -55,7 +55,10 @@ func TestE2ELifecycleClosesIssueAfterLastWindow(t *testing.T) {
 		}
 		h.settle()
 	}
+	signers(h)
 	h.send("pull_request", h.openPR(t, "opened", nil))
+	h.settle()
+	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
 	h.settle()
 	merged := h.mergeNow(t)
 	h.post(0, "pull_request", merged, "merge-1")
@@ -120,6 +123,13 @@ func TestE2ELifecycleClosesIssueAfterLastWindow(t *testing.T) {
 	}
 	if rs[1].Kind != receipt.KindWindowClosed || rs[1].Previous != chain[0].Digest {
 		t.Errorf("first window receipt: kind %s, previous %q; want window_closed after the merge receipt %s", rs[1].Kind, rs[1].Previous, chain[0].Digest)
+	}
+	// The merge receipt's sign-off carries what golive checked of sam then.
+	if len(rs[0].Signoffs) != 1 {
+		t.Fatalf("merge receipt sign-offs: %+v, want sam's", rs[0].Signoffs)
+	}
+	if ch := rs[0].Signoffs[0].Checked; ch == nil || ch.Permission != "write" || strings.Join(ch.Teams, ",") != "ag06mixer/business-owners,ag06mixer/security" || ch.At == "" {
+		t.Errorf("sam's sign-off in the merge receipt: checked %+v, want write, both teams, a time", ch)
 	}
 	args := append([]string{"verify", "--offline", "--key", keyFile}, files...)
 	if code, out := runGolive(args...); code != 0 || !strings.Contains(out, "chain: 4 receipts") || !strings.Contains(out, "intact") {

@@ -180,6 +180,8 @@ type Signoff struct {
 	// VoidedAt and VoidReason are set once the sign-off no longer counts.
 	VoidedAt   time.Time `json:"voided_at,omitzero"`
 	VoidReason string    `json:"void_reason,omitempty"`
+	// Standing is what golive checked of the signer then (standing.go).
+	Standing *Standing `json:"standing,omitempty"`
 }
 
 // Active reports whether the sign-off still counts.
