@@ -49,6 +49,7 @@ type settings struct {
 	Reconcile      time.Duration
 	RedeliverEvery time.Duration
 	RetryBudget    time.Duration
+	Retention      time.Duration
 	LogLevel       string
 	LogFormat      string
 	// InflightMB bounds the megabytes of webhook bodies held at once
@@ -119,6 +120,7 @@ func settingSpecs() []setting {
 		{env: "GOLIVE_RECONCILE_EVERY", def: "10m", usage: "`period` of the sweep that repairs missed webhooks", value: func(s *settings) flag.Value { return (*durationValue)(&s.Reconcile) }},
 		{env: "GOLIVE_REDELIVER_EVERY", def: "5m", usage: "`period` of the sweep that asks GitHub to redeliver what golive did not take; 0 turns it off", value: func(s *settings) flag.Value { return (*durationValue)(&s.RedeliverEvery) }},
 		{env: "GOLIVE_RETRY_BUDGET", def: "1h", usage: "`time` after its first try that a failing delivery is retried, with full jitter, before it goes to the dead letters", value: func(s *settings) flag.Value { return (*durationValue)(&s.RetryBudget) }},
+		{env: "GOLIVE_RETENTION", def: "336h", usage: "`time` a release's record (probe history, dedupe ids) is kept in Redis after its last post-go-live window closed, or after its PR was closed unmerged", value: func(s *settings) flag.Value { return (*durationValue)(&s.Retention) }},
 		{env: "GOLIVE_WEBHOOK_INFLIGHT_MB", def: "32", usage: "`megabytes` of webhook bodies held in memory at once, over all requests; more wait, then get 503", value: func(s *settings) flag.Value { return &intValue{p: &s.InflightMB, min: 1} }},
 		{env: "GOLIVE_LOG_LEVEL", def: "info", usage: "`level`: debug, info, warn, error", value: func(s *settings) flag.Value {
 			return &choiceValue{p: &s.LogLevel, choices: []string{"debug", "info", "warn", "error"}}

@@ -171,6 +171,9 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 		return nil, err
 	}
 	sys.worker.UseReceipts(receiptKey, version())
+	if st.Retention > 0 {
+		sys.worker.UseRetention(st.Retention)
+	}
 	sys.redeliver = redeliver.New(redeliver.Options{Store: sys.store, GitHub: app, Metrics: sys.metrics, Log: log, Every: st.RedeliverEvery})
 	var dash *server.Dashboard
 	if dashOn {

@@ -218,10 +218,20 @@ type Signoff struct {
 	VoidedAt  string `json:"voided_at,omitempty"`
 	Voided    string `json:"void_reason,omitempty"`
 	// GrantedBy is who the config let give the sign-off at the decision:
-	// the role's teams, users and permission. golive checked the signer
-	// against it when the command came (the state keeps no record of that
-	// lookup's answer; see docs/compliance.md).
+	// the role's teams, users and permission; Checked is what the signer
+	// was found to hold when the command came.
 	GrantedBy Grant `json:"granted_by"`
+	// Checked is what golive asked GitHub of the signer when it accepted
+	// the sign-off: permission, the role teams it found them in, and when
+	// GitHub answered. Absent for a sign-off restored from the ledger.
+	Checked *Checked `json:"checked,omitempty"`
+}
+
+// Checked is a signer's standing as GitHub gave it at the sign-off.
+type Checked struct {
+	Permission string   `json:"permission,omitempty"`
+	Teams      []string `json:"teams"`
+	At         string   `json:"at"`
 }
 
 // Grant is what a role's config grants it to.
@@ -300,7 +310,7 @@ func Build(cfg *checklist.Config, s *release.State, p Point, f Facts) (Receipt, 
 		}
 		r.Signoffs = append(r.Signoffs, Signoff{Role: so.Role, RoleTitle: title, By: so.By, At: ts(so.At), CommentID: so.CommentID, URL: so.URL,
 			HeadSHA: so.SHA, TreeSHA: so.Tree, Active: so.Active(), VoidedAt: ts(so.VoidedAt), Voided: so.VoidReason,
-			GrantedBy: Grant{Teams: nonNil(role.Teams), Users: nonNil(role.Users), Permission: role.Permission}})
+			GrantedBy: Grant{Teams: nonNil(role.Teams), Users: nonNil(role.Users), Permission: role.Permission}, Checked: checked(so.Standing)})
 	}
 	if h := s.Hold; h != nil {
 		r.Hold = &Hold{By: h.By, At: ts(h.At), Reason: h.Reason, URL: h.URL}
@@ -375,4 +385,11 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+func checked(st *release.Standing) *Checked {
+	if st == nil {
+		return nil
+	}
+	return &Checked{Permission: st.Permission, Teams: nonNil(slices.Clone(st.Teams)), At: ts(st.CheckedAt)}
 }

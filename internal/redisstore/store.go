@@ -276,7 +276,7 @@ func (s *Store) LoadState(ctx context.Context, release string) ([]byte, error) {
 // SaveState stores a release's state and indexes it as open or not.
 func (s *Store) SaveState(ctx context.Context, release string, state []byte, open bool) error {
 	pipe := s.rdb.TxPipeline()
-	pipe.Set(ctx, s.key(releaseTag(release), "state"), state, 0)
+	pipe.SetArgs(ctx, s.key(releaseTag(release), "state"), state, redis.SetArgs{KeepTTL: true}) // an expiry set by retention.go stays
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("save state %s: %w", release, err)
 	}

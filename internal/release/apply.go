@@ -46,6 +46,10 @@ type Principal struct {
 	Roles      []string `json:"roles,omitempty"`
 	Known      bool     `json:"known"`
 	Bot        bool     `json:"bot,omitempty"`
+	// Teams are the config's teams GitHub said the person is in, and
+	// CheckedAt when it answered (standing.go).
+	Teams     []string  `json:"teams,omitempty"`
+	CheckedAt time.Time `json:"checked_at,omitzero"`
 }
 
 // PRInfo is what a pull_request event tells of the PR.

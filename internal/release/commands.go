@@ -278,7 +278,7 @@ func approve(cfg *checklist.Config, n *State, ev Event, id string) outcome {
 	if n.HeadSHA == "" {
 		return outcome{refusal: "golive does not know the PR head yet; try again in a moment"}
 	}
-	n.Signoffs = append(n.Signoffs, Signoff{Role: r.ID, By: p.Login, At: ev.At, SHA: n.HeadSHA, Tree: n.HeadTree, CommentID: ev.Comment.ID, URL: ev.Comment.URL})
+	n.Signoffs = append(n.Signoffs, Signoff{Role: r.ID, By: p.Login, At: ev.At, SHA: n.HeadSHA, Tree: n.HeadTree, CommentID: ev.Comment.ID, URL: ev.Comment.URL, Standing: standingOf(p)})
 	n.audit(ev.At, p.Login, "signed", fmt.Sprintf("%s on %s", r.Title, short(n.HeadSHA)))
 	return outcome{ok: true, changed: true}
 }

@@ -7,6 +7,7 @@
 package release
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -97,6 +98,14 @@ type State struct {
 
 	// Written remembers what golive last wrote, so it writes only changes.
 	Written Written `json:"written"`
+
+	// FinishedAt is when golive stopped following the merged release: its
+	// last window closed and the tracking issue was closed (lifecycle.go).
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+	// schema and unknown are the record's version and the members a newer
+	// golive wrote that this one does not know, kept on save (schema.go).
+	schema  int
+	unknown map[string]json.RawMessage
 }
 
 // Written holds the last text golive wrote to each GitHub object.
@@ -171,6 +180,8 @@ type Signoff struct {
 	// VoidedAt and VoidReason are set once the sign-off no longer counts.
 	VoidedAt   time.Time `json:"voided_at,omitzero"`
 	VoidReason string    `json:"void_reason,omitempty"`
+	// Standing is what golive checked of the signer then (standing.go).
+	Standing *Standing `json:"standing,omitempty"`
 }
 
 // Active reports whether the sign-off still counts.

@@ -191,6 +191,7 @@ func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config
 	if b, ok, err := w.o.Store.CacheGet(ctx, key); err == nil && ok {
 		var c release.Principal
 		if json.Unmarshal(b, &c) == nil && c.Login == p.Login {
+			c.Teams = teamsOf(c.Roles)
 			c.Roles = rolesOf(cfg, c, nil)
 			return c, nil
 		}
@@ -200,7 +201,7 @@ func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config
 		w.o.Log.Warn("permission unknown", "repo", owner+"/"+repo, "user", p.Login, "err", err)
 		return p, err
 	}
-	p.Permission, p.Known = perm, true
+	p.Permission, p.Known, p.CheckedAt = perm, true, w.o.Clock()
 	teams := map[string]bool{}
 	for _, r := range cfg.Roles {
 		for _, t := range r.Teams {
@@ -228,9 +229,22 @@ func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config
 			cached.Roles = append(cached.Roles, "team:"+t)
 		}
 	}
+	slices.Sort(cached.Roles)
+	p.Teams = teamsOf(cached.Roles)
 	b, _ := json.Marshal(cached)
 	w.o.Store.CacheSet(ctx, key, b, principalTTL)
 	return p, nil
+}
+
+// teamsOf lists the teams in a cached principal's "team:…" entries.
+func teamsOf(roles []string) []string {
+	var out []string
+	for _, r := range roles {
+		if t, ok := strings.CutPrefix(r, "team:"); ok {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // rolesOf lists the config roles p holds. teams maps "org/slug" to

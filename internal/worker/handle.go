@@ -373,7 +373,7 @@ func (w *Worker) save(ctx context.Context, rec *record) error {
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	return w.o.Store.SaveState(ctx, rec.State.Key.String(), b, rec.State.Status != release.StatusClosed)
+	return w.o.Store.SaveState(ctx, rec.State.Key.String(), b, !rec.State.Finished()) // a finished release is not swept
 }
 
 // finish posts the replies and reactions still owed and saves after each,

@@ -73,10 +73,18 @@ func (w *Worker) keepReceipts(ctx context.Context, k release.Key, chain []receip
 	return w.o.Store.CacheSet(ctx, receiptsKey(k), b, 0)
 }
 
-// emitReceipts posts the receipts of the decision points the release has
-// reached (receipt.Due decides which). It is the hook at the end of a
-// sync, under the release's lock; it reads GitHub only when a point is due.
+// emitReceipts is the hook at the end of a sync, under the release's lock:
+// the receipts due, then the end of the release's life (lifecycle.go).
 func (w *Worker) emitReceipts(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
+	if err := w.receiptsDue(ctx, gh, rc, rec, now); err != nil {
+		return err
+	}
+	return w.followToEnd(ctx, gh, rc, rec, now)
+}
+
+// receiptsDue posts the receipts of the decision points the release has
+// reached (receipt.Due decides which). It reads GitHub only when a point is due.
+func (w *Worker) receiptsDue(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
 	sg, on := w.signer()
 	s := rec.State
 	if !on || s.Issue == 0 {
