@@ -65,6 +65,7 @@ func (c *Config) apply(f *File) Problems {
 		}
 		c.Vars[k] = v
 	}
+	c.applyFreezes(f)
 	for env, g := range f.Environments {
 		if c.Environments == nil {
 			c.Environments = map[string]EnvGate{}

@@ -87,6 +87,8 @@ type Config struct {
 	// Environments gate deployments (GitHub's deployment protection
 	// rules): each names what must be complete before deploying there.
 	Environments map[string]EnvGate `yaml:"environments,omitempty" json:"environments,omitempty"`
+	// Freezes are change freezes (freeze.go).
+	Freezes []Freeze `yaml:"freezes,omitempty" json:"freezes,omitempty"`
 
 	flat []Entry // Entries, built by Resolve (index.go)
 	// Vars are the values probe targets name as ${vars.NAME}.

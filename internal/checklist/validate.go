@@ -66,6 +66,7 @@ func (f *File) check() Problems {
 		add(f.idx.pos("version"), "version must be 1 (got %d)", f.Version)
 	}
 	f.checkVars(add)
+	f.checkFreezes(add)
 	if m := f.Release; m != nil {
 		for i, g := range m.HeadBranches {
 			if _, err := path.Match(g, ""); err != nil {
@@ -395,6 +396,9 @@ func (c *Config) checkResolved() Problems {
 		}
 		checkPrincipals(it.o, "tick_by", it.TickBy)
 		checkPrincipals(it.o, "waive_by", it.WaiveBy)
+	}
+	for _, fr := range c.Freezes {
+		checkPrincipals(fr.o, "waive_by", fr.WaiveBy)
 	}
 	checkPrincipals(c.Defaults.o, "tick_by", c.Defaults.TickBy)
 	checkPrincipals(c.Defaults.o, "waive_by", c.Defaults.WaiveBy)
