@@ -55,9 +55,9 @@ type Report struct {
 	Title       string
 	Hold        *Hold
 	Phase       checklist.Phase
-	// Frozen are the change freezes in effect before the merge that no
-	// waiver lifts (freeze.go).
-	Frozen []ActiveFreeze
+	// Freezes are the change freezes in effect before the merge, waived
+	// or not; Frozen are those no waiver lifts (freeze.go).
+	Freezes, Frozen []ActiveFreeze
 }
 
 // Evaluate computes every item's state and the verdict. It is pure: now is
@@ -82,7 +82,8 @@ func Evaluate(cfg *checklist.Config, s *State, now time.Time) Report {
 		}
 	}
 	if r.Phase == checklist.PhasePreMerge && len(cfg.Freezes) > 0 {
-		r.Frozen = Blocking(FreezesAt(cfg, s, now))
+		r.Freezes = FreezesAt(cfg, s, now)
+		r.Frozen = Blocking(r.Freezes)
 	}
 	switch {
 	case len(s.ConfigProblems) > 0:
