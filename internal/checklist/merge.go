@@ -271,6 +271,7 @@ func patchRole(base, p Role) Role {
 	if p.After != nil {
 		base.After = p.After
 	}
+	patchReminder(&base, p)
 	base.Locked = base.Locked || p.Locked
 	base.o = p.o
 	return base

@@ -103,6 +103,7 @@ func (f *File) check() Problems {
 				add(r.o.at("invalidate_on."+strconv.Itoa(i)), "role %q: bad path glob %q in invalidate_on: %v", r.ID, g, err)
 			}
 		}
+		checkReminder(add, r)
 		for i, t := range r.Teams {
 			if org, slug, ok := strings.Cut(t, "/"); !ok || org == "" || slug == "" || strings.Contains(slug, "/") {
 				add(r.o.at("teams."+strconv.Itoa(i)), "team %q must be written ORG/TEAM-SLUG", t)
