@@ -62,6 +62,10 @@ func TestReminders(t *testing.T) {
 	if diff := cmp.Diff([]string{"final@16:00#1"}, roles(t0.Add(5*time.Hour), s)); diff != "" {
 		t.Errorf("final due (-want +got):\n%s", diff)
 	}
+	// Business signed at +3h: no longer reminded once its time comes.
+	if diff := cmp.Diff([]string{"final@16:00#1"}, roles(t0.Add(25*time.Hour), s)); diff != "" {
+		t.Errorf("a day later (-want +got):\n%s", diff)
+	}
 	s.Status = release.StatusMerged
 	if got := roles(t0.Add(5*time.Hour), s); got != nil {
 		t.Errorf("a merged release is reminded: %v", got)
