@@ -65,6 +65,7 @@ func (c *Config) apply(f *File) Problems {
 		}
 		c.Vars[k] = v
 	}
+	c.applyFreezes(f)
 	for env, g := range f.Environments {
 		if c.Environments == nil {
 			c.Environments = map[string]EnvGate{}
@@ -274,6 +275,7 @@ func patchRole(base, p Role) Role {
 	if p.After != nil {
 		base.After = p.After
 	}
+	patchReminder(&base, p)
 	base.Locked = base.Locked || p.Locked
 	base.o = p.o
 	return base

@@ -87,6 +87,8 @@ type Config struct {
 	// Environments gate deployments (GitHub's deployment protection
 	// rules): each names what must be complete before deploying there.
 	Environments map[string]EnvGate `yaml:"environments,omitempty" json:"environments,omitempty"`
+	// Freezes are change freezes (freeze.go).
+	Freezes []Freeze `yaml:"freezes,omitempty" json:"freezes,omitempty"`
 
 	flat []Entry // Entries, built by Resolve (index.go)
 	// Vars are the values probe targets name as ${vars.NAME}.
@@ -129,6 +131,11 @@ type Role struct {
 	InvalidateOn []string `yaml:"invalidate_on,omitempty" json:"invalidate_on,omitempty"`
 	// After lists roles whose sign-offs must exist before this one.
 	After []string `yaml:"after,omitempty" json:"after,omitempty"`
+	// RemindAfter, when set, mentions the role's teams in golive's PR
+	// comment once its sign-off has been awaited that long; RemindEvery
+	// renews the mention (remind.go).
+	RemindAfter Duration `yaml:"remind_after,omitempty" json:"remind_after,omitempty"`
+	RemindEvery Duration `yaml:"remind_every,omitempty" json:"remind_every,omitempty"`
 	// Locked, set by an org layer, keeps the role as the org wrote it.
 	Locked bool `yaml:"locked,omitempty" json:"locked,omitempty"`
 

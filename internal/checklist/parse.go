@@ -50,6 +50,8 @@ type File struct {
 	// Vars are the values probe targets name as ${vars.NAME}; a later
 	// layer's value wins.
 	Vars map[string]string `yaml:"vars,omitempty" json:"vars,omitempty"`
+	// Freezes are change freezes; one with an inherited id replaces it.
+	Freezes []Freeze `yaml:"freezes,omitempty" json:"freezes,omitempty"`
 
 	idx     posIndex
 	release origin

@@ -68,6 +68,7 @@ func (f *File) check() Problems {
 		add(f.idx.pos("version"), "version must be 1 (got %d)", f.Version)
 	}
 	f.checkVars(add)
+	f.checkFreezes(add)
 	if m := f.Release; m != nil {
 		for i, g := range m.HeadBranches {
 			if _, err := path.Match(g, ""); err != nil {
@@ -104,6 +105,7 @@ func (f *File) check() Problems {
 				add(r.o.at("invalidate_on."+strconv.Itoa(i)), "role %q: bad path glob %q in invalidate_on: %v", r.ID, g, err)
 			}
 		}
+		checkReminder(add, r)
 		for i, t := range r.Teams {
 			if org, slug, ok := strings.Cut(t, "/"); !ok || org == "" || slug == "" || strings.Contains(slug, "/") {
 				add(r.o.at("teams."+strconv.Itoa(i)), "team %q must be written ORG/TEAM-SLUG", t)
@@ -397,6 +399,9 @@ func (c *Config) checkResolved() Problems {
 		}
 		checkPrincipals(it.o, "tick_by", it.TickBy)
 		checkPrincipals(it.o, "waive_by", it.WaiveBy)
+	}
+	for _, fr := range c.Freezes {
+		checkPrincipals(fr.o, "waive_by", fr.WaiveBy)
 	}
 	checkPrincipals(c.Defaults.o, "tick_by", c.Defaults.TickBy)
 	checkPrincipals(c.Defaults.o, "waive_by", c.Defaults.WaiveBy)

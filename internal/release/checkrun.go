@@ -53,6 +53,9 @@ func CheckRunFor(cfg *checklist.Config, s *State, rep Report, issueURL string) C
 	if s.Hold != nil {
 		fmt.Fprintf(&b, "**On hold** by %s: %s\n\n", mdtext.Text(s.Hold.By, 100), mdtext.Text(s.Hold.Reason, 200))
 	}
+	for _, f := range rep.Frozen {
+		fmt.Fprintf(&b, "**Frozen**: %s. Lift it for this release: `/waive freeze REASON`.\n\n", mdtext.Inline(f.Describe(), 300))
+	}
 	if len(rep.Missing) > 0 {
 		fmt.Fprintf(&b, "%d of %d items of this phase are done. Missing:\n", rep.Done, rep.Total)
 		var sec *checklist.Section

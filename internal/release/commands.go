@@ -210,8 +210,14 @@ func runCommand(cfg *checklist.Config, n *State, ev Event, cmd command.Command) 
 	case command.Check, command.Uncheck:
 		return check(cfg, n, ev, cmd.Arg(0), cmd.Name == command.Check)
 	case command.Waive:
+		if isFreezeCommand(cfg, cmd.Arg(0)) {
+			return waiveFreeze(cfg, n, ev, cmd)
+		}
 		return waive(cfg, n, ev, cmd)
 	case command.Unwaive:
+		if isFreezeCommand(cfg, cmd.Arg(0)) {
+			return unwaiveFreeze(cfg, n, ev)
+		}
 		return unwaive(cfg, n, ev, cmd.Arg(0))
 	case command.Hold:
 		if !atLeast(p, "write") {

@@ -55,6 +55,9 @@ type Report struct {
 	Title       string
 	Hold        *Hold
 	Phase       checklist.Phase
+	// Freezes are the change freezes in effect before the merge, waived
+	// or not; Frozen are those no waiver lifts (freeze.go).
+	Freezes, Frozen []ActiveFreeze
 }
 
 // Evaluate computes every item's state and the verdict. It is pure: now is
@@ -78,11 +81,17 @@ func Evaluate(cfg *checklist.Config, s *State, now time.Time) Report {
 			r.Missing = append(r.Missing, ir)
 		}
 	}
+	if r.Phase == checklist.PhasePreMerge && len(cfg.Freezes) > 0 {
+		r.Freezes = FreezesAt(cfg, s, now)
+		r.Frozen = Blocking(r.Freezes)
+	}
 	switch {
 	case len(s.ConfigProblems) > 0:
 		r.Title = fmt.Sprintf("Config error: %d problem%s in .github/golive.yml", len(s.ConfigProblems), plural(len(s.ConfigProblems)))
 	case s.Hold != nil:
 		r.Title = "On hold: " + oneLine(s.Hold.Reason, 80)
+	case len(r.Frozen) > 0:
+		r.Title = "Frozen: " + oneLine(r.Frozen[0].Reason, 80)
 	case len(r.Missing) > 0:
 		r.Title = fmt.Sprintf("Blocked: %d required item%s missing", len(r.Missing), plural(len(r.Missing)))
 	default:

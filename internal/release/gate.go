@@ -42,6 +42,9 @@ func GateFor(cfg *checklist.Config, s *State, env string, now time.Time, issueUR
 			missing = append([]string{"the repo config is invalid"}, missing...)
 		}
 	}
+	for _, f := range rep.Frozen {
+		missing = append([]string{f.Describe()}, missing...)
+	}
 	if len(missing) == 0 {
 		return Gate{Approve: true, Comment: fmt.Sprintf("Ready for %s: every item it waits for is done. Tracking issue: %s", env, issueURL)}
 	}

@@ -117,6 +117,7 @@ func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, d de
 	if rep.Hold != nil {
 		fmt.Fprintf(&b, "> [!WARNING]\n> On hold by %s: %s. `/unhold` lifts it.\n\n", escape(rep.Hold.By), escape(rep.Hold.Reason))
 	}
+	writeFreezes(&b, rep)
 	if len(s.ConfigProblems) > 0 {
 		b.WriteString("> [!CAUTION]\n> `.github/golive.yml` on the default branch is invalid:\n")
 		for _, p := range s.ConfigProblems {

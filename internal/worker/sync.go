@@ -96,7 +96,7 @@ func (w *Worker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec *
 	issueErr := w.syncIssue(ctx, gh, rc, rec, now, rep)
 	var commentErr, checkErr error
 	if issueErr == nil && s.Issue != 0 {
-		commentErr = w.syncComment(ctx, gh, rec)
+		commentErr = w.syncComment(ctx, gh, rec, commentText(rc.cfg, s, now)) // remind.go
 	}
 	if s.Status == release.StatusOpen && s.HeadSHA != "" {
 		checkErr = w.syncCheck(ctx, gh, rc, rec, rep)
@@ -188,10 +188,9 @@ func (w *Worker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 	return nil
 }
 
-func (w *Worker) syncComment(ctx context.Context, gh GitHub, rec *record) error {
+func (w *Worker) syncComment(ctx context.Context, gh GitHub, rec *record, text string) error {
 	s := rec.State
 	k := s.Key
-	text := render.PRComment(k, s.Issue)
 	if text == s.Written.Comment && s.CommentID != 0 {
 		return nil
 	}
