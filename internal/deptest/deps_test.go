@@ -40,10 +40,10 @@ const (
 
 // classes classifies every package under internal/ by its path there.
 var classes = map[string]class{
-	"checklist": pure, "command": pure, "mdtext": pure, "overview": pure, "release": pure, "render": pure, "receipt": pure,
+	"checklist": pure, "command": pure, "mdtext": pure, "overview": pure, "release": pure, "render": pure, "receipt": pure, "queue": pure,
 	"githubapi": adapter, "redisstore": adapter, "probe": adapter, "server": adapter, "githubfake": adapter,
-	"worker": port, "webhook": port, "redeliver": port,
-	"metrics": support, "loadgen": support, "redisstore/redistest": support,
+	"worker": port, "tracker": port, "webhook": port, "redeliver": port,
+	"metrics": support, "loadgen": support, "redisstore/redistest": support, "tracker/trackertest": support,
 	"cli": wiring,
 }
 

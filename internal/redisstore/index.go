@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/ag06mixer/golive/internal/worker"
+	"github.com/ag06mixer/golive/internal/queue"
 )
 
 // IndexTTL bounds how long a commit or branch keeps pointing at a release:
@@ -81,7 +81,7 @@ func (s *Store) MarkDirty(ctx context.Context, release string, now time.Time, wi
 }
 
 // Dirty is a release owed a sync.
-type Dirty = worker.Dirty
+type Dirty = queue.Dirty
 
 // DueDirty lists up to n releases whose sync is due at now.
 func (s *Store) DueDirty(ctx context.Context, now time.Time, n int) ([]Dirty, error) {

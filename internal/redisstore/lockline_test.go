@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/redisstore"
-	"github.com/ag06mixer/golive/internal/worker"
 )
 
 var lineT0 = time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
@@ -20,7 +20,7 @@ var lineT0 = time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
 func TestLockLineInGitHubOrder(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	places := map[string]worker.Place{
+	places := map[string]queue.Place{
 		"c": {At: lineT0.Add(2 * time.Second)},
 		"b": {At: lineT0, Seq: 7},
 		"y": {At: lineT0, Seq: 5}, // first by id, last by name
@@ -74,16 +74,16 @@ func contains(xs []string, x string) bool {
 func TestLockLineHeadWaitsForHolder(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	if err := s.Acquire(ctx, "o/r#1", "holder", time.Minute, worker.Place{At: lineT0.Add(time.Hour)}, true); err != nil {
+	if err := s.Acquire(ctx, "o/r#1", "holder", time.Minute, queue.Place{At: lineT0.Add(time.Hour)}, true); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Acquire(ctx, "o/r#1", "next", time.Minute, worker.Place{At: lineT0}, true); !errors.Is(err, worker.ErrLockQueued) {
+	if err := s.Acquire(ctx, "o/r#1", "next", time.Minute, queue.Place{At: lineT0}, true); !errors.Is(err, queue.ErrLockQueued) {
 		t.Fatalf("got %v, want ErrLockQueued", err)
 	}
 	if err := s.Release(ctx, "o/r#1", "holder"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Acquire(ctx, "o/r#1", "next", time.Minute, worker.Place{At: lineT0}, true); err != nil {
+	if err := s.Acquire(ctx, "o/r#1", "next", time.Minute, queue.Place{At: lineT0}, true); err != nil {
 		t.Fatalf("after release: %v", err)
 	}
 }
@@ -95,7 +95,7 @@ func TestLockLineForgetsTheGone(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	redisstore.SetClock(s, func() time.Time { return now })
-	early, late := worker.Place{At: lineT0}, worker.Place{At: lineT0.Add(time.Second)}
+	early, late := queue.Place{At: lineT0}, queue.Place{At: lineT0.Add(time.Second)}
 	s.Acquire(ctx, "o/r#1", "left", time.Minute, early, false)
 	if err := s.Acquire(ctx, "o/r#1", "me", time.Minute, late, true); !errors.Is(err, redisstore.ErrLockHeld) {
 		t.Fatalf("got %v behind an earlier waiter", err)
@@ -132,7 +132,7 @@ func TestLockLineExcludes(t *testing.T) {
 			defer wg.Done()
 			for i := range 5 {
 				tok := fmt.Sprintf("w%d-%d", w, i)
-				p := worker.Place{At: lineT0.Add(time.Duration((w*7+i*3)%5) * time.Second), Seq: int64(w)}
+				p := queue.Place{At: lineT0.Add(time.Duration((w*7+i*3)%5) * time.Second), Seq: int64(w)}
 				deadline := time.Now().Add(10 * time.Second)
 				for {
 					err := s.Acquire(ctx, "o/r#1", tok, 5*time.Second, p, true)

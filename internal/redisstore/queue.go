@@ -11,7 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/ag06mixer/golive/internal/worker"
+	"github.com/ag06mixer/golive/internal/queue"
 )
 
 // DedupeTTL outlives GitHub's three-day window for redelivering a
@@ -21,9 +21,7 @@ const DedupeTTL = 4 * 24 * time.Hour
 const group = "workers"
 
 // Delivery is the worker's queue entry.
-type Delivery = worker.Delivery
-
-var _ worker.Store = (*Store)(nil)
+type Delivery = queue.Delivery
 
 func (s *Store) streamKey() string  { return s.key("{q}", "events") }
 func (s *Store) delayedKey() string { return s.key("{q}", "delayed") }

@@ -17,7 +17,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/ag06mixer/golive/internal/worker"
+	"github.com/ag06mixer/golive/internal/queue"
 )
 
 // Store is golive's state in Redis.
@@ -95,10 +95,10 @@ func (s *Store) key(parts ...string) string {
 func releaseTag(release string) string { return "{rel:" + release + "}" }
 
 // ErrLockHeld is returned when another worker holds a release's lock.
-var ErrLockHeld = worker.ErrLockHeld
+var ErrLockHeld = queue.ErrLockHeld
 
 // ErrLockLost is returned when a lock expired and was taken by another.
-var ErrLockLost = worker.ErrLockLost
+var ErrLockLost = queue.ErrLockLost
 
 // Lock is a held per-release lock.
 type Lock struct {
@@ -201,14 +201,14 @@ func (s *Store) roomKeys(release string) (lock, room, beats string) {
 	return s.key(t, "lock"), s.key(t, "lockq"), s.key(t, "lockq", "beat")
 }
 
-func seat(p worker.Place, token string) string { return fmt.Sprintf("%020d|%s", max(p.Seq, 0), token) }
+func seat(p queue.Place, token string) string { return fmt.Sprintf("%020d|%s", max(p.Seq, 0), token) }
 
 // Acquire queues token for the release's lock at its place and takes the
 // lock if token is first in the waiting room, take is set and nobody
 // holds it. Not taken, it answers ErrLockHeld (ErrLockQueued when token is
 // first, so the caller polls it more often) and token keeps its seat
 // until it asks again within waitBeat, or calls Leave.
-func (s *Store) Acquire(ctx context.Context, release, token string, ttl time.Duration, p worker.Place, take bool) error {
+func (s *Store) Acquire(ctx context.Context, release, token string, ttl time.Duration, p queue.Place, take bool) error {
 	lock, room, beats := s.roomKeys(release)
 	flag := "0"
 	if take {
@@ -223,13 +223,13 @@ func (s *Store) Acquire(ctx context.Context, release, token string, ttl time.Dur
 	case 1:
 		return nil
 	case 0:
-		return worker.ErrLockQueued
+		return queue.ErrLockQueued
 	}
 	return ErrLockHeld
 }
 
 // Leave gives up token's seat in the release's waiting room.
-func (s *Store) Leave(ctx context.Context, release, token string, p worker.Place) error {
+func (s *Store) Leave(ctx context.Context, release, token string, p queue.Place) error {
 	_, room, beats := s.roomKeys(release)
 	if err := leaveScript.Run(ctx, s.rdb, []string{room, beats}, seat(p, token)).Err(); err != nil {
 		return fmt.Errorf("leave the lock queue of %s: %w", release, err)

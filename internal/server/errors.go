@@ -4,7 +4,7 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/ag06mixer/golive/internal/worker"
+	"github.com/ag06mixer/golive/internal/release"
 )
 
 // errorStatus is the one table from the errors the server's dependencies
@@ -15,7 +15,7 @@ var errorStatus = []struct {
 	status int
 	text   string
 }{
-	{worker.ErrNotTracked, http.StatusNotFound, "golive does not track this pull request as a release."},
+	{release.ErrNotTracked, http.StatusNotFound, "golive does not track this pull request as a release."},
 	{ErrSignedOut, http.StatusUnauthorized, "Your GitHub sign-in has ended; sign in again."},
 }
 

@@ -19,7 +19,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/ag06mixer/golive/internal/worker"
+	"github.com/ag06mixer/golive/internal/queue"
 )
 
 // deliveryID is what an X-GitHub-Delivery may be: GitHub sends a GUID
@@ -160,7 +160,7 @@ func ingest(d Deps) gin.HandlerFunc {
 		}
 
 		// 7. Dedupe on the delivery id and queue, in one step.
-		dup, err := d.Queue.Enqueue(c.Request.Context(), worker.Delivery{ID: id, Event: event, Payload: payload, Received: time.Now()})
+		dup, err := d.Queue.Enqueue(c.Request.Context(), queue.Delivery{ID: id, Event: event, Payload: payload, Received: time.Now()})
 		if err != nil {
 			log.Error("queue unavailable", "err", err)
 			answer(http.StatusServiceUnavailable, "error", "queue unavailable; redeliver from the App's settings")

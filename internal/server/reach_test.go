@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ag06mixer/golive/internal/worker"
+	"github.com/ag06mixer/golive/internal/release"
 )
 
 // fakeClock is a clock the test moves by hand.
@@ -117,7 +117,7 @@ func TestStatusOf(t *testing.T) {
 		err  error
 		want int
 	}{
-		{fmt.Errorf("refresh acme/shop#1: %w", worker.ErrNotTracked), 404},
+		{fmt.Errorf("refresh acme/shop#1: %w", release.ErrNotTracked), 404},
 		{fmt.Errorf("user: %w", ErrSignedOut), 401},
 		{errors.New("redis: connection refused"), 503},
 	} {

@@ -9,11 +9,11 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/redisstore/redistest"
 	"github.com/ag06mixer/golive/internal/server"
 	"github.com/ag06mixer/golive/internal/webhook"
-	"github.com/ag06mixer/golive/internal/worker"
 )
 
 // downQueue is the real store behind a switch that makes it fail as a
@@ -23,7 +23,7 @@ type downQueue struct {
 	down atomic.Bool
 }
 
-func (q *downQueue) Enqueue(ctx context.Context, d worker.Delivery) (bool, error) {
+func (q *downQueue) Enqueue(ctx context.Context, d queue.Delivery) (bool, error) {
 	if q.down.Load() {
 		return false, errors.New("dial tcp 127.0.0.1:6379: connect: connection refused")
 	}

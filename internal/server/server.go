@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ag06mixer/golive/internal/metrics"
-	"github.com/ag06mixer/golive/internal/worker"
+	"github.com/ag06mixer/golive/internal/queue"
 )
 
 // MaxPayload is GitHub's own cap on a webhook payload (25 MB); golive
@@ -32,7 +32,7 @@ const (
 
 // Queue takes deliveries; Enqueue reports a repeat of a delivery id.
 type Queue interface {
-	Enqueue(ctx context.Context, d worker.Delivery) (dup bool, err error)
+	Enqueue(ctx context.Context, d queue.Delivery) (dup bool, err error)
 }
 
 // Check is one readiness condition.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ag06mixer/golive/internal/tracker"
 )
 
 // panickyClients panics where golive asks for a GitHub client: before any
@@ -30,11 +32,11 @@ func TestPanicOutsideLockIsRecovered(t *testing.T) {
 	}
 	w := New(Options{GitHub: panickyClients{}})
 	_, err = w.handleSafely(context.Background(), Delivery{ID: "d-1", Event: "merge_group", Payload: body, Attempt: 1, Received: time.Now()})
-	var pe *panicError
+	var pe *tracker.PanicError
 	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "installation client exploded") {
 		t.Fatalf("handleSafely = %v, want the recovered panic", err)
 	}
-	if len(pe.stack) == 0 {
+	if len(pe.Stack) == 0 {
 		t.Error("the recovered panic carries no stack for the log")
 	}
 }

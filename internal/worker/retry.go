@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"time"
+
+	"github.com/ag06mixer/golive/internal/tracker"
 )
 
 // Retry defaults: the first retry waits up to 1 s, each later one up to
@@ -68,7 +70,7 @@ const lockHeldWait = 200 * time.Millisecond
 // or dead-lettered when the budget is spent. It returns the outcome.
 func (w *Worker) settleFailure(ctx context.Context, d Delivery, err error, panicked bool, log *slog.Logger) string {
 	now := w.o.Clock()
-	if errors.Is(err, errPermanent) || panicked {
+	if errors.Is(err, tracker.ErrPermanent) || panicked {
 		return w.dead(ctx, d, err, log)
 	}
 	if inst := installationOf(d); inst != 0 {

@@ -1,14 +1,13 @@
-// Package worker carries golive's queue entries to GitHub: it reads the
-// delivery stream, finds the release an event belongs to, takes that
-// release's lock, loads its state, applies the event (release.Apply, the
-// pure core), carries out the effects, saves the state and acknowledges
-// the entry. It owns the interfaces it needs of Redis and GitHub.
+// Package worker is golive's queue loop: it reads the delivery stream
+// (new entries, and entries another replica left unacknowledged), hands
+// each to the tracker, which applies it to its release, then acknowledges
+// it, retries it after a jittered delay or dead-letters it, with a circuit
+// breaker per installation. It runs the periodic passes too: due retries
+// and syncs, probes, the reconcile sweep.
 package worker
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ag06mixer/golive/internal/metrics"
+	"github.com/ag06mixer/golive/internal/tracker"
 )
 
 // Options configure a Worker. Zero values take the defaults noted.
@@ -25,8 +25,11 @@ type Options struct {
 	GitHub  Clients
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
-	// Clock reads the time (default time.Now).
+	// Clock reads the time golive judges by (default time.Now).
 	Clock func() time.Time
+	// Monotonic reads the time waits are measured by (default time.Now);
+	// see tracker.Options.
+	Monotonic func() time.Time
 	// Consumer names this replica in the consumer group (default random).
 	Consumer string
 	// Workers is the number of concurrent handlers (default 8).
@@ -93,11 +96,11 @@ type Options struct {
 	ShutdownGrace time.Duration
 }
 
-// Worker processes the queue.
+// Worker processes the queue. The tracker's methods (Handle, Reconcile,
+// Discover, Overview, Snapshot, Receipts, UseReceipts …) are its own.
 type Worker struct {
+	*tracker.Tracker
 	o       Options
-	cfgs    configCache
-	backoff syncBackoff
 	retry   retryPolicy
 	breaker *breaker
 }
@@ -106,6 +109,9 @@ type Worker struct {
 func New(o Options) *Worker {
 	if o.Clock == nil {
 		o.Clock = time.Now
+	}
+	if o.Monotonic == nil {
+		o.Monotonic = time.Now
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -172,8 +178,9 @@ func New(o Options) *Worker {
 		o.WebURL = "https://github.com"
 	}
 	o.WebURL = strings.TrimSuffix(o.WebURL, "/")
-	w := &Worker{o: o, cfgs: configCache{m: map[string]repoConfig{}},
+	w := &Worker{Tracker: tracker.New(trackerOptions(o)),
 		retry: retryPolicy{Base: o.RetryBase, Cap: o.RetryCap, Budget: o.RetryBudget}}
+	w.o = o
 	w.breaker = newBreaker(o)
 	return w
 }
@@ -182,12 +189,6 @@ func New(o Options) *Worker {
 // the dependencies.
 func DefaultOptions() Options {
 	return Options{Coalesce: 2 * time.Second, MaxCoalesce: 10 * time.Second}
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // Run processes the queue until ctx ends, then stops reading and lets
@@ -237,7 +238,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	go func() { wg.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(w.o.ShutdownGrace):
+	case <-after(w.o.ShutdownGrace):
 		w.o.Log.Warn("shutdown grace over; unfinished entries stay pending for another replica")
 		cancelWork()
 		<-done
@@ -252,8 +253,8 @@ func (w *Worker) read(ctx context.Context, jobs chan<- Delivery) {
 	for ctx.Err() == nil {
 		var batch []Delivery
 		var err error
-		if time.Since(lastClaim) > w.o.ClaimIdle/2 {
-			lastClaim = time.Now()
+		if w.o.Monotonic().Sub(lastClaim) > w.o.ClaimIdle/2 {
+			lastClaim = w.o.Monotonic()
 			batch, err = w.o.Store.Claim(ctx, w.o.Consumer, w.o.ClaimIdle, w.o.Workers)
 			if err != nil && ctx.Err() == nil {
 				w.o.Log.Error("claim stale entries", "err", err)
@@ -288,7 +289,7 @@ func (w *Worker) every(ctx context.Context, d time.Duration, fn func(context.Con
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := recovered(func() error { fn(ctx); return nil }); err != nil {
+			if err := tracker.Recover(func() error { fn(ctx); return nil }); err != nil {
 				w.o.Metrics.Panics.WithLabelValues("loop").Inc()
 				w.o.Log.Error("panic in a periodic pass; it runs again next period", "err", err)
 			}
@@ -299,9 +300,13 @@ func (w *Worker) every(ctx context.Context, d time.Duration, fn func(context.Con
 func sleep(ctx context.Context, d time.Duration) {
 	select {
 	case <-ctx.Done():
-	case <-time.After(d):
+	case <-after(d):
 	}
 }
+
+// after is time.After with its timer stopped by the garbage collector;
+// it reads no clock.
+func after(d time.Duration) <-chan time.Time { return time.NewTimer(d).C }
 
 // tick promotes due retries, flushes due syncs and refreshes the gauges.
 func (w *Worker) tick(ctx context.Context) {
@@ -316,18 +321,18 @@ func (w *Worker) tick(ctx context.Context) {
 
 // process handles one entry and settles it: ack, retry or dead letter.
 func (w *Worker) process(ctx context.Context, d Delivery) {
-	start := time.Now()
+	start := w.o.Monotonic()
 	log := w.o.Log.With("delivery", d.ID, "event", d.Event, "attempt", d.Attempt)
 	if w.paused(ctx, d, log) {
 		return
 	}
 	outcome, err := w.handleSafely(ctx, d)
-	var pe *panicError
+	var pe *tracker.PanicError
 	if errors.As(err, &pe) {
 		w.o.Metrics.Panics.WithLabelValues("event").Inc()
-		log.Error("panic while handling the event; dead-lettering it", "panic", fmt.Sprint(pe.value), "stack", string(pe.stack))
+		log.Error("panic while handling the event; dead-lettering it", "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
 	}
-	w.o.Metrics.ProcessSeconds.WithLabelValues(d.Event).Observe(time.Since(start).Seconds())
+	w.o.Metrics.ProcessSeconds.WithLabelValues(d.Event).Observe(w.o.Monotonic().Sub(start).Seconds())
 	if err == nil {
 		if aerr := w.o.Store.Ack(ctx, d.Entry); aerr != nil {
 			log.Error("ack", "err", aerr) // stays pending; reclaimed and re-applied idempotently
@@ -339,13 +344,12 @@ func (w *Worker) process(ctx context.Context, d Delivery) {
 	w.o.Metrics.Processed.WithLabelValues(d.Event, outcome).Inc()
 }
 
-// backoff is base, 2×base, 4×base … capped at 5 minutes.
-func backoff(base time.Duration, attempt int) time.Duration {
-	d := base << min(max(attempt-1, 0), 12)
-	return min(d, 5*time.Minute)
+// handleSafely is Handle with a panic turned into an error.
+func (w *Worker) handleSafely(ctx context.Context, d Delivery) (outcome string, err error) {
+	err = tracker.Recover(func() error {
+		var herr error
+		outcome, herr = w.Handle(ctx, d)
+		return herr
+	})
+	return outcome, err
 }
-
-// errPermanent marks failures a retry cannot fix (a malformed payload).
-var errPermanent = errors.New("permanent failure")
-
-func permanent(err error) error { return fmt.Errorf("%w: %w", errPermanent, err) }

@@ -1,4 +1,4 @@
-package worker
+package tracker
 
 import (
 	"context"
@@ -13,39 +13,39 @@ import (
 
 // Flush syncs the releases whose quiet window has passed. It returns how
 // many it synced.
-func (w *Worker) Flush(ctx context.Context) (int, error) {
-	due, err := w.o.Store.DueDirty(ctx, w.o.Clock(), 32)
+func (tr *Tracker) Flush(ctx context.Context) (int, error) {
+	due, err := tr.o.Marks.DueDirty(ctx, tr.o.Clock(), 32)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, d := range due {
-		if !w.backoff.ready(d.Release, time.Now()) {
+		if !tr.backoff.ready(d.Release, tr.o.Monotonic()) {
 			continue
 		}
-		k, err := ParseKey(d.Release)
+		k, err := release.ParseKey(d.Release)
 		if err != nil {
-			w.o.Store.ClearDirty(ctx, d)
+			tr.o.Marks.ClearDirty(ctx, d)
 			continue
 		}
-		err = w.withLock(ctx, d.Release, func(ctx context.Context) error { return w.Sync(ctx, k) })
+		err = tr.withLock(ctx, d.Release, func(ctx context.Context) error { return tr.Sync(ctx, k) })
 		if errors.Is(err, ErrLockHeld) {
 			continue // its holder marks it again or syncs it
 		}
-		var pe *panicError
+		var pe *PanicError
 		if errors.As(err, &pe) {
-			w.o.Metrics.Panics.WithLabelValues("sync").Inc()
-			w.o.Log.Error("panic while syncing a release", "release", d.Release, "panic", fmt.Sprint(pe.value), "stack", string(pe.stack))
+			tr.o.Metrics.Panics.WithLabelValues("sync").Inc()
+			tr.o.Log.Error("panic while syncing a release", "release", d.Release, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
 		}
 		if err != nil {
-			w.o.Metrics.Syncs.WithLabelValues("error").Inc()
-			w.o.Log.Error("sync", "release", d.Release, "err", err)
-			w.backoff.failed(d.Release, time.Now(), w.o.RetryBase)
+			tr.o.Metrics.Syncs.WithLabelValues("error").Inc()
+			tr.o.Log.Error("sync", "release", d.Release, "err", err)
+			tr.backoff.failed(d.Release, tr.o.Monotonic(), tr.o.SyncBackoff)
 			continue
 		}
-		w.backoff.ok(d.Release)
-		w.o.Metrics.Syncs.WithLabelValues("ok").Inc()
-		if _, err := w.o.Store.ClearDirty(ctx, d); err != nil {
+		tr.backoff.ok(d.Release)
+		tr.o.Metrics.Syncs.WithLabelValues("ok").Inc()
+		if _, err := tr.o.Marks.ClearDirty(ctx, d); err != nil {
 			return n, err
 		}
 		n++
@@ -55,29 +55,29 @@ func (w *Worker) Flush(ctx context.Context) (int, error) {
 
 // Sync writes a release's tracking issue, PR comment and check run where
 // they differ from what golive last wrote. The caller holds the lock.
-func (w *Worker) Sync(ctx context.Context, k release.Key) error {
-	rec, gh, rc, err := w.loadTracked(ctx, k)
+func (tr *Tracker) Sync(ctx context.Context, k release.Key) error {
+	rec, gh, rc, err := tr.loadTracked(ctx, k)
 	if err != nil || rec == nil {
 		return err
 	}
-	if err := w.syncLocked(ctx, gh, rc, rec); err != nil {
+	if err := tr.syncLocked(ctx, gh, rc, rec); err != nil {
 		return err
 	}
-	return w.finish(ctx, gh, k, rec)
+	return tr.finish(ctx, gh, k, rec)
 }
 
 // loadTracked loads a release with its installation's API and its repo's
 // config; rec is nil for a release golive does not track.
-func (w *Worker) loadTracked(ctx context.Context, k release.Key) (*record, GitHub, repoConfig, error) {
-	rec, err := w.load(ctx, k)
+func (tr *Tracker) loadTracked(ctx context.Context, k release.Key) (*record, GitHub, repoConfig, error) {
+	rec, err := tr.load(ctx, k)
 	if err != nil || rec == nil {
 		return nil, nil, repoConfig{}, err
 	}
-	gh, err := w.o.GitHub.Installation(rec.State.Installation)
+	gh, err := tr.o.GitHub.Installation(rec.State.Installation)
 	if err != nil {
 		return nil, nil, repoConfig{}, err
 	}
-	rc, err := w.config(ctx, gh, k.Owner, k.Repo)
+	rc, err := tr.config(ctx, gh, k.Owner, k.Repo)
 	if err != nil {
 		return nil, nil, repoConfig{}, err
 	}
@@ -89,30 +89,30 @@ func (w *Worker) loadTracked(ctx context.Context, k release.Key) (*record, GitHu
 // whatever became of the issue and the comment: a hold, a revoke or a
 // failure closes the gate even when the tracking issue cannot be written.
 // Their errors are returned after.
-func (w *Worker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec *record) error {
+func (tr *Tracker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec *record) error {
 	s := rec.State
-	now := w.o.Clock()
+	now := tr.o.Clock()
 	rep := release.Evaluate(rc.cfg, s, now) // once: the issue and the check run share it
-	issueErr := w.syncIssue(ctx, gh, rc, rec, now, rep)
+	issueErr := tr.syncIssue(ctx, gh, rc, rec, now, rep)
 	var commentErr, checkErr error
 	if issueErr == nil && s.Issue != 0 {
-		commentErr = w.syncComment(ctx, gh, rec, commentText(rc.cfg, s, now)) // remind.go
+		commentErr = tr.syncComment(ctx, gh, rec, commentText(rc.cfg, s, now)) // remind.go
 	}
 	if s.Status == release.StatusOpen && s.HeadSHA != "" {
-		checkErr = w.syncCheck(ctx, gh, rc, rec, rep)
+		checkErr = tr.syncCheck(ctx, gh, rc, rec, rep)
 	}
 	var receiptErr error
 	if issueErr == nil {
-		receiptErr = w.emitReceipts(ctx, gh, rc, rec, now) // receipts.go
+		receiptErr = tr.emitReceipts(ctx, gh, rc, rec, now) // receipts.go
 	}
-	if err := w.save(ctx, rec); err != nil {
+	if err := tr.save(ctx, rec); err != nil {
 		return err
 	}
 	return errors.Join(issueErr, commentErr, checkErr, receiptErr)
 }
 
 // syncIssue finds or creates the tracking issue and writes its body.
-func (w *Worker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time, rep release.Report) error {
+func (tr *Tracker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time, rep release.Report) error {
 	s := rec.State
 	k := s.Key
 	if s.Issue == 0 {
@@ -126,19 +126,19 @@ func (w *Worker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec *r
 			if s.Status == release.StatusClosed {
 				return nil // closed before golive wrote anything
 			}
-			body := render.IssueWithLedgerFor(rc.cfg, s, rep, w.o.LedgerKey)
+			body := render.IssueWithLedgerFor(rc.cfg, s, rep, tr.o.LedgerKey)
 			if n, err = gh.CreateIssue(ctx, k.Owner, k.Repo, issueTitle(s), body); err != nil {
 				return err
 			}
-			w.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
+			tr.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
 			s.Written.IssueBody = body
 		}
 		s.Issue = n
-		if err := w.save(ctx, rec); err != nil {
+		if err := tr.save(ctx, rec); err != nil {
 			return err
 		}
 	}
-	return w.syncBody(ctx, gh, rc, rec, now, rep)
+	return tr.syncBody(ctx, gh, rc, rec, now, rep)
 }
 
 func issueTitle(s *release.State) string {
@@ -152,17 +152,17 @@ func issueTitle(s *release.State) string {
 // syncBody writes the issue body if golive's rendering changed. It
 // re-reads the body first: a human tick golive has not yet seen the event
 // of is carried over, never overwritten, and decided when its event comes.
-func (w *Worker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time, rep release.Report) error {
+func (tr *Tracker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time, rep release.Report) error {
 	s := rec.State
 	k := s.Key
-	body := render.KeepUnseen(render.IssueWithLedgerFor(rc.cfg, s, rep, w.o.LedgerKey), s.Unseen)
+	body := render.KeepUnseen(render.IssueWithLedgerFor(rc.cfg, s, rep, tr.o.LedgerKey), s.Unseen)
 	if body == s.Written.IssueBody {
 		return nil
 	}
 	cur, err := gh.GetIssue(ctx, k.Owner, k.Repo, s.Issue)
 	if err != nil {
-		if w.gone(err) {
-			return w.issueGone(ctx, gh, rc, rec, now, err)
+		if tr.gone(err) {
+			return tr.issueGone(ctx, gh, rc, rec, now, err)
 		}
 		return err
 	}
@@ -170,25 +170,25 @@ func (w *Worker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 		// Boxes someone changed since golive's last write: their
 		// issues.edited event decides them. Until it does they stay as
 		// set; if it never comes, the edit history does (unseen.go).
-		if err := w.noteUnseen(ctx, s, render.HumanChanges(s.Written.IssueBody, cur.Body)); err != nil {
+		if err := tr.noteUnseen(ctx, s, render.HumanChanges(s.Written.IssueBody, cur.Body)); err != nil {
 			return err
 		}
 		body = render.KeepUnseen(body, s.Unseen)
 	}
 	if body != cur.Body {
 		if err := gh.EditIssueBody(ctx, k.Owner, k.Repo, s.Issue, body); err != nil {
-			if w.gone(err) {
-				return w.issueGone(ctx, gh, rc, rec, now, err)
+			if tr.gone(err) {
+				return tr.issueGone(ctx, gh, rc, rec, now, err)
 			}
 			return err
 		}
-		w.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
+		tr.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
 	}
 	s.Written.IssueBody = body
 	return nil
 }
 
-func (w *Worker) syncComment(ctx context.Context, gh GitHub, rec *record, text string) error {
+func (tr *Tracker) syncComment(ctx context.Context, gh GitHub, rec *record, text string) error {
 	s := rec.State
 	k := s.Key
 	if text == s.Written.Comment && s.CommentID != 0 {
@@ -203,63 +203,63 @@ func (w *Worker) syncComment(ctx context.Context, gh GitHub, rec *record, text s
 			if id, err = gh.CreateComment(ctx, k.Owner, k.Repo, k.PR, text); err != nil {
 				return err
 			}
-			w.o.Metrics.GitHubWrites.WithLabelValues("comment").Inc()
+			tr.o.Metrics.GitHubWrites.WithLabelValues("comment").Inc()
 			s.Written.Comment = text
 		}
 		s.CommentID = id
-		if err := w.save(ctx, rec); err != nil {
+		if err := tr.save(ctx, rec); err != nil {
 			return err
 		}
 	}
 	if text != s.Written.Comment {
 		if err := gh.EditComment(ctx, k.Owner, k.Repo, s.CommentID, text); err != nil {
-			if !w.gone(err) {
+			if !tr.gone(err) {
 				return err
 			}
 			// Deleted: post it again.
-			w.o.Log.Warn("PR comment deleted; posting it again", "release", k.String())
+			tr.o.Log.Warn("PR comment deleted; posting it again", "release", k.String())
 			if s.CommentID, err = gh.CreateComment(ctx, k.Owner, k.Repo, k.PR, text); err != nil {
 				s.CommentID = 0
 				return err
 			}
 		}
-		w.o.Metrics.GitHubWrites.WithLabelValues("comment").Inc()
+		tr.o.Metrics.GitHubWrites.WithLabelValues("comment").Inc()
 		s.Written.Comment = text
 	}
 	return nil
 }
 
-func (w *Worker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec *record, rep release.Report) error {
+func (tr *Tracker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec *record, rep release.Report) error {
 	s := rec.State
 	k := s.Key
-	issueURL := w.issueURL(k, s.Issue)
+	issueURL := tr.issueURL(k, s.Issue)
 	c := release.CheckRunFor(rc.cfg, s, rep, issueURL)
 	c.DetailsURL = issueURL
-	if w.o.DetailsURL != nil {
-		c.DetailsURL = w.o.DetailsURL(k.String())
+	if tr.o.DetailsURL != nil {
+		c.DetailsURL = tr.o.DetailsURL(k.String())
 	}
 	c = completed(c)
 	if s.CheckRunID == 0 || s.CheckSHA != c.SHA {
-		id, err := w.createCheck(ctx, gh, k, c)
+		id, err := tr.createCheck(ctx, gh, k, c)
 		if err != nil {
 			return err
 		}
-		w.o.Metrics.GitHubWrites.WithLabelValues("check_run").Inc()
+		tr.o.Metrics.GitHubWrites.WithLabelValues("check_run").Inc()
 		s.CheckRunID, s.CheckSHA, s.Written.CheckDigest = id, c.SHA, c.Digest()
-		return w.save(ctx, rec)
+		return tr.save(ctx, rec)
 	}
 	if c.Digest() == s.Written.CheckDigest {
 		return nil
 	}
 	if err := gh.UpdateCheckRun(ctx, k.Owner, k.Repo, s.CheckRunID, c); err != nil {
 		switch {
-		case w.gone(err):
+		case tr.gone(err):
 			s.CheckRunID = 0 // gone: report on a new one
-			return w.syncCheck(ctx, gh, rc, rec, rep)
-		case w.status(err) == 422:
+			return tr.syncCheck(ctx, gh, rc, rec, rep)
+		case tr.status(err) == 422:
 			// Refused (too long, an invalid field): the verdict still
 			// goes out, without the detail.
-			w.drop("check_run", k.String(), err)
+			tr.drop("check_run", k.String(), err)
 			if err := gh.UpdateCheckRun(ctx, k.Owner, k.Repo, s.CheckRunID, bare(c)); err != nil {
 				return err
 			}
@@ -267,25 +267,25 @@ func (w *Worker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec *r
 			return err
 		}
 	}
-	w.o.Metrics.GitHubWrites.WithLabelValues("check_run").Inc()
+	tr.o.Metrics.GitHubWrites.WithLabelValues("check_run").Inc()
 	s.Written.CheckDigest = c.Digest()
 	return nil
 }
 
-func (w *Worker) closeIssue(ctx context.Context, gh GitHub, rec *record, reason string) error {
+func (tr *Tracker) closeIssue(ctx context.Context, gh GitHub, rec *record, reason string) error {
 	s := rec.State
 	if s.Issue == 0 || s.Written.IssueState == "closed" {
 		return nil
 	}
 	if err := gh.CloseIssue(ctx, s.Key.Owner, s.Key.Repo, s.Issue, reason); err != nil {
-		if !w.gone(err) {
+		if !tr.gone(err) {
 			return err
 		}
 		// Deleted: nothing is left to close.
 	}
-	w.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
+	tr.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
 	s.Written.IssueState = "closed"
-	return w.save(ctx, rec)
+	return tr.save(ctx, rec)
 }
 
 // syncBackoff spaces out syncs of a release that keep failing, so a

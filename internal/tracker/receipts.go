@@ -1,4 +1,4 @@
-package worker
+package tracker
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/ag06mixer/golive/config"
@@ -15,28 +14,23 @@ import (
 	"github.com/ag06mixer/golive/internal/release"
 )
 
-// receiptSigner is what a worker signs receipts with.
+// receiptSigner is what a tracker signs receipts with.
 type receiptSigner struct {
 	key     ed25519.PrivateKey
 	version string
 }
 
-// signers holds each worker's receipt key. It lives beside the Worker,
-// not in Options, to keep receipts out of the worker's core files.
-var signers sync.Map // *Worker → receiptSigner
-
-// UseReceipts turns decision receipts on: the worker signs each with key
+// UseReceipts turns decision receipts on: the tracker signs each with key
 // and names its version in it. Without it no receipt is made.
-func (w *Worker) UseReceipts(key ed25519.PrivateKey, version string) {
-	signers.Store(w, receiptSigner{key: key, version: version})
+func (tr *Tracker) UseReceipts(key ed25519.PrivateKey, version string) {
+	tr.receipts.Store(&receiptSigner{key: key, version: version})
 }
 
-func (w *Worker) signer() (receiptSigner, bool) {
-	v, ok := signers.Load(w)
-	if !ok {
-		return receiptSigner{}, false
+func (tr *Tracker) signer() (receiptSigner, bool) {
+	if sg := tr.receipts.Load(); sg != nil {
+		return *sg, true
 	}
-	return v.(receiptSigner), true
+	return receiptSigner{}, false
 }
 
 // receiptReads are the GitHub reads receipts need beyond the GitHub port;
@@ -52,52 +46,52 @@ func receiptsKey(k release.Key) string { return "receipts:" + k.String() }
 
 // Receipts returns the release's signed receipts, oldest first, as kept in
 // Redis (the dashboard's copy; GitHub holds the record).
-func (w *Worker) Receipts(ctx context.Context, k release.Key) ([]receipt.Signed, error) {
-	raw, ok, err := w.o.Store.CacheGet(ctx, receiptsKey(k))
+func (tr *Tracker) Receipts(ctx context.Context, k release.Key) ([]receipt.Signed, error) {
+	raw, ok, err := tr.o.Cache.CacheGet(ctx, receiptsKey(k))
 	if err != nil || !ok {
 		return nil, err
 	}
 	var chain []receipt.Signed
 	if err := json.Unmarshal(raw, &chain); err != nil {
-		w.o.Log.Error("unreadable receipts in Redis; they are read again from GitHub", "release", k.String(), "err", err)
+		tr.o.Log.Error("unreadable receipts in Redis; they are read again from GitHub", "release", k.String(), "err", err)
 		return nil, nil
 	}
 	return chain, nil
 }
 
-func (w *Worker) keepReceipts(ctx context.Context, k release.Key, chain []receipt.Signed) error {
+func (tr *Tracker) keepReceipts(ctx context.Context, k release.Key, chain []receipt.Signed) error {
 	b, err := json.Marshal(chain)
 	if err != nil {
 		return err
 	}
-	return w.o.Store.CacheSet(ctx, receiptsKey(k), b, 0)
+	return tr.o.Cache.CacheSet(ctx, receiptsKey(k), b, 0)
 }
 
 // emitReceipts is the hook at the end of a sync, under the release's lock:
 // the receipts due, then the end of the release's life (lifecycle.go).
-func (w *Worker) emitReceipts(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
-	if err := w.receiptsDue(ctx, gh, rc, rec, now); err != nil {
+func (tr *Tracker) emitReceipts(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
+	if err := tr.receiptsDue(ctx, gh, rc, rec, now); err != nil {
 		return err
 	}
-	return w.followToEnd(ctx, gh, rc, rec, now)
+	return tr.followToEnd(ctx, gh, rc, rec, now)
 }
 
 // receiptsDue posts the receipts of the decision points the release has
 // reached (receipt.Due decides which). It reads GitHub only when a point is due.
-func (w *Worker) receiptsDue(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
-	sg, on := w.signer()
+func (tr *Tracker) receiptsDue(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
+	sg, on := tr.signer()
 	s := rec.State
 	if !on || s.Issue == 0 {
 		return nil
 	}
-	chain, err := w.Receipts(ctx, s.Key)
+	chain, err := tr.Receipts(ctx, s.Key)
 	if err != nil {
 		return err
 	}
 	if len(receipt.Due(rc.cfg, s, receipt.Points(chain), now)) == 0 {
 		return nil
 	}
-	_, err = w.postReceipts(ctx, gh, rc, s, sg, chain, func(chain []receipt.Signed) []receipt.Point {
+	_, err = tr.postReceipts(ctx, gh, rc, s, sg, chain, func(chain []receipt.Signed) []receipt.Point {
 		return receipt.Due(rc.cfg, s, receipt.Points(chain), now)
 	})
 	return err
@@ -105,51 +99,46 @@ func (w *Worker) receiptsDue(ctx context.Context, gh GitHub, rc repoConfig, rec 
 
 // gateReceipt records a deployment rule's answer before golive gives it,
 // so a failed review is retried against a decision already on record.
-func (w *Worker) gateReceipt(ctx context.Context, gh GitHub, rc repoConfig, k release.Key, g receipt.GateDecision, at time.Time) error {
-	sg, on := w.signer()
-	if !on {
+func (tr *Tracker) gateReceipt(ctx context.Context, gh GitHub, rc repoConfig, rec *record, g receipt.GateDecision, at time.Time) error {
+	sg, on := tr.signer()
+	if !on || rec.State.Issue == 0 {
 		return nil
 	}
-	return w.withLock(ctx, k.String(), func(ctx context.Context) error {
-		rec, err := w.load(ctx, k)
-		if err != nil || rec == nil || rec.State.Issue == 0 {
-			return err
-		}
-		chain, err := w.Receipts(ctx, k)
-		if err != nil {
-			return err
-		}
-		p := receipt.GatePoint(g, at)
+	k := rec.State.Key
+	chain, err := tr.Receipts(ctx, k)
+	if err != nil {
+		return err
+	}
+	p := receipt.GatePoint(g, at)
+	if slices.Contains(receipt.Points(chain), p.ID) {
+		return nil
+	}
+	_, err = tr.postReceipts(ctx, gh, rc, rec.State, sg, chain, func(chain []receipt.Signed) []receipt.Point {
 		if slices.Contains(receipt.Points(chain), p.ID) {
 			return nil
 		}
-		_, err = w.postReceipts(ctx, gh, rc, rec.State, sg, chain, func(chain []receipt.Signed) []receipt.Point {
-			if slices.Contains(receipt.Points(chain), p.ID) {
-				return nil
-			}
-			return []receipt.Point{p}
-		})
-		return err
+		return []receipt.Point{p}
 	})
+	return err
 }
 
 // postReceipts reads the receipts already on the tracking issue (GitHub is
 // the record: a lost Redis, or a crash after a post, leaves them there),
 // then builds, signs and posts each point due that none of them covers,
 // keeping the chain in Redis after each.
-func (w *Worker) postReceipts(ctx context.Context, gh GitHub, rc repoConfig, s *release.State, sg receiptSigner, chain []receipt.Signed, due func([]receipt.Signed) []receipt.Point) ([]receipt.Signed, error) {
+func (tr *Tracker) postReceipts(ctx context.Context, gh GitHub, rc repoConfig, s *release.State, sg receiptSigner, chain []receipt.Signed, due func([]receipt.Signed) []receipt.Point) ([]receipt.Signed, error) {
 	k := s.Key
 	rr, ok := gh.(receiptReads)
 	if !ok {
 		return chain, fmt.Errorf("receipts of %s: the GitHub client cannot list comments", k)
 	}
-	found, err := w.receiptsOnGitHub(ctx, rr, k, s.Issue, sg.key.Public().(ed25519.PublicKey))
+	found, err := tr.receiptsOnGitHub(ctx, rr, k, s.Issue, sg.key.Public().(ed25519.PublicKey))
 	if err != nil {
 		return chain, err
 	}
 	if len(found) >= len(chain) {
 		chain = found
-		if err := w.keepReceipts(ctx, k, chain); err != nil {
+		if err := tr.keepReceipts(ctx, k, chain); err != nil {
 			return chain, err
 		}
 	}
@@ -157,7 +146,7 @@ func (w *Worker) postReceipts(ctx context.Context, gh GitHub, rc repoConfig, s *
 	if len(points) == 0 {
 		return chain, nil
 	}
-	f := receipt.Facts{Version: sg.version, Layers: w.configLayers(ctx, gh, k)}
+	f := receipt.Facts{Version: sg.version, Layers: tr.configLayers(ctx, gh, k)}
 	if f.RepoID, f.BaseSHA, f.MergeCommit, err = rr.PullFacts(ctx, k.Owner, k.Repo, k.PR); err != nil {
 		return chain, err
 	}
@@ -185,10 +174,10 @@ func (w *Worker) postReceipts(ctx context.Context, gh GitHub, rc repoConfig, s *
 		if _, err := gh.CreateComment(ctx, k.Owner, k.Repo, s.Issue, body); err != nil {
 			return chain, fmt.Errorf("post receipt %s of %s: %w", p.ID, k, err)
 		}
-		w.o.Metrics.GitHubWrites.WithLabelValues("receipt").Inc()
-		w.o.Log.Info("receipt posted", "release", k.String(), "point", p.ID, "digest", signed.Digest)
+		tr.o.Metrics.GitHubWrites.WithLabelValues("receipt").Inc()
+		tr.o.Log.Info("receipt posted", "release", k.String(), "point", p.ID, "digest", signed.Digest)
 		chain = append(chain, signed)
-		if err := w.keepReceipts(ctx, k, chain); err != nil {
+		if err := tr.keepReceipts(ctx, k, chain); err != nil {
 			return chain, err
 		}
 	}
@@ -199,7 +188,7 @@ func (w *Worker) postReceipts(ctx context.Context, gh GitHub, rc repoConfig, s *
 // comments, in order. Only receipts that verify under golive's own key and
 // name this release count: anyone can comment, nobody else can sign. A
 // copy of a receipt counts once.
-func (w *Worker) receiptsOnGitHub(ctx context.Context, rr receiptReads, k release.Key, issue int, pub ed25519.PublicKey) ([]receipt.Signed, error) {
+func (tr *Tracker) receiptsOnGitHub(ctx context.Context, rr receiptReads, k release.Key, issue int, pub ed25519.PublicKey) ([]receipt.Signed, error) {
 	bodies, err := rr.CommentBodies(ctx, k.Owner, k.Repo, issue)
 	if err != nil {
 		return nil, err
@@ -226,11 +215,11 @@ func (w *Worker) receiptsOnGitHub(ctx context.Context, rr receiptReads, k releas
 // configLayers names the files the config resolves from, by content. A
 // read that fails leaves the layer out; the config's own hash is still
 // in the receipt.
-func (w *Worker) configLayers(ctx context.Context, gh GitHub, k release.Key) []receipt.Layer {
+func (tr *Tracker) configLayers(ctx context.Context, gh GitHub, k release.Key) []receipt.Layer {
 	layers := []receipt.Layer{receipt.LayerOf(checklist.DefaultName, config.ProductionReadiness)}
 	repoFile, orgFile, err := gh.ConfigFiles(ctx, k.Owner, k.Repo)
 	if err != nil {
-		w.o.Log.Warn("config files unreadable for a receipt", "release", k.String(), "err", err)
+		tr.o.Log.Warn("config files unreadable for a receipt", "release", k.String(), "err", err)
 		return layers
 	}
 	if len(orgFile) > 0 {

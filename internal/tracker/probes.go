@@ -1,4 +1,4 @@
-package worker
+package tracker
 
 import (
 	"context"
@@ -8,32 +8,9 @@ import (
 	"time"
 
 	"github.com/ag06mixer/golive/internal/checklist"
+	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/release"
 )
-
-// Prober runs one probe.
-type Prober interface {
-	Run(ctx context.Context, p *checklist.Probe) release.ProbeResult
-}
-
-// MetricQuerier reads metric items' values. A Prober that also
-// implements it (probe.Runner does) evaluates metric items on the probes'
-// schedule, leases and queue; one that does not leaves them waiting.
-type MetricQuerier interface {
-	Metric(ctx context.Context, m *checklist.Metric) release.ProbeResult
-}
-
-// EventProbe is the synthetic event carrying a probe result through the
-// queue, so it takes the webhooks' path: lock → Apply → effects.
-const EventProbe = "golive.probe"
-
-// ProbeResultEvent is the payload of EventProbe.
-type ProbeResultEvent struct {
-	Release      string              `json:"release"`
-	Installation int64               `json:"installation"`
-	Item         string              `json:"item"`
-	Result       release.ProbeResult `json:"result"`
-}
 
 // dueProbe is a probe to run now.
 type dueProbe struct {
@@ -47,51 +24,51 @@ type dueProbe struct {
 // Probe runs the probes that are due across the open releases: each at
 // most once per interval across every replica, by a lease in Redis. With
 // force it runs all of one release's probes now (Re-run probes).
-func (w *Worker) Probe(ctx context.Context) error {
-	if w.o.Prober == nil {
+func (tr *Tracker) Probe(ctx context.Context) error {
+	if tr.o.Prober == nil {
 		return nil
 	}
-	names, err := w.o.Store.Releases(ctx)
+	names, err := tr.o.States.Releases(ctx)
 	if err != nil {
 		return err
 	}
 	var due []dueProbe
 	for _, n := range names {
-		k, err := ParseKey(n)
+		k, err := release.ParseKey(n)
 		if err != nil {
 			continue
 		}
-		d, err := w.dueProbes(ctx, k, false)
+		d, err := tr.dueProbes(ctx, k, false)
 		if err != nil {
-			w.o.Log.Warn("probes of a release", "release", n, "err", err)
+			tr.o.Log.Warn("probes of a release", "release", n, "err", err)
 			continue
 		}
 		due = append(due, d...)
 	}
-	w.runProbes(ctx, due)
+	tr.runProbes(ctx, due)
 	return nil
 }
 
 // ProbeNow runs every active probe of one release now.
-func (w *Worker) ProbeNow(ctx context.Context, k release.Key) error {
-	if w.o.Prober == nil {
+func (tr *Tracker) ProbeNow(ctx context.Context, k release.Key) error {
+	if tr.o.Prober == nil {
 		return nil
 	}
-	due, err := w.dueProbes(ctx, k, true)
+	due, err := tr.dueProbes(ctx, k, true)
 	if err != nil {
 		return err
 	}
-	w.runProbes(ctx, due)
+	tr.runProbes(ctx, due)
 	return nil
 }
 
-func (w *Worker) dueProbes(ctx context.Context, k release.Key, force bool) ([]dueProbe, error) {
-	rec, _, rc, err := w.loadTracked(ctx, k)
+func (tr *Tracker) dueProbes(ctx context.Context, k release.Key, force bool) ([]dueProbe, error) {
+	rec, _, rc, err := tr.loadTracked(ctx, k)
 	if err != nil || rec == nil || rec.State.Status == release.StatusClosed {
 		return nil, err
 	}
 	s := rec.State
-	now := w.o.Clock()
+	now := tr.o.Clock()
 	var out []dueProbe
 	for _, e := range rc.cfg.Flatten() {
 		ev := e.Item.Evidence
@@ -100,7 +77,7 @@ func (w *Worker) dueProbes(ctx context.Context, k release.Key, force bool) ([]du
 		}
 		var interval time.Duration
 		if ev.Metric != nil {
-			if _, ok := w.o.Prober.(MetricQuerier); !ok {
+			if _, ok := tr.o.Prober.(MetricQuerier); !ok {
 				continue
 			}
 			interval = release.MetricInterval(ev.Metric)
@@ -114,7 +91,7 @@ func (w *Worker) dueProbes(ctx context.Context, k release.Key, force bool) ([]du
 		if force {
 			lease = 5 * time.Second // a button press: once, not once per replica
 		}
-		got, err := w.o.Store.Lease(ctx, fmt.Sprintf("probe:%s:%s", k, e.Item.ID), lease)
+		got, err := tr.o.Cache.Lease(ctx, fmt.Sprintf("probe:%s:%s", k, e.Item.ID), lease)
 		if err != nil {
 			return nil, err
 		}
@@ -139,7 +116,7 @@ func probeActive(s *release.State, e checklist.Entry, now time.Time) bool {
 }
 
 // runProbes runs due probes, eight at a time, and queues their results.
-func (w *Worker) runProbes(ctx context.Context, due []dueProbe) {
+func (tr *Tracker) runProbes(ctx context.Context, due []dueProbe) {
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup
 	for _, d := range due {
@@ -152,18 +129,16 @@ func (w *Worker) runProbes(ctx context.Context, due []dueProbe) {
 			var res release.ProbeResult
 			kind, ok := "metric", false
 			if d.m != nil {
-				res = w.o.Prober.(MetricQuerier).Metric(pctx, d.m)
+				res = tr.o.Prober.(MetricQuerier).Metric(pctx, d.m)
 				ok = release.JudgeMetric(d.m, res).OK // for the counter; Apply decides again
 			} else {
-				res = w.o.Prober.Run(pctx, d.p)
+				res = tr.o.Prober.Run(pctx, d.p)
 				kind, ok = d.p.Kind(), res.OK
 			}
-			b, _ := json.Marshal(ProbeResultEvent{Release: d.key.String(), Installation: d.inst, Item: d.item, Result: res})
-			id := fmt.Sprintf("probe-%s-%s-%d", d.key, d.item, res.At.UnixNano())
-			if _, err := w.o.Store.Enqueue(ctx, Delivery{ID: id, Event: EventProbe, Payload: b, Received: w.o.Clock()}); err != nil {
-				w.o.Log.Error("queue probe result", "release", d.key.String(), "item", d.item, "err", err)
+			if _, err := tr.o.Queue.Enqueue(ctx, queue.ProbeResult(d.key, d.inst, d.item, res, tr.o.Clock())); err != nil {
+				tr.o.Log.Error("queue probe result", "release", d.key.String(), "item", d.item, "err", err)
 			}
-			w.o.Metrics.Probes.WithLabelValues(kind, okLabel(ok)).Inc()
+			tr.o.Metrics.Probes.WithLabelValues(kind, okLabel(ok)).Inc()
 		}()
 	}
 	wg.Wait()
@@ -177,32 +152,23 @@ func okLabel(ok bool) string {
 }
 
 // applyProbe applies a queued probe result to its release.
-func (w *Worker) applyProbe(ctx context.Context, d Delivery) error {
-	var pr ProbeResultEvent
+func (tr *Tracker) applyProbe(ctx context.Context, d Delivery) error {
+	var pr queue.ProbeResultEvent
 	if err := json.Unmarshal(d.Payload, &pr); err != nil {
 		return permanent(fmt.Errorf("probe result: %w", err))
 	}
-	k, err := ParseKey(pr.Release)
+	k, err := release.ParseKey(pr.Release)
 	if err != nil {
 		return permanent(err)
 	}
-	return w.withLock(ctx, k.String(), func(ctx context.Context) error {
-		rec, _, rc, err := w.loadTracked(ctx, k)
+	return tr.withLock(ctx, k.String(), func(ctx context.Context) error {
+		rec, gh, rc, err := tr.loadTracked(ctx, k)
 		if err != nil || rec == nil {
 			return err
 		}
 		s, eff := release.Apply(rc.cfg, rec.State, release.Event{Kind: release.EvProbe, At: pr.Result.At, Key: k,
 			Probe: &release.ProbeReport{Item: pr.Item, Result: pr.Result}})
 		rec.State = s
-		if err := w.save(ctx, rec); err != nil {
-			return err
-		}
-		for _, e := range eff {
-			if e.Kind == release.EffSync {
-				_, _, err := w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce)
-				return err
-			}
-		}
-		return nil
+		return tr.commit(ctx, gh, rc, rec, change{id: d.ID, eff: eff})
 	})
 }

@@ -1,4 +1,4 @@
-package worker
+package tracker
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 // changedFiles reads the files a push changed, when a role's sign-off
 // resets only on some paths (invalidate_on). Left unknown, those
 // sign-offs are voided: fail closed.
-func (w *Worker) changedFiles(ctx context.Context, gh GitHub, k release.Key, cfg *checklist.Config, old string, pr *release.PRInfo) {
+func (tr *Tracker) changedFiles(ctx context.Context, gh GitHub, k release.Key, cfg *checklist.Config, old string, pr *release.PRInfo) {
 	scoped := false
 	for _, r := range cfg.Roles {
 		scoped = scoped || len(r.InvalidateOn) > 0
@@ -22,7 +22,7 @@ func (w *Worker) changedFiles(ctx context.Context, gh GitHub, k release.Key, cfg
 	switch {
 	case err != nil:
 		pr.ChangedWhy = "GitHub's compare failed"
-		w.o.Log.Warn("changed files unknown; scoped sign-offs will be voided", "release", k.String(), "err", err)
+		tr.o.Log.Warn("changed files unknown; scoped sign-offs will be voided", "release", k.String(), "err", err)
 	case !complete:
 		pr.ChangedWhy = "GitHub's compare lists only part of the files"
 	default:

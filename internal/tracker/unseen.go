@@ -1,34 +1,20 @@
-package worker
+package tracker
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
 
+	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/webhook"
 )
 
-// EventUnseen is the synthetic event that judges a box a person changed
-// in the tracking issue when no issues.edited event came for it (the
-// delivery was lost): golive reads the issue's edit history to learn who
-// changed it and when, and judges that edit as the lost event would have
-// been judged. It is queued UnseenAfter after a sync first found the box.
-const EventUnseen = "golive.unseen-tick"
-
-// UnseenRequest is the payload of EventUnseen.
-type UnseenRequest struct {
-	Release      string `json:"release"`
-	Installation int64  `json:"installation"`
-	Item         string `json:"item"`
-	On           bool   `json:"on"`
-}
-
 // noteUnseen keeps the boxes someone changed since golive's last write
 // (written → current) that no event judged yet, and schedules their
 // judging. A box golive already keeps with the same state stays as it is.
-func (w *Worker) noteUnseen(ctx context.Context, s *release.State, changed map[string]bool) error {
-	now := w.o.Clock()
+func (tr *Tracker) noteUnseen(ctx context.Context, s *release.State, changed map[string]bool) error {
+	now := tr.o.Clock()
 	for id, on := range changed {
 		if u, ok := s.Unseen[id]; ok && u.On == on {
 			continue
@@ -37,9 +23,7 @@ func (w *Worker) noteUnseen(ctx context.Context, s *release.State, changed map[s
 			s.Unseen = map[string]release.Unseen{}
 		}
 		s.Unseen[id] = release.Unseen{On: on, Since: now}
-		b, _ := json.Marshal(UnseenRequest{Release: s.Key.String(), Installation: s.Installation, Item: id, On: on})
-		d := Delivery{ID: fmt.Sprintf("unseen-%s-%s-%t-%d", s.Key, id, on, now.UnixNano()), Event: EventUnseen, Payload: b, Attempt: 1, Received: now}
-		if err := w.o.Store.Schedule(ctx, d, now.Add(w.o.UnseenAfter)); err != nil {
+		if err := tr.o.Queue.Schedule(ctx, queue.Unseen(s.Key, s.Installation, id, on, now), now.Add(tr.o.UnseenAfter)); err != nil {
 			return err
 		}
 	}
@@ -47,22 +31,22 @@ func (w *Worker) noteUnseen(ctx context.Context, s *release.State, changed map[s
 }
 
 // unseenTick applies EventUnseen.
-func (w *Worker) unseenTick(ctx context.Context, d Delivery) (string, error) {
-	var r UnseenRequest
+func (tr *Tracker) unseenTick(ctx context.Context, d Delivery) (string, error) {
+	var r queue.UnseenRequest
 	if err := json.Unmarshal(d.Payload, &r); err != nil {
 		return "dead", permanent(fmt.Errorf("unseen tick request: %w", err))
 	}
-	k, err := ParseKey(r.Release)
+	k, err := release.ParseKey(r.Release)
 	if err != nil {
 		return "dead", permanent(err)
 	}
-	gh, err := w.o.GitHub.Installation(r.Installation)
+	gh, err := tr.o.GitHub.Installation(r.Installation)
 	if err != nil {
 		return "", fmt.Errorf("installation %d: %w", r.Installation, err)
 	}
 	did := false
-	err = w.withLock(ctx, k.String(), func(ctx context.Context) error {
-		rec, err := w.load(ctx, k)
+	err = tr.withLock(ctx, k.String(), func(ctx context.Context) error {
+		rec, err := tr.load(ctx, k)
 		if err != nil || rec == nil {
 			return err
 		}
@@ -83,13 +67,13 @@ func (w *Worker) unseenTick(ctx context.Context, d Delivery) (string, error) {
 			if herr != nil {
 				why = "golive could not read the issue's edit history"
 			}
-			w.o.Log.Warn("a box changed without an event, and its editor is unknown; left standing, not counted", "release", k.String(), "item", r.Item, "err", herr)
+			tr.o.Log.Warn("a box changed without an event, and its editor is unknown; left standing, not counted", "release", k.String(), "item", r.Item, "err", herr)
 			u.Unjudged = why
 			rec.State.Unseen[r.Item] = u
-			if err := w.save(ctx, rec); err != nil {
+			if err := tr.save(ctx, rec); err != nil {
 				return err
 			}
-			_, _, err := w.o.Store.MarkDirty(ctx, k.String(), w.o.Clock(), w.o.Coalesce, w.o.MaxCoalesce)
+			_, _, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.o.MaxCoalesce)
 			did = true
 			return err
 		}
@@ -98,7 +82,7 @@ func (w *Worker) unseenTick(ctx context.Context, d Delivery) (string, error) {
 		// when, or reverted with one reply.
 		p := webhook.Parsed{Owner: k.Owner, Repo: k.Repo, Event: release.Event{Kind: release.EvIssueEdited, Key: k, Installation: r.Installation,
 			At: edit.At, Actor: release.Principal{Login: edit.Editor}, Body: edit.Body, PrevBody: prev}}
-		did, err = w.apply(ctx, gh, k, d, p)
+		did, err = tr.apply(ctx, gh, k, d, p)
 		return err
 	})
 	if err != nil {

@@ -1,4 +1,4 @@
-package worker
+package tracker
 
 import (
 	"context"
@@ -12,14 +12,14 @@ import (
 // retentions holds each worker's retention (release.DefaultRetention when
 // unset). It lives beside the Worker, not in Options, to keep the data
 // lifecycle out of the worker's core files.
-var retentions sync.Map // *Worker → time.Duration
+var retentions sync.Map // *Tracker → time.Duration
 
 // UseRetention sets how long a release's record is kept after golive
 // stopped following it (GOLIVE_RETENTION).
-func (w *Worker) UseRetention(d time.Duration) { retentions.Store(w, d) }
+func (tr *Tracker) UseRetention(d time.Duration) { retentions.Store(tr, d) }
 
-func (w *Worker) retention() time.Duration {
-	if v, ok := retentions.Load(w); ok {
+func (tr *Tracker) retention() time.Duration {
+	if v, ok := retentions.Load(tr); ok {
 		return v.(time.Duration)
 	}
 	return release.DefaultRetention
@@ -37,7 +37,7 @@ type recordExpirer interface {
 // issue gets one closing summary and is closed, and the release leaves the
 // set golive sweeps. Then, for a finished or closed release, the record
 // is given its expiry.
-func (w *Worker) followToEnd(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
+func (tr *Tracker) followToEnd(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time) error {
 	s := rec.State
 	k := s.Key
 	if release.DueToFinish(s, now) && s.Issue != 0 {
@@ -49,36 +49,36 @@ func (w *Worker) followToEnd(ctx context.Context, gh GitHub, rc repoConfig, rec 
 			return fmt.Errorf("find the closing summary of %s: %w", k, err)
 		}
 		if id == 0 {
-			chain, err := w.Receipts(ctx, k)
+			chain, err := tr.Receipts(ctx, k)
 			if err != nil {
 				return err
 			}
-			expires, _ := release.ExpiresAt(s, w.retention())
+			expires, _ := release.ExpiresAt(s, tr.retention())
 			if _, err := gh.CreateComment(ctx, k.Owner, k.Repo, s.Issue, release.ClosingSummary(rc.cfg, s, len(chain), expires)); err != nil {
 				return fmt.Errorf("post the closing summary of %s: %w", k, err)
 			}
-			w.o.Metrics.GitHubWrites.WithLabelValues("comment").Inc()
+			tr.o.Metrics.GitHubWrites.WithLabelValues("comment").Inc()
 		}
-		if err := w.closeIssue(ctx, gh, rec, "completed"); err != nil {
+		if err := tr.closeIssue(ctx, gh, rec, "completed"); err != nil {
 			return err
 		}
 		rec.State = release.Finish(rec.State, now)
-		if err := w.save(ctx, rec); err != nil {
+		if err := tr.save(ctx, rec); err != nil {
 			return err
 		}
-		w.o.Log.Info("release followed to the end; tracking issue closed", "release", k.String(), "issue", s.Issue)
+		tr.o.Log.Info("release followed to the end; tracking issue closed", "release", k.String(), "issue", s.Issue)
 	}
-	return w.expireRecord(ctx, rec.State, now)
+	return tr.expireRecord(ctx, rec.State, now)
 }
 
 // expireRecord gives the record of a release golive no longer follows its
 // expiry (release.ExpiresAt), counted from now on the worker's clock.
-func (w *Worker) expireRecord(ctx context.Context, s *release.State, now time.Time) error {
-	at, ok := release.ExpiresAt(s, w.retention())
+func (tr *Tracker) expireRecord(ctx context.Context, s *release.State, now time.Time) error {
+	at, ok := release.ExpiresAt(s, tr.retention())
 	if !ok || !s.Finished() {
 		return nil
 	}
-	ex, ok := w.o.Store.(recordExpirer)
+	ex, ok := tr.o.States.(recordExpirer)
 	if !ok {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package worker
+package tracker
 
 import (
 	"context"
@@ -39,19 +39,19 @@ type lastGood struct {
 // config returns the repo's config: read from its default branch with the
 // org and built-in fallbacks. A transient error falls back to the last
 // good config; only when there is none does the event wait for a retry.
-func (w *Worker) config(ctx context.Context, gh GitHub, owner, repo string) (repoConfig, error) {
+func (tr *Tracker) config(ctx context.Context, gh GitHub, owner, repo string) (repoConfig, error) {
 	full := owner + "/" + repo
-	now := w.o.Clock()
-	w.cfgs.mu.Lock()
-	c, ok := w.cfgs.m[full]
-	w.cfgs.mu.Unlock()
-	if ok && now.Sub(c.at) < w.o.ConfigTTL {
+	now := tr.o.Clock()
+	tr.cfgs.mu.Lock()
+	c, ok := tr.cfgs.m[full]
+	tr.cfgs.mu.Unlock()
+	if ok && now.Sub(c.at) < tr.o.ConfigTTL {
 		return c, nil
 	}
 	repoFile, orgFile, err := gh.ConfigFiles(ctx, owner, repo)
 	if err != nil {
-		if lg, ok := w.loadLastGood(ctx, full); ok {
-			w.o.Log.Warn("config unreadable; using the last good one", "repo", full, "err", err)
+		if lg, ok := tr.loadLastGood(ctx, full); ok {
+			tr.o.Log.Warn("config unreadable; using the last good one", "repo", full, "err", err)
 			cfg, _ := resolve(lg.Repo, lg.Org)
 			return repoConfig{cfg: cfg, at: now}, nil
 		}
@@ -59,31 +59,25 @@ func (w *Worker) config(ctx context.Context, gh GitHub, owner, repo string) (rep
 	}
 	cfg, problems := resolve(repoFile, orgFile)
 	if len(problems) == 0 {
-		problems = w.deniedTargets(cfg)
+		problems = tr.deniedTargets(cfg)
 	}
 	if len(problems) > 0 {
-		if lg, ok := w.loadLastGood(ctx, full); ok {
+		if lg, ok := tr.loadLastGood(ctx, full); ok {
 			if good, ps := resolve(lg.Repo, lg.Org); len(ps) == 0 {
 				cfg = good
 			}
 		}
 	} else {
 		b, _ := json.Marshal(lastGood{Repo: repoFile, Org: orgFile})
-		if err := w.o.Store.CacheSet(ctx, "config:"+full, b, 0); err != nil {
-			w.o.Log.Warn("could not keep the last good config", "repo", full, "err", err)
+		if err := tr.o.Cache.CacheSet(ctx, "config:"+full, b, 0); err != nil {
+			tr.o.Log.Warn("could not keep the last good config", "repo", full, "err", err)
 		}
 	}
 	c = repoConfig{cfg: cfg, problems: problems, at: now}
-	w.cfgs.mu.Lock()
-	w.cfgs.m[full] = c
-	w.cfgs.mu.Unlock()
+	tr.cfgs.mu.Lock()
+	tr.cfgs.m[full] = c
+	tr.cfgs.mu.Unlock()
 	return c, nil
-}
-
-// TargetChecker is a Prober that can tell, before any probe runs, whether
-// its guard would refuse a host (probe.Runner is one).
-type TargetChecker interface {
-	CheckTarget(host string) error
 }
 
 // deniedTargets runs the check `golive validate` runs on probe targets
@@ -91,8 +85,8 @@ type TargetChecker interface {
 // host (a literal private address, localhost) fails the gate with the
 // item's line, exactly as validate reports it. The guard still refuses
 // the dial at run time; this makes the refusal visible and closes the gate.
-func (w *Worker) deniedTargets(cfg *checklist.Config) []release.ConfigProblem {
-	tc, ok := w.o.Prober.(TargetChecker)
+func (tr *Tracker) deniedTargets(cfg *checklist.Config) []release.ConfigProblem {
+	tc, ok := tr.o.Prober.(TargetChecker)
 	if !ok {
 		return nil
 	}
@@ -109,8 +103,8 @@ func (w *Worker) deniedTargets(cfg *checklist.Config) []release.ConfigProblem {
 	return out
 }
 
-func (w *Worker) loadLastGood(ctx context.Context, full string) (lastGood, bool) {
-	b, ok, err := w.o.Store.CacheGet(ctx, "config:"+full)
+func (tr *Tracker) loadLastGood(ctx context.Context, full string) (lastGood, bool) {
+	b, ok, err := tr.o.Cache.CacheGet(ctx, "config:"+full)
 	if err != nil || !ok {
 		return lastGood{}, false
 	}
@@ -180,15 +174,15 @@ const principalTTL = 5 * time.Minute
 // principal learns the actor's standing: repo permission and config roles.
 // If GitHub cannot say, Known stays false (nothing they do counts) and the
 // error says why, so the caller may retry first.
-func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config, owner, repo string, p release.Principal) (release.Principal, error) {
+func (tr *Tracker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config, owner, repo string, p release.Principal) (release.Principal, error) {
 	if p.Login == "" || p.Bot {
 		return p, nil
 	}
 	// One generation for all orgs: a team of any org can hold a role of
 	// this repo, and membership events are rare.
-	gen, _, _ := w.o.Store.CacheGet(ctx, principalGen)
+	gen, _, _ := tr.o.Cache.CacheGet(ctx, principalGen)
 	key := fmt.Sprintf("principal:%s:%s/%s:%s", gen, owner, repo, strings.ToLower(p.Login))
-	if b, ok, err := w.o.Store.CacheGet(ctx, key); err == nil && ok {
+	if b, ok, err := tr.o.Cache.CacheGet(ctx, key); err == nil && ok {
 		var c release.Principal
 		if json.Unmarshal(b, &c) == nil && c.Login == p.Login {
 			c.Teams = teamsOf(c.Roles)
@@ -198,10 +192,10 @@ func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config
 	}
 	perm, err := gh.Permission(ctx, owner, repo, p.Login)
 	if err != nil {
-		w.o.Log.Warn("permission unknown", "repo", owner+"/"+repo, "user", p.Login, "err", err)
+		tr.o.Log.Warn("permission unknown", "repo", owner+"/"+repo, "user", p.Login, "err", err)
 		return p, err
 	}
-	p.Permission, p.Known, p.CheckedAt = perm, true, w.o.Clock()
+	p.Permission, p.Known, p.CheckedAt = perm, true, tr.o.Clock()
 	teams := map[string]bool{}
 	for _, r := range cfg.Roles {
 		for _, t := range r.Teams {
@@ -214,7 +208,7 @@ func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config
 			}
 			in, err := gh.TeamMember(ctx, org, slug, p.Login)
 			if err != nil {
-				w.o.Log.Warn("team membership unknown", "team", t, "user", p.Login, "err", err)
+				tr.o.Log.Warn("team membership unknown", "team", t, "user", p.Login, "err", err)
 				p.Known = false
 				return p, err
 			}
@@ -232,7 +226,7 @@ func (w *Worker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config
 	slices.Sort(cached.Roles)
 	p.Teams = teamsOf(cached.Roles)
 	b, _ := json.Marshal(cached)
-	w.o.Store.CacheSet(ctx, key, b, principalTTL)
+	tr.o.Cache.CacheSet(ctx, key, b, principalTTL)
 	return p, nil
 }
 

@@ -1,4 +1,4 @@
-package worker
+package tracker
 
 import (
 	"context"
@@ -8,55 +8,44 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/webhook"
 )
 
-// EventSettle is the synthetic event that judges a release's pending
-// approvals for good once their settle window has passed (see
-// release.PendingApproval). It is scheduled when an approval is kept
-// pending, through the same delay set as retries.
-const EventSettle = "golive.settle"
-
-// SettleRequest is the payload of EventSettle.
-type SettleRequest struct {
-	Release      string `json:"release"`
-	Installation int64  `json:"installation"`
-}
-
 // settle applies EventSettle: the release's approvals still pending and
 // received more than SettleWindow ago are refused, with one reply each.
-func (w *Worker) settle(ctx context.Context, d Delivery) (string, error) {
-	var r SettleRequest
+func (tr *Tracker) settle(ctx context.Context, d Delivery) (string, error) {
+	var r queue.SettleRequest
 	if err := json.Unmarshal(d.Payload, &r); err != nil {
 		return "dead", permanent(fmt.Errorf("settle request: %w", err))
 	}
-	k, err := ParseKey(r.Release)
+	k, err := release.ParseKey(r.Release)
 	if err != nil {
 		return "dead", permanent(err)
 	}
-	gh, err := w.o.GitHub.Installation(r.Installation)
+	gh, err := tr.o.GitHub.Installation(r.Installation)
 	if err != nil {
 		return "", fmt.Errorf("installation %d: %w", r.Installation, err)
 	}
-	if ahead, err := w.commentsAhead(ctx, k, d.Entry); err != nil || ahead {
+	if ahead, err := tr.commentsAhead(ctx, k, d.Entry); err != nil || ahead {
 		if err != nil {
 			return "", err
 		}
 		// A comment of the release received before this settle is not
 		// applied yet (a backlog, a retry): judging now could refuse an
 		// approval whose sign-off is on its way. Look again soon.
-		return "deferred", w.scheduleSettle(ctx, k, r.Installation, 0, w.o.Clock().Add(settleRecheck))
+		return "deferred", tr.scheduleSettle(ctx, k, r.Installation, 0, tr.o.Clock().Add(settleRecheck))
 	}
 	did := false
-	err = w.withLock(ctx, k.String(), func(ctx context.Context) error {
-		rec, err := w.load(ctx, k)
+	err = tr.withLock(ctx, k.String(), func(ctx context.Context) error {
+		rec, err := tr.load(ctx, k)
 		if err != nil || rec == nil || len(rec.State.Pending) == 0 {
 			return err // settled already, or nothing known to settle
 		}
 		p := webhook.Parsed{Owner: k.Owner, Repo: k.Repo, Event: release.Event{Kind: release.EvSettle, Key: k, Installation: r.Installation,
-			At: w.o.Clock().Add(-w.o.SettleWindow)}}
-		did, err = w.apply(ctx, gh, k, d, p)
+			At: tr.o.Clock().Add(-tr.o.SettleWindow)}}
+		did, err = tr.apply(ctx, gh, k, d, p)
 		return err
 	})
 	if err != nil {
@@ -78,8 +67,8 @@ const maxAhead = 2000
 
 // commentsAhead reports whether a comment of release k is still queued
 // ahead of entry, or waiting for a retry.
-func (w *Worker) commentsAhead(ctx context.Context, k release.Key, entry string) (bool, error) {
-	ds, more, err := w.o.Store.Outstanding(ctx, entry, maxAhead)
+func (tr *Tracker) commentsAhead(ctx context.Context, k release.Key, entry string) (bool, error) {
+	ds, more, err := tr.o.Queue.Outstanding(ctx, entry, maxAhead)
 	if err != nil || more {
 		return true, err
 	}
@@ -102,26 +91,24 @@ func (w *Worker) commentsAhead(ctx context.Context, k release.Key, entry string)
 // saved: every approval the event left newly pending (or still pending
 // after a settle) gets a settle scheduled, so none waits forever without
 // a word.
-func (w *Worker) settleOwed(ctx context.Context, k release.Key, before, s *release.State, ev release.Event) error {
-	now := w.o.Clock()
+func (tr *Tracker) settleOwed(ctx context.Context, k release.Key, before, s *release.State, ev release.Event) error {
+	now := tr.o.Clock()
 	for _, p := range s.Pending {
 		known := slices.ContainsFunc(before.Pending, func(q release.PendingApproval) bool { return q.CommentID == p.CommentID && q.Role == p.Role })
 		if known && ev.Kind != release.EvSettle {
 			continue
 		}
-		due := p.Received.Add(w.o.SettleWindow)
+		due := p.Received.Add(tr.o.SettleWindow)
 		if soon := now.Add(settleRecheck); ev.Kind == release.EvSettle && due.Before(soon) {
 			due = soon // a clock behind: ask again soon
 		}
-		if err := w.scheduleSettle(ctx, k, s.Installation, p.CommentID, due); err != nil {
+		if err := tr.scheduleSettle(ctx, k, s.Installation, p.CommentID, due); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (w *Worker) scheduleSettle(ctx context.Context, k release.Key, installation, comment int64, due time.Time) error {
-	b, _ := json.Marshal(SettleRequest{Release: k.String(), Installation: installation})
-	id := fmt.Sprintf("settle-%s-%d-%d", k, comment, due.UnixMilli())
-	return w.o.Store.Schedule(ctx, Delivery{ID: id, Event: EventSettle, Payload: b, Attempt: 1, Received: w.o.Clock()}, due)
+func (tr *Tracker) scheduleSettle(ctx context.Context, k release.Key, installation, comment int64, due time.Time) error {
+	return tr.o.Queue.Schedule(ctx, queue.Settle(k, installation, comment, due, tr.o.Clock()), due)
 }

@@ -1,12 +1,12 @@
-package worker
+package tracker
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/render"
 )
@@ -16,25 +16,25 @@ import (
 // and the tracking issue's signed ledger of human decisions. It repairs
 // missed webhooks, and with Redis lost it restores the same issue, ticks
 // and verdict without a second issue.
-func (w *Worker) Reconcile(ctx context.Context, k release.Key, installation int64) error {
-	return w.withLock(ctx, k.String(), func(ctx context.Context) error {
-		return w.reconcileLocked(ctx, k, installation)
+func (tr *Tracker) Reconcile(ctx context.Context, k release.Key, installation int64) error {
+	return tr.withLock(ctx, k.String(), func(ctx context.Context) error {
+		return tr.reconcileLocked(ctx, k, installation)
 	})
 }
 
-func (w *Worker) reconcileLocked(ctx context.Context, k release.Key, installation int64) error {
-	rec, err := w.load(ctx, k)
+func (tr *Tracker) reconcileLocked(ctx context.Context, k release.Key, installation int64) error {
+	rec, err := tr.load(ctx, k)
 	if err != nil {
 		return err
 	}
 	if rec != nil && installation == 0 {
 		installation = rec.State.Installation
 	}
-	gh, err := w.o.GitHub.Installation(installation)
+	gh, err := tr.o.GitHub.Installation(installation)
 	if err != nil {
 		return err
 	}
-	rc, err := w.config(ctx, gh, k.Owner, k.Repo)
+	rc, err := tr.config(ctx, gh, k.Owner, k.Repo)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (w *Worker) reconcileLocked(ctx context.Context, k release.Key, installatio
 	if err != nil {
 		return err
 	}
-	now := w.o.Clock()
+	now := tr.o.Clock()
 	if rec == nil {
 		n, err := gh.FindIssue(ctx, k.Owner, k.Repo, render.Marker(k))
 		if err != nil {
@@ -63,13 +63,13 @@ func (w *Worker) reconcileLocked(ctx context.Context, k release.Key, installatio
 			if is.State == "closed" {
 				rec.State.Written.IssueState = "closed"
 			}
-			l, ok, err := render.ParseLedger(is.Body, k, w.o.LedgerKey)
+			l, ok, err := render.ParseLedger(is.Body, k, tr.o.LedgerKey)
 			if err == nil && ok {
 				err = l.ForRepository(pr.RepoID)
 			}
 			switch {
 			case err != nil:
-				w.o.Log.Error("tracking issue ledger rejected; human decisions must be given again", "release", k.String(), "err", err)
+				tr.o.Log.Error("tracking issue ledger rejected; human decisions must be given again", "release", k.String(), "err", err)
 			case ok:
 				l.Restore(rec.State)
 			}
@@ -87,7 +87,7 @@ func (w *Worker) reconcileLocked(ctx context.Context, k release.Key, installatio
 		if tree, err := gh.CommitTree(ctx, k.Owner, k.Repo, pr.HeadSHA); err == nil {
 			pr.HeadTree = tree
 		} else {
-			w.o.Log.Warn("head tree unknown; the push voids invalidating sign-offs", "release", k.String(), "err", err)
+			tr.o.Log.Warn("head tree unknown; the push voids invalidating sign-offs", "release", k.String(), "err", err)
 		}
 	}
 	events = append(events, prEv)
@@ -133,50 +133,42 @@ func (w *Worker) reconcileLocked(ctx context.Context, k release.Key, installatio
 		s.LastPusher = release.UnknownPusher
 	}
 	rec.State = s
-	if err := w.save(ctx, rec); err != nil {
-		return err
-	}
-	if err := w.index(ctx, k, s, pr.MergeSHA); err != nil {
-		return err
-	}
-	if err := w.syncLocked(ctx, gh, rc, rec); err != nil {
-		return err
-	}
 	if s.Status == release.StatusClosed && closeReason == "" {
 		closeReason = "not_planned"
 	}
+	// A rebuild replays what GitHub holds: of its effects only the sync
+	// (at once) and the close count; the replies were given the first
+	// time.
+	eff := []release.Effect{{Kind: release.EffSync}}
 	if closeReason != "" {
-		if err := w.closeIssue(ctx, gh, rec, closeReason); err != nil {
-			return err
-		}
+		eff = append(eff, release.Effect{Kind: release.EffCloseIssue, Reason: closeReason})
 	}
-	return w.finish(ctx, gh, k, rec)
+	return tr.commit(ctx, gh, rc, rec, change{id: "reconcile", eff: eff, mergeSHA: pr.MergeSHA, now: true})
 }
 
 // RequestRefresh queues a reconcile of one release; id makes repeats of
 // one request collapse.
-func (w *Worker) RequestRefresh(ctx context.Context, k release.Key, installation int64, id, reason string, probes bool) error {
-	b, _ := json.Marshal(RefreshRequest{Release: k.String(), Installation: installation, Reason: reason, Probes: probes})
-	_, err := w.o.Store.Enqueue(ctx, Delivery{ID: id, Event: EventRefresh, Payload: b, Received: w.o.Clock()})
+func (tr *Tracker) RequestRefresh(ctx context.Context, k release.Key, installation int64, id, reason string, probes bool) error {
+	_, err := tr.o.Queue.Enqueue(ctx, queue.Refresh(k, installation, id, reason, probes, tr.o.Clock()))
 	return err
 }
 
 // SweepRedis queues a reconcile of every open release Redis knows; one
 // request per release per sweep period, whichever replica asks first.
-func (w *Worker) SweepRedis(ctx context.Context) error {
-	names, err := w.o.Store.Releases(ctx)
+func (tr *Tracker) SweepRedis(ctx context.Context) error {
+	names, err := tr.o.States.Releases(ctx)
 	if err != nil {
 		return err
 	}
-	w.o.Metrics.OpenReleases.Set(float64(len(names)))
-	bucket := w.o.Clock().UnixNano() / int64(max(w.o.Reconcile, 1))
+	tr.o.Metrics.OpenReleases.Set(float64(len(names)))
+	bucket := tr.o.Clock().UnixNano() / int64(max(tr.o.Reconcile, 1))
 	var errs []error
 	for _, n := range names {
-		k, err := ParseKey(n)
+		k, err := release.ParseKey(n)
 		if err != nil {
 			continue
 		}
-		if err := w.RequestRefresh(ctx, k, 0, fmt.Sprintf("sweep-%d-%s", bucket, n), "periodic reconcile", false); err != nil {
+		if err := tr.RequestRefresh(ctx, k, 0, fmt.Sprintf("sweep-%d-%s", bucket, n), "periodic reconcile", false); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -186,14 +178,14 @@ func (w *Worker) SweepRedis(ctx context.Context) error {
 // Discover finds the releases GitHub knows of through their open tracking
 // issues in every repository of every installation, for when Redis has
 // lost them. It returns them with their installations.
-func (w *Worker) Discover(ctx context.Context) (map[release.Key]int64, error) {
-	insts, err := w.o.GitHub.Installations(ctx)
+func (tr *Tracker) Discover(ctx context.Context) (map[release.Key]int64, error) {
+	insts, err := tr.o.GitHub.Installations(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := map[release.Key]int64{}
 	for _, id := range insts {
-		gh, err := w.o.GitHub.Installation(id)
+		gh, err := tr.o.GitHub.Installation(id)
 		if err != nil {
 			return nil, err
 		}
@@ -218,8 +210,8 @@ func (w *Worker) Discover(ctx context.Context) (map[release.Key]int64, error) {
 }
 
 // Snapshot returns the saved state of a release, or nil.
-func (w *Worker) Snapshot(ctx context.Context, k release.Key) (*release.State, error) {
-	rec, err := w.load(ctx, k)
+func (tr *Tracker) Snapshot(ctx context.Context, k release.Key) (*release.State, error) {
+	rec, err := tr.load(ctx, k)
 	if err != nil || rec == nil {
 		return nil, err
 	}

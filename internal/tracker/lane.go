@@ -1,4 +1,4 @@
-package worker
+package tracker
 
 import (
 	"context"
@@ -6,23 +6,20 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/webhook"
 )
 
-// Place is where a wish for a release's lock stands in line: the GitHub
-// time of the event it carries (a comment's created_at, an edit's
-// updated_at, a check's completion), then the comment id, since GitHub's
-// times come to the second and its ids only grow. Work of golive's own (a
-// sync, a probe, a reconcile) stands at the time it was asked for.
-type Place struct {
-	At  time.Time
-	Seq int64
-}
+// Place is where a wish for a release's lock stands in line (queue.Place).
+type Place = queue.Place
 
-// ErrLockQueued is ErrLockHeld for the waiter first in line: it polls
-// more often, so the lock passes on quickly.
-var ErrLockQueued = fmt.Errorf("%w; first in line", ErrLockHeld)
+// The lock errors (queue's).
+var (
+	ErrLockHeld   = queue.ErrLockHeld
+	ErrLockLost   = queue.ErrLockLost
+	ErrLockQueued = queue.ErrLockQueued
+)
 
 // placeOf is the place of a webhook event in its release's line.
 func placeOf(p webhook.Parsed) Place {
@@ -43,8 +40,8 @@ const (
 
 // withLock runs fn holding the release's lock, standing in line at the
 // present moment.
-func (w *Worker) withLock(ctx context.Context, name string, fn func(context.Context) error) error {
-	return w.withLockAt(ctx, name, Place{At: time.Now()}, time.Time{}, fn)
+func (tr *Tracker) withLock(ctx context.Context, name string, fn func(context.Context) error) error {
+	return tr.withLockAt(ctx, name, Place{At: tr.o.Monotonic()}, time.Time{}, fn)
 }
 
 // withLockAt runs fn holding the release's lock, renewing it while fn
@@ -57,17 +54,17 @@ func (w *Worker) withLock(ctx context.Context, name string, fn func(context.Cont
 // take the lock before OrderWindow has passed since, so that events made
 // together and delivered a little out of order all find their seats
 // first. Work that carries no event (zero received) takes it at once.
-func (w *Worker) withLockAt(ctx context.Context, name string, place Place, received time.Time, fn func(context.Context) error) error {
-	token := w.o.Consumer + "-" + randomHex(6)
+func (tr *Tracker) withLockAt(ctx context.Context, name string, place Place, received time.Time, fn func(context.Context) error) error {
+	token := tr.o.Consumer + "-" + randomHex(6)
 	leave := func() {
-		if err := w.o.Store.Leave(context.WithoutCancel(ctx), name, token, place); err != nil {
-			w.o.Log.Warn("leave the lock line", "release", name, "err", err)
+		if err := tr.o.Locks.Leave(context.WithoutCancel(ctx), name, token, place); err != nil {
+			tr.o.Log.Warn("leave the lock line", "release", name, "err", err)
 		}
 	}
-	deadline := time.Now().Add(lockWait)
+	deadline := tr.o.Monotonic().Add(lockWait)
 	for {
-		take := received.IsZero() || time.Since(received) >= w.o.OrderWindow
-		err := w.o.Store.Acquire(ctx, name, token, w.o.LockTTL, place, take)
+		take := received.IsZero() || tr.o.Monotonic().Sub(received) >= tr.o.OrderWindow
+		err := tr.o.Locks.Acquire(ctx, name, token, tr.o.LockTTL, place, take)
 		if err == nil {
 			break
 		}
@@ -75,7 +72,7 @@ func (w *Worker) withLockAt(ctx context.Context, name string, place Place, recei
 			leave()
 			return err
 		}
-		if time.Now().After(deadline) {
+		if tr.o.Monotonic().After(deadline) {
 			leave()
 			return err
 		}
@@ -93,15 +90,15 @@ func (w *Worker) withLockAt(ctx context.Context, name string, place Place, recei
 	renewed := make(chan struct{})
 	go func() {
 		defer close(renewed)
-		t := time.NewTicker(w.o.LockTTL / 3)
+		t := time.NewTicker(tr.o.LockTTL / 3)
 		defer t.Stop()
 		for {
 			select {
 			case <-fctx.Done():
 				return
 			case <-t.C:
-				if err := w.o.Store.Extend(fctx, name, token, w.o.LockTTL); err != nil && fctx.Err() == nil {
-					w.o.Log.Error("lock lost; abandoning the work", "release", name, "err", err)
+				if err := tr.o.Locks.Extend(fctx, name, token, tr.o.LockTTL); err != nil && fctx.Err() == nil {
+					tr.o.Log.Error("lock lost; abandoning the work", "release", name, "err", err)
 					cancel()
 					return
 				}
@@ -109,10 +106,10 @@ func (w *Worker) withLockAt(ctx context.Context, name string, place Place, recei
 		}
 	}()
 	// A panic in fn must not leave the lock renewed forever.
-	err := recovered(func() error { return fn(fctx) })
+	err := Recover(func() error { return fn(fctx) })
 	cancel()
 	<-renewed
-	if rerr := w.o.Store.Release(context.WithoutCancel(ctx), name, token); rerr != nil && err == nil {
+	if rerr := tr.o.Locks.Release(context.WithoutCancel(ctx), name, token); rerr != nil && err == nil {
 		if errors.Is(rerr, ErrLockLost) {
 			return fmt.Errorf("%s: lock expired while working: %w", name, rerr)
 		}

@@ -1,56 +1,26 @@
-package worker
+package tracker
 
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"time"
 
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/render"
 )
 
-// panicError is a panic recovered while handling one event or sync: the
-// event is dead-lettered and the process goes on.
-type panicError struct {
-	value any
-	stack []byte
-}
-
-func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }
-
-// recovered runs fn and turns a panic in it into a *panicError.
-func recovered(fn func() error) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = &panicError{value: v, stack: debug.Stack()}
-		}
-	}()
-	return fn()
-}
-
-// handleSafely is Handle with a panic turned into an error.
-func (w *Worker) handleSafely(ctx context.Context, d Delivery) (outcome string, err error) {
-	err = recovered(func() error {
-		var herr error
-		outcome, herr = w.Handle(ctx, d)
-		return herr
-	})
-	return outcome, err
-}
-
 // status is the HTTP status GitHub answered err with, or 0.
-func (w *Worker) status(err error) int {
-	if err == nil || w.o.HTTPStatus == nil {
+func (tr *Tracker) status(err error) int {
+	if err == nil || tr.o.HTTPStatus == nil {
 		return 0
 	}
-	return w.o.HTTPStatus(err)
+	return tr.o.HTTPStatus(err)
 }
 
 // refusedForGood reports whether GitHub refused a write in a way no retry
 // can fix: 422 (invalid or too long), or 404/410 (its target is gone).
-func (w *Worker) refusedForGood(err error) bool {
-	switch w.status(err) {
+func (tr *Tracker) refusedForGood(err error) bool {
+	switch tr.status(err) {
 	case 404, 410, 422:
 		return true
 	}
@@ -58,42 +28,42 @@ func (w *Worker) refusedForGood(err error) bool {
 }
 
 // gone reports whether err says the object is deleted (404 or 410).
-func (w *Worker) gone(err error) bool {
-	s := w.status(err)
+func (tr *Tracker) gone(err error) bool {
+	s := tr.status(err)
 	return s == 404 || s == 410
 }
 
 // drop logs and counts a write GitHub refused for good, which golive
 // gives up instead of retrying forever.
-func (w *Worker) drop(object, release string, err error) {
-	w.o.Metrics.Refused.WithLabelValues(object, fmt.Sprint(w.status(err))).Inc()
-	w.o.Log.Error("GitHub refused a write for good; dropped it", "object", object, "release", release, "err", err)
+func (tr *Tracker) drop(object, release string, err error) {
+	tr.o.Metrics.Refused.WithLabelValues(object, fmt.Sprint(tr.status(err))).Inc()
+	tr.o.Log.Error("GitHub refused a write for good; dropped it", "object", object, "release", release, "err", err)
 }
 
 // issueGone handles a tracking issue GitHub says is deleted (404, 410):
 // an open release gets a new one, written from its state (marker and
 // signed ledger included), and the PR gets one note saying so. A closed
 // release needs none.
-func (w *Worker) issueGone(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time, cause error) error {
+func (tr *Tracker) issueGone(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time, cause error) error {
 	s := rec.State
 	k := s.Key
 	old := s.Issue
-	body := render.IssueWithLedger(rc.cfg, s, now, w.o.LedgerKey)
+	body := render.IssueWithLedger(rc.cfg, s, now, tr.o.LedgerKey)
 	if s.Status != release.StatusOpen {
 		s.Written.IssueBody = body
 		s.Written.IssueState = "closed"
 		return nil
 	}
-	w.o.Log.Warn("tracking issue gone; recreating it from golive's state", "release", k.String(), "issue", old, "err", cause)
+	tr.o.Log.Warn("tracking issue gone; recreating it from golive's state", "release", k.String(), "issue", old, "err", cause)
 	n, err := gh.CreateIssue(ctx, k.Owner, k.Repo, issueTitle(s), body)
 	if err != nil {
 		return fmt.Errorf("recreate the deleted tracking issue #%d: %w", old, err)
 	}
-	w.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
+	tr.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
 	s.Issue, s.Written.IssueBody, s.Written.IssueState = n, body, ""
 	rec.Outbox = append(rec.Outbox, owed{ID: fmt.Sprintf("recreated-%d-%d", old, n), Kind: "reply", Target: k.PR,
 		Body: fmt.Sprintf("The tracking issue #%d of this release was deleted. golive recreated it from its saved state as #%d: ticks, sign-offs, waivers and holds are kept.", old, n)})
-	return w.save(ctx, rec)
+	return tr.save(ctx, rec)
 }
 
 // completed makes a check run golive writes always a finished one with a
@@ -118,10 +88,10 @@ func bare(c release.CheckRun) release.CheckRun {
 }
 
 // createCheck creates a check run; one GitHub refuses is sent again bare.
-func (w *Worker) createCheck(ctx context.Context, gh GitHub, k release.Key, c release.CheckRun) (int64, error) {
+func (tr *Tracker) createCheck(ctx context.Context, gh GitHub, k release.Key, c release.CheckRun) (int64, error) {
 	id, err := gh.CreateCheckRun(ctx, k.Owner, k.Repo, c)
-	if err != nil && w.status(err) == 422 {
-		w.drop("check_run", k.String(), err)
+	if err != nil && tr.status(err) == 422 {
+		tr.drop("check_run", k.String(), err)
 		id, err = gh.CreateCheckRun(ctx, k.Owner, k.Repo, bare(c))
 	}
 	return id, err

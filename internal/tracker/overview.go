@@ -1,8 +1,7 @@
-package worker
+package tracker
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/ag06mixer/golive/internal/overview"
@@ -13,23 +12,23 @@ import (
 // through the queue (RequestRefresh), like every other writer.
 
 // issueURL links a release's tracking issue, or nothing before it exists.
-func (w *Worker) issueURL(k release.Key, n int) string {
+func (tr *Tracker) issueURL(k release.Key, n int) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s/%s/issues/%d", w.o.WebURL, k.FullRepo(), n)
+	return fmt.Sprintf("%s/%s/issues/%d", tr.o.WebURL, k.FullRepo(), n)
 }
 
 // Open lists the releases golive tracks: open pull requests, and merged
 // ones still in their post-go-live windows.
-func (w *Worker) Open(ctx context.Context) ([]release.Key, error) {
-	names, err := w.o.Store.Releases(ctx)
+func (tr *Tracker) Open(ctx context.Context) ([]release.Key, error) {
+	names, err := tr.o.States.Releases(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]release.Key, 0, len(names))
 	for _, n := range names {
-		if k, err := ParseKey(n); err == nil {
+		if k, err := release.ParseKey(n); err == nil {
 			out = append(out, k)
 		}
 	}
@@ -42,17 +41,17 @@ func (w *Worker) Open(ctx context.Context) ([]release.Key, error) {
 // now, judged as an /approve from them would be: the role held
 // (membership cached five minutes), author, last pusher, one role per
 // person, order. When GitHub cannot say, the list is empty.
-func (w *Worker) Overview(ctx context.Context, k release.Key, viewer string) (*overview.Release, []string, error) {
-	rec, gh, rc, err := w.loadTracked(ctx, k)
+func (tr *Tracker) Overview(ctx context.Context, k release.Key, viewer string) (*overview.Release, []string, error) {
+	rec, gh, rc, err := tr.loadTracked(ctx, k)
 	if err != nil || rec == nil {
 		return nil, nil, err
 	}
-	now := w.o.Clock()
-	rel := overview.Build(rc.cfg, rec.State, w.issueURL(k, rec.State.Issue), now)
+	now := tr.o.Clock()
+	rel := overview.Build(rc.cfg, rec.State, tr.issueURL(k, rec.State.Issue), now)
 	if viewer == "" || len(rel.MissingSignoffs()) == 0 {
 		return rel, nil, nil
 	}
-	p, err := w.principal(ctx, gh, rc.cfg, k.Owner, k.Repo, release.Principal{Login: viewer})
+	p, err := tr.principal(ctx, gh, rc.cfg, k.Owner, k.Repo, release.Principal{Login: viewer})
 	if err != nil {
 		return rel, nil, nil // principal logged why
 	}
@@ -68,17 +67,14 @@ func (w *Worker) Overview(ctx context.Context, k release.Key, viewer string) (*o
 // Refresh queues a re-check of a release with its probes, asked by a
 // person on the dashboard. Requests within one 30-second bucket collapse
 // into one, so a held-down button costs one reconcile.
-func (w *Worker) Refresh(ctx context.Context, k release.Key, by string) error {
-	rec, err := w.load(ctx, k)
+func (tr *Tracker) Refresh(ctx context.Context, k release.Key, by string) error {
+	rec, err := tr.load(ctx, k)
 	if err != nil {
 		return err
 	}
 	if rec == nil {
 		return fmt.Errorf("refresh %s: %w", k, ErrNotTracked)
 	}
-	bucket := w.o.Clock().Unix() / 30
-	return w.RequestRefresh(ctx, k, rec.State.Installation, fmt.Sprintf("dashboard-refresh-%s-%d", k, bucket), "asked on the dashboard by "+by, true)
+	bucket := tr.o.Clock().Unix() / 30
+	return tr.RequestRefresh(ctx, k, rec.State.Installation, fmt.Sprintf("dashboard-refresh-%s-%d", k, bucket), "asked on the dashboard by "+by, true)
 }
-
-// ErrNotTracked means golive does not track the pull request as a release.
-var ErrNotTracked = errors.New("not a tracked release")

@@ -1,0 +1,105 @@
+package tracker
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ag06mixer/golive/internal/release"
+)
+
+// change is what one pass over a release decided, for commit to carry
+// out: the effects release.Apply gave, and a gate's answer.
+type change struct {
+	// id names the pass (a delivery id); owed writes are named after it.
+	id string
+	// eff are the core's effects.
+	eff []release.Effect
+	// mergeSHA is indexed beside the head, so a deployment of the merge
+	// commit finds the release.
+	mergeSHA string
+	// by names who asked, for a refresh's reason.
+	by string
+	// now syncs at once, whatever the coalescing window (a reconcile).
+	now bool
+	// gate is a gate's answer, written after the state is saved.
+	gate *gateAnswer
+}
+
+// commit is the one executor of a release's changes, under its lock: the
+// record is saved first (replies and reactions in its outbox), the
+// release indexed, a refresh queued, a gate's answer given (its receipt
+// before it), then the GitHub objects synced: at once when a reply, a
+// close or the caller needs the issue now, else marked for the coalesced
+// sync. Events, reconciles, probe results and gates all end here.
+func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *record, c change) error {
+	k := rec.State.Key
+	sync, closeReason, refresh := false, "", false
+	for i, e := range c.eff {
+		id := fmt.Sprintf("%s/%d", c.id, i)
+		switch e.Kind {
+		case release.EffSync:
+			sync = true
+		case release.EffReply:
+			rec.Outbox = append(rec.Outbox, owed{ID: id, Kind: "reply", Target: e.Target, Body: e.Body})
+		case release.EffReact:
+			rec.Outbox = append(rec.Outbox, owed{ID: id, Kind: "react", CommentID: e.CommentID, Reaction: e.Reaction})
+		case release.EffCloseIssue:
+			closeReason = e.Reason
+		case release.EffRefresh:
+			refresh = true
+		}
+	}
+	if err := tr.save(ctx, rec); err != nil {
+		return err
+	}
+	if err := tr.index(ctx, k, rec.State, c.mergeSHA); err != nil {
+		return err
+	}
+	if refresh {
+		if err := tr.RequestRefresh(ctx, k, rec.State.Installation, "refresh-"+c.id, "asked by "+c.by, true); err != nil {
+			return err
+		}
+	}
+	if c.gate != nil {
+		if err := tr.answer(ctx, gh, rc, k, rec, *c.gate); err != nil {
+			return err
+		}
+	}
+	if closeReason != "" || len(rec.Outbox) > 0 || (sync && (c.now || tr.o.Coalesce == 0)) {
+		// Replies and closing need the issue now; they are rare.
+		if err := tr.syncLocked(ctx, gh, rc, rec); err != nil {
+			// The retry finds the delivery applied and marks the sync
+			// owed; mark it now too, in case the retry never comes.
+			tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.o.MaxCoalesce)
+			return err
+		}
+		if closeReason != "" {
+			if err := tr.closeIssue(ctx, gh, rec, closeReason); err != nil {
+				return err
+			}
+		}
+		return tr.finish(ctx, gh, k, rec)
+	}
+	if !sync {
+		return nil
+	}
+	d, due, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.o.MaxCoalesce)
+	if err != nil || due.After(tr.o.Clock()) {
+		return err
+	}
+	// The cap has passed under a steady stream of events. Sync while
+	// holding the lock: the flusher would have to win the lock against
+	// the workers handling that stream, and could lose every time (seen
+	// with golive-load, 2026-11-27: a release's first write came only
+	// when its events stopped).
+	if err := tr.syncLocked(ctx, gh, rc, rec); err != nil {
+		// The change is applied; the mark stays and the flusher retries
+		// the sync with its backoff.
+		tr.o.Log.Warn("sync at the coalescing cap", "release", k.String(), "err", err)
+		return nil
+	}
+	if _, err := tr.o.Marks.ClearDirty(ctx, d); err != nil {
+		return err
+	}
+	return tr.finish(ctx, gh, k, rec)
+}

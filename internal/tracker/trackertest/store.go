@@ -1,0 +1,243 @@
+// Package trackertest holds in-memory fakes of the tracker's ports, for
+// tests that drive the tracker in milliseconds: no Redis, no HTTP, no
+// sleeps. Their maps are the state a test sets up and reads back; an
+// Err field, when set, is what the matching call returns.
+package trackertest
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/queue"
+	"github.com/ag06mixer/golive/internal/tracker"
+)
+
+var _ tracker.Store = (*Store)(nil)
+
+// Store is an in-memory tracker.Store. Lock the zero value's maps with
+// Do when reading them while a tracker runs.
+type Store struct {
+	mu sync.Mutex
+	// States are the saved records by release; Open says which are open.
+	States map[string][]byte
+	Open   map[string]bool
+	// Holders are the lock holders by release.
+	Holders map[string]string
+	// Commits and Refs index releases by "owner/repo sha|ref".
+	Commits, Refs map[string][]string
+	// Dirty are the sync marks by release: generation and due time.
+	Dirty map[string]Mark
+	// Values is the cache; Leases the names leased.
+	Values map[string][]byte
+	Leases map[string]bool
+	// Enqueued and Scheduled are the deliveries the tracker queued.
+	Enqueued  []queue.Delivery
+	Scheduled []Scheduled
+	// Ahead is what Outstanding answers.
+	Ahead []queue.Delivery
+
+	// SaveErr, LoadErr and AcquireErr fail those calls when set.
+	SaveErr, LoadErr, AcquireErr error
+}
+
+// Mark is a release's sync mark.
+type Mark struct {
+	Gen int64
+	Due time.Time
+}
+
+// Scheduled is a delivery queued to be read at Due.
+type Scheduled struct {
+	queue.Delivery
+	Due time.Time
+}
+
+// NewStore returns an empty store.
+func NewStore() *Store {
+	return &Store{States: map[string][]byte{}, Open: map[string]bool{}, Holders: map[string]string{},
+		Commits: map[string][]string{}, Refs: map[string][]string{}, Dirty: map[string]Mark{},
+		Values: map[string][]byte{}, Leases: map[string]bool{}}
+}
+
+// Do runs fn holding the store's lock.
+func (s *Store) Do(fn func(s *Store)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn(s)
+}
+
+func (s *Store) LoadState(_ context.Context, rel string) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.LoadErr != nil {
+		return nil, s.LoadErr
+	}
+	return slices.Clone(s.States[rel]), nil
+}
+
+func (s *Store) SaveState(_ context.Context, rel string, state []byte, open bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.SaveErr != nil {
+		return s.SaveErr
+	}
+	s.States[rel], s.Open[rel] = slices.Clone(state), open
+	return nil
+}
+
+func (s *Store) Releases(context.Context) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for r, open := range s.Open {
+		if open {
+			out = append(out, r)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func (s *Store) Acquire(_ context.Context, rel, token string, _ time.Duration, _ queue.Place, take bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.AcquireErr != nil {
+		return s.AcquireErr
+	}
+	if h, held := s.Holders[rel]; (held && h != token) || !take {
+		return queue.ErrLockHeld
+	}
+	s.Holders[rel] = token
+	return nil
+}
+
+func (s *Store) Leave(context.Context, string, string, queue.Place) error { return nil }
+
+func (s *Store) Extend(_ context.Context, rel, token string, _ time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Holders[rel] != token {
+		return queue.ErrLockLost
+	}
+	return nil
+}
+
+func (s *Store) Release(_ context.Context, rel, token string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Holders[rel] != token {
+		return queue.ErrLockLost
+	}
+	delete(s.Holders, rel)
+	return nil
+}
+
+func (s *Store) IndexCommit(_ context.Context, repo, sha, rel string) error {
+	return s.index(s.Commits, repo+" "+sha, rel)
+}
+
+func (s *Store) IndexRef(_ context.Context, repo, ref, rel string) error {
+	return s.index(s.Refs, repo+" "+ref, rel)
+}
+
+func (s *Store) index(m map[string][]string, key, rel string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.Contains(m[key], rel) {
+		m[key] = append(m[key], rel)
+	}
+	return nil
+}
+
+func (s *Store) ByCommit(_ context.Context, repo, sha string) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.Commits[repo+" "+sha]), nil
+}
+
+func (s *Store) ByRef(_ context.Context, repo, ref string) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.Refs[repo+" "+ref]), nil
+}
+
+func (s *Store) MarkDirty(_ context.Context, rel string, now time.Time, window, _ time.Duration) (queue.Dirty, time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.Dirty[rel]
+	m.Gen++
+	m.Due = now.Add(window)
+	s.Dirty[rel] = m
+	return queue.Dirty{Release: rel, Gen: m.Gen}, m.Due, nil
+}
+
+func (s *Store) DueDirty(_ context.Context, now time.Time, n int) ([]queue.Dirty, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []queue.Dirty
+	for rel, m := range s.Dirty {
+		if !m.Due.After(now) && len(out) < n {
+			out = append(out, queue.Dirty{Release: rel, Gen: m.Gen})
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) ClearDirty(_ context.Context, d queue.Dirty) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m, ok := s.Dirty[d.Release]; ok && m.Gen == d.Gen {
+		delete(s.Dirty, d.Release)
+		return true, nil
+	}
+	return false, nil
+}
+
+func (s *Store) CacheGet(_ context.Context, key string) ([]byte, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.Values[key]
+	return slices.Clone(v), ok, nil
+}
+
+func (s *Store) CacheSet(_ context.Context, key string, val []byte, _ time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Values[key] = slices.Clone(val)
+	return nil
+}
+
+func (s *Store) Lease(_ context.Context, name string, _ time.Duration) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Leases[name] {
+		return false, nil
+	}
+	s.Leases[name] = true
+	return true, nil
+}
+
+func (s *Store) Enqueue(_ context.Context, d queue.Delivery) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if slices.ContainsFunc(s.Enqueued, func(e queue.Delivery) bool { return e.ID == d.ID }) {
+		return true, nil
+	}
+	s.Enqueued = append(s.Enqueued, d)
+	return false, nil
+}
+
+func (s *Store) Schedule(_ context.Context, d queue.Delivery, due time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Scheduled = append(s.Scheduled, Scheduled{Delivery: d, Due: due})
+	return nil
+}
+
+func (s *Store) Outstanding(context.Context, string, int) ([]queue.Delivery, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.Ahead), false, nil
+}
