@@ -171,7 +171,7 @@ func TestE2EWaiverAndExpiry(t *testing.T) {
 	h.send("issue_comment", h.comment(t, "adam", "/waive "+item+" 30m the LB is not up in this test", true))
 	h.settle()
 	body := h.issue(t).Body
-	if !ticked(t, body, item) || !strings.Contains(body, "waived: the LB is not up in this test") {
+	if !ticked(t, body, item) || !strings.Contains(body, "waived by adam: the LB is not up in this test") {
 		t.Fatal("the waiver did not tick the item")
 	}
 	rec, err := h.nodes[0].sys.worker.Snapshot(t.Context(), release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: prNum})

@@ -216,6 +216,12 @@ func writeDone(b *strings.Builder, ir release.ItemReport, d detail, page, ticker
 // " succeeded" every passing check says and the kind of a single check
 // ("check run `unit` succeeded" is "`unit`").
 func shortSummary(s string) string {
+	// A metric's value and a certificate's issuer and expiry are the
+	// measure itself, so they stay on the line; other detail goes to the
+	// dashboard.
+	if strings.HasPrefix(s, "metric") || strings.HasPrefix(s, "tls") {
+		return s
+	}
 	if i := strings.Index(s, ": "); i > 0 {
 		s = s[:i]
 	}
