@@ -96,16 +96,6 @@ func present(sel string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// waitJS waits, with a bound, until the expression is true in the page.
-func waitJS(t *testing.T, ctx context.Context, what, expr string) {
-	t.Helper()
-	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
 // innerText reads the text of the first element sel names, once visible.
 func innerText(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()

@@ -165,24 +165,6 @@ func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, d de
 	return b.String()
 }
 
-// writeCode writes mdtext.Code(s, 0), directly when s is a plain word
-// (a short SHA): printable ASCII, no space, no backtick.
-func writeCode(b *strings.Builder, s string) {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f || c == '`' {
-			b.WriteString(mdtext.Code(s, 0))
-			return
-		}
-	}
-	if s == "" {
-		b.WriteString(mdtext.Code(s, 0))
-		return
-	}
-	b.WriteByte('`')
-	b.WriteString(s)
-	b.WriteByte('`')
-}
-
 func signoffTable(cfg *checklist.Config, s *release.State, d detail) string {
 	if len(cfg.Roles) == 0 {
 		return ""
