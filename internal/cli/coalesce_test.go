@@ -16,6 +16,7 @@ import (
 // itself. Here no flusher runs at all (the worker's loops are not
 // started), so only that path can write the tracking issue.
 func TestSyncAtTheCapWithoutTheFlusher(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: -1})
 	st := &settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 1, LogLevel: "error"}
 	// The worker's clock is the test's: the cap passes when the test says.

@@ -38,6 +38,7 @@ func openRelease(t *testing.T) *harness {
 }
 
 func TestE2EApproveByTeamMember(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	c := h.comment(t, "sam", "Reviewed the threat model.\n/approve security", true)
 	h.send("issue_comment", c)
@@ -61,6 +62,7 @@ func TestE2EApproveByTeamMember(t *testing.T) {
 }
 
 func TestE2ERefusals(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, user, body string
 		want             string
@@ -94,6 +96,7 @@ func TestE2ERefusals(t *testing.T) {
 }
 
 func TestE2EOnePersonOneRole(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
 	h.settle()
@@ -112,6 +115,7 @@ func TestE2EOnePersonOneRole(t *testing.T) {
 // invalidate on push and keeps the others; a push with the same tree (a
 // rebase) keeps them all.
 func TestE2EPushVoidsSignoffs(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
 	h.send("issue_comment", h.comment(t, "bob", "/approve business", true))
@@ -145,6 +149,7 @@ func TestE2EPushVoidsSignoffs(t *testing.T) {
 
 // TestE2EEditedOrDeletedCommentChangesNothing: only created comments count.
 func TestE2EEditedOrDeletedCommentChangesNothing(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
 	h.settle()
@@ -166,6 +171,7 @@ func TestE2EEditedOrDeletedCommentChangesNothing(t *testing.T) {
 // TestE2EWaiverAndExpiry: a waiver ticks the item; past its expiry it
 // no longer does.
 func TestE2EWaiverAndExpiry(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	const item = "load-balancer-health-checks-passing"
 	h.send("issue_comment", h.comment(t, "adam", "/waive "+item+" 30m the LB is not up in this test", true))
@@ -194,6 +200,7 @@ func TestE2EWaiverAndExpiry(t *testing.T) {
 
 // TestE2EHoldBlocks: a hold turns the verdict red and names who held it.
 func TestE2EHoldBlocks(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "rita", "/hold legal has not cleared the launch", true))
 	h.settle()
@@ -211,6 +218,7 @@ func TestE2EHoldBlocks(t *testing.T) {
 // TestE2EMembershipOutageFailsClosed: when GitHub cannot say who is in a
 // team, the sign-off is refused, and the reply says to retry.
 func TestE2EMembershipOutageFailsClosed(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.fake.Inject(&githubfake.Fault{Match: "GET /orgs/{org}/teams/{team_slug}/memberships/{username}", Status: 503})
 	c := h.comment(t, "sam", "/approve security", true)
@@ -226,6 +234,7 @@ func TestE2EMembershipOutageFailsClosed(t *testing.T) {
 
 // TestE2EHelp answers with the commands and who holds each role.
 func TestE2EHelp(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "victor", "/golive help", false))
 	h.settle()
@@ -239,6 +248,7 @@ func TestE2EHelp(t *testing.T) {
 // hand ticks by command, probes waived, five sign-offs in order) the check
 // turns success.
 func TestE2EReadyTurnsGreen(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	cfg := defaultCfg(t)
 	plan := planReady(cfg)
@@ -280,6 +290,7 @@ func TestE2EReadyTurnsGreen(t *testing.T) {
 // TestE2EMembershipEventInvalidatesCache: roles are cached for minutes,
 // but a membership webhook makes the next command see the new team.
 func TestE2EMembershipEventInvalidatesCache(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "nina", "/approve ops", true))
 	h.settle()

@@ -17,6 +17,7 @@ import (
 // GOLIVE_TEST_BROWSER=required; elsewhere the test skips without one.
 
 func TestDashboardInBrowser(t *testing.T) {
+	t.Parallel()
 	ctx := newChrome(t, 1280, 900)
 	h := dashHarness(t, "")
 	base := h.nodes[0].url

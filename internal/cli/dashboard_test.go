@@ -128,6 +128,7 @@ func (b *browser) cookie(name string) *http.Cookie {
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 func TestDashboardSignInListAndRelease(t *testing.T) {
+	t.Parallel()
 	h := dashHarness(t, "")
 	b := newBrowser(t, h.nodes[0].url)
 	// Signed out: pages send people to sign in, exports answer 401.
@@ -227,6 +228,7 @@ func newBrowserAs(t *testing.T, h *harness, login string) *browser {
 }
 
 func TestDashboardDeniesUnreadableRepo(t *testing.T) {
+	t.Parallel()
 	h := dashHarness(t, "")
 	b := newBrowser(t, h.nodes[0].url)
 	b.signIn("sam")
@@ -269,6 +271,7 @@ func TestDashboardDeniesUnreadableRepo(t *testing.T) {
 }
 
 func TestDashboardCSRF(t *testing.T) {
+	t.Parallel()
 	h := dashHarness(t, "")
 	b := newBrowser(t, h.nodes[0].url)
 	b.signIn("sam")
@@ -301,6 +304,7 @@ func TestDashboardCSRF(t *testing.T) {
 }
 
 func TestDashboardOAuthState(t *testing.T) {
+	t.Parallel()
 	h := dashHarness(t, "")
 	node := h.nodes[0].url
 	sealer, err := server.NewSealer((&settings{WebhookSecret: testSecret}).sessionSecret())
@@ -393,6 +397,7 @@ func TestDashboardOAuthState(t *testing.T) {
 }
 
 func TestDashboardSessionCookie(t *testing.T) {
+	t.Parallel()
 	h := dashHarness(t, "")
 	node := h.nodes[0].url
 	sealer, _ := server.NewSealer((&settings{WebhookSecret: testSecret}).sessionSecret())
@@ -474,6 +479,7 @@ func TestDashboardSessionCookie(t *testing.T) {
 // cookie is Secure, host-only (__Host-), HttpOnly, SameSite=Lax, and
 // lives at most 8 hours; the check run's Details link is the dashboard.
 func TestDashboardSecureCookie(t *testing.T) {
+	t.Parallel()
 	h := dashHarness(t, "https://golive.example.test")
 	b := newBrowser(t, h.nodes[0].url)
 	resp, _ := b.do("GET", "/login", nil)

@@ -16,6 +16,7 @@ import (
 // windows being watched, with a summary of what it cost, and with no
 // failure on screen.
 func TestDemoEndsClearly(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("plays the whole demo")
 	}
@@ -62,6 +63,7 @@ func (s *syncBuffer) String() string {
 // ends, prints the dashboard's URL, signs people in through the fake
 // GitHub, and stops when its context ends.
 func TestDemoDashboard(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("plays the whole demo")
 	}

@@ -19,6 +19,7 @@ import (
 // deliveries arrive five times over, by hand-redelivery (same id) and as
 // separate events, at two replicas racing on one Redis.
 func TestE2EOneIssueUnderDuplicatesAndRacingWorkers(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: 2})
 	opened := h.openPR(t, "opened", nil)
 	reopened := h.openPR(t, "reopened", nil)
@@ -65,6 +66,7 @@ func TestE2EOneIssueUnderDuplicatesAndRacingWorkers(t *testing.T) {
 // TestE2ECIEvidence: a passing check ticks its item, a failure unticks it,
 // and a push resets CI evidence.
 func TestE2ECIEvidence(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
@@ -107,6 +109,7 @@ func TestE2ECIEvidence(t *testing.T) {
 
 // TestE2EDeployment: a successful deployment to staging ticks its items.
 func TestE2EDeployment(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
@@ -128,6 +131,7 @@ func TestE2EDeployment(t *testing.T) {
 // TestE2EHumanTicks: an allowed tick is kept with its evidence; a
 // forbidden one is reverted and one reply says why.
 func TestE2EHumanTicks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
@@ -162,6 +166,7 @@ func TestE2EHumanTicks(t *testing.T) {
 // TestE2EMergeAndClose: a merge moves the release to post-go-live with the
 // issue open; a close without merge closes the issue as not planned.
 func TestE2EMergeAndClose(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
@@ -193,6 +198,7 @@ func TestE2EMergeAndClose(t *testing.T) {
 // TestE2EReconcileAfterRedisLoss: with Redis flushed, reconcile rebuilds
 // the release from GitHub: the same issue, byte for byte, and no second.
 func TestE2EReconcileAfterRedisLoss(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
@@ -242,6 +248,7 @@ func firstDiff(a, b string) string {
 // TestE2EBurstIsCoalesced: 50 CI results on one release make at most two
 // issue edits and two check run updates; a no-op event writes nothing.
 func TestE2EBurstIsCoalesced(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{opts: worker.Options{Coalesce: 400 * time.Millisecond, MaxCoalesce: 10 * time.Second}})
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
@@ -282,6 +289,7 @@ func TestE2EBurstIsCoalesced(t *testing.T) {
 // TestE2EKilledWorkerIsReclaimed: a replica reads a delivery and dies
 // before acknowledging it; another claims it and applies it once.
 func TestE2EKilledWorkerIsReclaimed(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: -1})
 	ctx := context.Background()
 	store := redisstore.New(h.redis.Client, h.redis.Prefix)
@@ -307,6 +315,7 @@ func TestE2EKilledWorkerIsReclaimed(t *testing.T) {
 // before saving state, left an issue behind; golive finds it by its
 // marker and makes no second one.
 func TestE2ECrashAfterCreate(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.fake.Do(func(repos map[string]*githubfake.Repo) {
 		r := repos[testRepo]
@@ -323,6 +332,7 @@ func TestE2ECrashAfterCreate(t *testing.T) {
 // TestE2EGitHubDown: GitHub answers 502 for a while; the delivery is
 // retried with backoff and applied once GitHub is back.
 func TestE2EGitHubDown(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{opts: worker.Options{RetryBase: 50 * time.Millisecond}})
 	h.fake.Inject(&githubfake.Fault{Status: 502, Times: 6})
 	h.send("pull_request", h.openPR(t, "opened", nil))
@@ -336,6 +346,7 @@ func TestE2EGitHubDown(t *testing.T) {
 // TestE2EBadPayloadIsDeadLettered: a signed payload that is JSON but not
 // the event it claims goes to the dead letters, with its reason, at once.
 func TestE2EBadPayloadIsDeadLettered(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.send("pull_request", []byte(`{"action":"opened","pull_request":{"number":"two"}}`))
 	h.send("pull_request", []byte(`{"action":"opened","pull_request":`)) // cut short: ingest queues it
@@ -356,6 +367,7 @@ func TestE2EBadPayloadIsDeadLettered(t *testing.T) {
 // fails the check with its problems as annotations; it does not open the
 // gate, and the issue says why.
 func TestE2EInvalidConfig(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.fake.Do(func(repos map[string]*githubfake.Repo) {
 		repos[testRepo].Files[".github/golive.yml"] = "version: 1\nrelease:\n  head_branchez: [\"release/*\"]\n"

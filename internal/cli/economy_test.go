@@ -14,6 +14,7 @@ import (
 // 304. policy-bot spends 533 requests, 74 of them writes, on the same
 // story (DESIGN.md).
 func TestAPIEconomy(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{opts: harnessOptsWorker()})
 	signers(h)
 	sz := stormSize{releases: 1, checks: 52, pushes: 3}

@@ -19,6 +19,7 @@ const routeListIssues = "GET /repos/{owner}/{repo}/issues"
 // found again from one page of its PR's comments, still without a list,
 // and no second issue is opened.
 func TestE2EThousandAndFirstReleaseReadsNoOldIssue(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	signers(h)
 	filler := strings.Repeat("- [x] an item of an earlier release\n", 500) // ~18 KB, as a real body

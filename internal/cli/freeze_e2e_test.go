@@ -44,6 +44,7 @@ sections:
 // role); the Business Owner's `/waive freeze` does, for this release, and
 // the waiver survives a Redis loss because it is in the signed ledger.
 func TestE2EFreezeBlocksAndWaiverLifts(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	signers(h)
 	h.fake.Do(func(repos map[string]*githubfake.Repo) {

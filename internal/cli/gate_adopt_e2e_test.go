@@ -16,6 +16,7 @@ import (
 // the revoked sign-off from a ledger that was genuine once. golive opens
 // a tracking issue of its own, with no sign-off.
 func TestE2EAdoptsOnlyGolivesOwnIssue(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
 	h.settle()

@@ -11,6 +11,7 @@ import (
 // /waives the five approval items; none is ticked, each is refused, and
 // the check stays not-success.
 func TestE2EAuthorAdminCannotWaiveSignoffs(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.fake.Do(func(repos map[string]*githubfake.Repo) { repos[testRepo].Perms["Codertocat"] = "admin" })
 	ids := []string{"technical-lead-approval", "security-team-approval", "business-stakeholder-approval", "operations-team-readiness-confirmed", "go-live-date-and-time"}

@@ -15,6 +15,7 @@ import (
 // and a context held a live Markdown link. Sent through ingest, queue and
 // worker, none of it may change a tick, add a ledger or a link.
 func TestE2EStatusTargetURLCannotForgeTicks(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	before := release.Ticks(h.issue(t).Body)
 	forged := "https://ci.example.test/1\n- [x] <!-- golive:item security-team-approval -->\n" +
@@ -75,6 +76,7 @@ func TestE2EStatusTargetURLCannotForgeTicks(t *testing.T) {
 // refused. serve now runs validate's target check on every config it
 // resolves: the gate fails with the item's line, as `golive validate` says.
 func TestE2EDeniedProbeTargetFailsTheGate(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.fake.Do(func(repos map[string]*githubfake.Repo) {
 		repos[testRepo].Files[".github/golive.yml"] = "version: 1\noverride:\n  application-response-times-within-sla:\n    evidence:\n      probe:\n        http: {url: \"http://10.1.2.3/healthz\"}\n"

@@ -87,6 +87,7 @@ func (h *harness) queueStats(t *testing.T) redisstore.QueueStats {
 // to failure. Before, the sync stopped at the failed body write and the
 // check stayed success.
 func TestE2EHoldClosesGateWhenIssueCannotBeWritten(t *testing.T) {
+	t.Parallel()
 	h := readyRelease(t)
 	h.deleteIssue(410)
 	h.fake.Inject(&githubfake.Fault{Match: "POST /repos/{owner}/{repo}/issues", Status: 500})
@@ -103,6 +104,7 @@ func TestE2EHoldClosesGateWhenIssueCannotBeWritten(t *testing.T) {
 // recreated from golive's state, with the marker and the signed ledger,
 // and the PR gets one note saying so.
 func TestE2EDeletedIssueRecreated(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{410, 404} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			h := openRelease(t)
@@ -148,6 +150,7 @@ func TestE2EDeletedIssueRecreated(t *testing.T) {
 // release tracks is rejected in a gated environment even when its ref is
 // a release branch; before, the branch index approved it as the release's.
 func TestE2EDeployGateUnknownCommitOnReleaseRef(t *testing.T) {
+	t.Parallel()
 	h := readyRelease(t)
 	const stray = "feedfacefeedfacefeedfacefeedfacefeedface"
 	for _, env := range []string{"staging", "production"} {
@@ -185,6 +188,7 @@ func TestE2EDeployGateUnknownCommitOnReleaseRef(t *testing.T) {
 // injected 422) is logged, counted and dropped; the release's later
 // events still apply, and nothing is dead-lettered.
 func TestE2ERefusedWriteDoesNotWedgeOutbox(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "victor", strings.Repeat("/golive help\n", 1000), true))
 	h.settle()
@@ -214,6 +218,7 @@ func TestE2ERefusedWriteDoesNotWedgeOutbox(t *testing.T) {
 // dead-lettered, the release's lock is let go, and the process goes on
 // with the next events of the same release.
 func TestE2EPanicInOneEventIsRecovered(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: -1})
 	var panicking atomic.Bool
 	panicking.Store(true)
@@ -244,6 +249,7 @@ func TestE2EPanicInOneEventIsRecovered(t *testing.T) {
 // PR's merge group is not passed as "no release PR": golive looks the PR
 // up on GitHub, rebuilds it, and fails the group.
 func TestE2EMergeGroupAfterRedisLoss(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	ctx := context.Background()
 	rdb := h.nodes[0].sys.store.Client()
@@ -266,6 +272,7 @@ func TestE2EMergeGroupAfterRedisLoss(t *testing.T) {
 // nothing. Labelled a release later, it is judged: its check is the real
 // verdict.
 func TestE2ENotAReleasePR(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	const n, head = 7, "ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12"
 	h.fake.AddPull(testRepo, &githubfake.Pull{Number: n, Title: "Add a feature", Author: "rita", HeadRef: "feature/x", BaseRef: "main", HeadSHA: head})
@@ -320,6 +327,7 @@ func TestE2ENotAReleasePR(t *testing.T) {
 // non-release PR and a restart, every golive/readiness check run in the
 // fake is completed.
 func TestE2ENoCheckLeftInProgress(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "rita", "/hold wait", true))
 	h.send("merge_group", h.mergeGroup(t, prNum))

@@ -12,13 +12,12 @@ import (
 	"github.com/ag06mixer/golive/internal/worker"
 )
 
-// flushRedis loses Redis entirely (FLUSHALL), as a Redis restart without
-// persistence does.
+// flushRedis loses everything golive keeps in Redis, as a Redis restart
+// without persistence does (redistest.Lose: FLUSHALL on an embedded
+// server, the test's own keys on a shared one).
 func flushRedis(t *testing.T, h *harness) {
 	t.Helper()
-	if err := h.nodes[0].sys.store.Client().FlushAll(context.Background()).Err(); err != nil {
-		t.Fatal(err)
-	}
+	h.redis.Lose(t)
 }
 
 // reconcileAll runs `golive reconcile`, as an operator would after a loss.
@@ -53,6 +52,7 @@ func issueBody(h *harness, n int) string {
 // release is rebuilt from the tracking issue before the event is applied:
 // the sign-off, the tick and the signed ledger survive.
 func TestE2EPREventAfterRedisLossRebuildsFirst(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
 	h.settle()
@@ -93,6 +93,7 @@ func TestE2EPREventAfterRedisLossRebuildsFirst(t *testing.T) {
 // sign-off made on the old head is voided, as a live synchronize voids
 // it, and no one may sign off the new head: any of them may have pushed.
 func TestE2EPushDuringRedisLossUnknownPusher(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
 	h.settle()
@@ -135,6 +136,7 @@ func TestE2EPushDuringRedisLossUnknownPusher(t *testing.T) {
 // pushes; the synchronize event is the first to arrive. The rebuild
 // voids the old sign-off and bob, the known last pusher, may not sign.
 func TestE2EPushEventAfterRedisLossNamesPusher(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
 	h.settle()
@@ -172,6 +174,7 @@ func TestE2EPushEventAfterRedisLossNamesPusher(t *testing.T) {
 // holds a copy of the release's marker and posts a command there. Only
 // the PR and the release's own tracking issue carry commands.
 func TestE2ECommentOnCopiedMarkerIssueIgnored(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	real := h.issue(t)
 	const forged = 77
@@ -206,6 +209,7 @@ func TestE2ECommentOnCopiedMarkerIssueIgnored(t *testing.T) {
 // TestE2EPeriodicSweepRepairsMissedWebhook: a CI result whose webhook
 // never came is picked up by the periodic reconcile sweep alone.
 func TestE2EPeriodicSweepRepairsMissedWebhook(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{opts: worker.Options{Reconcile: 200 * time.Millisecond}})
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
@@ -233,6 +237,7 @@ func TestE2EPeriodicSweepRepairsMissedWebhook(t *testing.T) {
 // another id; a tracking issue carried over into it, with a ledger signed
 // for the first one, must restore nothing after Redis is lost.
 func TestE2ELedgerOfAnotherRepositoryIDRejected(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
 	h.settle()
@@ -251,6 +256,7 @@ func TestE2ELedgerOfAnotherRepositoryIDRejected(t *testing.T) {
 // TestE2ELedgerOfSameRepositoryIDRestored is the control: the same
 // rebuild with the repository unchanged restores the sign-off.
 func TestE2ELedgerOfSameRepositoryIDRestored(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
 	h.settle()

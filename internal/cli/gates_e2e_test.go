@@ -11,6 +11,7 @@ import (
 // TestE2EMergeGroup: the queue's group head gets golive's verdict of the
 // release PR in it; a group without one passes.
 func TestE2EMergeGroup(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("merge_group", h.mergeGroup(t, prNum))
 	h.settle()
@@ -32,6 +33,7 @@ func TestE2EMergeGroup(t *testing.T) {
 // rejected with what is missing; an environment the config does not gate
 // is approved; a commit no release tracks may not reach production.
 func TestE2EDeploymentGate(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("deployment_protection_rule", h.deployGate(t, "staging", headA))
 	h.send("deployment_protection_rule", h.deployGate(t, "preview", headA))
@@ -75,6 +77,7 @@ func TestE2EDeploymentGate(t *testing.T) {
 // TestE2EMergeGroupWaiverExpired: a release that was ready when its check
 // ran fails in the merge queue once a waiver it relied on has expired.
 func TestE2EMergeGroupWaiverExpired(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	plan := planReady(defaultCfg(t))
 	for _, name := range plan.checks {

@@ -62,6 +62,7 @@ func (p *golivesProcess) kill() {
 // restart, several times. Nothing is lost: every release ends right, with
 // no duplicate issue, comment or sign-off.
 func TestScenarioKill(t *testing.T) {
+	long(t)
 	if _, err := exec.LookPath("golive"); err != nil {
 		t.Skip("golive is not on PATH (run through go test, whose TestMain installs it)")
 	}

@@ -20,6 +20,7 @@ import (
 // The ledger's MAC key is never the webhook secret: a ledger MACed with
 // the webhook secret is rejected in serve's configuration.
 func TestLedgerKeyIsNotTheWebhookSecret(t *testing.T) {
+	t.Parallel()
 	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
 	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rsaKey)})
 	var logs bytes.Buffer
@@ -68,6 +69,7 @@ func TestLedgerKeyIsNotTheWebhookSecret(t *testing.T) {
 
 // serve refuses a GOLIVE_LEDGER_KEY that is too short.
 func TestWireRefusesShortLedgerKey(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: -1})
 	st := &settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 1, LogLevel: "error", LedgerKey: "short"}
 	sys, err := wire(context.Background(), st, newLogger(io.Discard, "error"), worker.Options{Reconcile: -1})

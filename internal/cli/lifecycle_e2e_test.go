@@ -42,6 +42,7 @@ func (h *harness) closingComments(t testing.TB, k release.Key) []string {
 // copy included, expires GOLIVE_RETENTION after the window (miniredis is
 // fast-forwarded past it; a real Redis shows the expiry).
 func TestE2ELifecycleClosesIssueAfterLastWindow(t *testing.T) {
+	t.Parallel()
 	clock := &testClock{}
 	h := newHarness(t, harnessOpts{replicas: 2, opts: worker.Options{Clock: clock.now}})
 	ctx := context.Background()

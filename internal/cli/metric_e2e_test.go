@@ -95,6 +95,7 @@ const metricItem = "performance-requirements-defined"
 // it falls under the threshold. The result goes through the queue and
 // Apply like a probe's.
 func TestE2EMetricFromRealPrometheus(t *testing.T) {
+	t.Parallel()
 	var ratio atomic.Value
 	ratio.Store("0.25")
 	exporter := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -140,6 +141,7 @@ override:
 // TestE2EMetricUnreachablePrometheus: with no server at the URL the item
 // never ticks, and says why.
 func TestE2EMetricUnreachablePrometheus(t *testing.T) {
+	t.Parallel()
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	dead := "http://" + ln.Addr().String()
 	ln.Close()

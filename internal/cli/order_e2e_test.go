@@ -74,6 +74,7 @@ func reactionsOn(h *harness, id int64) []string {
 // release each round): Final Approval is never refused, and stands every
 // time with one +1.
 func TestE2EFiveSignoffsInQuickSuccession(t *testing.T) {
+	t.Parallel()
 	const rounds = 50
 	h := newHarness(t, harnessOpts{replicas: 2, opts: worker.Options{Workers: 8, Coalesce: 50 * time.Millisecond}})
 	signers(h)
@@ -153,6 +154,7 @@ func awaitOrder(t *testing.T, what string, cond func() bool) {
 // the others is refused once, only after its settle window, naming what
 // it lacked.
 func TestE2EFinalApprovalDeliveredFirst(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name      string
 		madeFirst bool
@@ -218,6 +220,7 @@ func TestE2EFinalApprovalDeliveredFirst(t *testing.T) {
 // release with the five sign-offs in the middle: nothing refused at
 // ingest, nothing dead-lettered, Final Approval stands.
 func TestE2EFloodOnOneReleaseInOrder(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{opts: worker.Options{Workers: 8, Coalesce: 300 * time.Millisecond}})
 	signers(h)
 	h.send("pull_request", h.openPR(t, "opened", nil))

@@ -23,6 +23,7 @@ import (
 // off instead of refusing; the approval takes effect once the comments
 // are applied. No worker loop runs: the test hands each entry over.
 func TestSettleWaitsForQueuedComments(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: -1})
 	signers(h)
 	st := &settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 1, LogLevel: "error"}
@@ -89,6 +90,7 @@ func TestSettleWaitsForQueuedComments(t *testing.T) {
 // held lock; once it is free the four go first, and Final Approval is
 // never pending.
 func TestE2ELockLineAppliesInGitHubOrder(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: -1})
 	signers(h)
 	st := &settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 1, LogLevel: "error"}

@@ -31,6 +31,7 @@ func (h *harness) statusBy(t testing.TB, context, sha, state, sender string) []b
 // scanner's own status ticks it, and a rebuild from GitHub (Redis lost)
 // keeps telling them apart.
 func TestE2EStatusFromUnpinnedCreatorIgnored(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: -1})
 	h.fake.Do(func(repos map[string]*githubfake.Repo) {
 		repos[testRepo].Files[".github/golive.yml"] = fmt.Sprintf("version: 1\noverride:\n  %s:\n    evidence: {check: {name: \"sast*\", creator: \"scanner-bot[bot]\"}}\n", pinnedItem)

@@ -93,6 +93,7 @@ func (c *countingProber) Run(ctx context.Context, p *checklist.Probe) release.Pr
 // the certificate is replaced the next probe ticks the item and the check
 // turns green.
 func TestE2ETLSProbeGatesTheRelease(t *testing.T) {
+	t.Parallel()
 	site := newTLSSite(t)
 	site.serve(t, -1) // expired yesterday
 	guard, _ := probe.ParseAllow("127.0.0.1/32")
@@ -148,6 +149,7 @@ override:
 // TestE2ETwoSchedulersProbeOncePerInterval: two replicas on one Redis run
 // each probe once per interval between them.
 func TestE2ETwoSchedulersProbeOncePerInterval(t *testing.T) {
+	t.Parallel()
 	site := newTLSSite(t)
 	site.serve(t, 90)
 	guard, _ := probe.ParseAllow("127.0.0.1/32")

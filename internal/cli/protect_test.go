@@ -14,6 +14,7 @@ import (
 // ruleset against the fake GitHub, which validates every request; a second
 // run changes nothing, and --dry-run changes nothing.
 func TestProtect(t *testing.T) {
+	t.Parallel()
 	fake := githubfake.New(loadSpec(t))
 	t.Cleanup(func() {
 		fake.Close()

@@ -16,6 +16,7 @@ import (
 // list is the App manifest's, row for row, and golive handles exactly the
 // events the manifest subscribes to (ping aside, which GitHub always sends).
 func TestReadmePermissionsMatchManifest(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("../../deploy/github-app.json")
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 // ledger key, from the same private key, is another key), and the same on
 // every replica.
 func TestReceiptKey(t *testing.T) {
+	t.Parallel()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	pem := []byte("-----BEGIN RSA PRIVATE KEY-----\nnot a real key, only bytes to derive from\n-----END RSA PRIVATE KEY-----\n")
 	a, err := (&settings{WebhookSecret: testSecret, PrivateKey: pem}).receiptKey(log)

@@ -17,6 +17,7 @@ import (
 // golive verify accepts the chain in order and refuses it re-ordered or
 // signed by another key. golive audit lists both with their controls.
 func TestE2EReceiptChainSurvivesRedisLoss(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()

@@ -91,6 +91,7 @@ func writeTemp(t testing.TB, name, body string) string {
 // however often GitHub delivers the merge, and golive verify accepts it,
 // from a file and from GitHub's API; a changed byte is refused.
 func TestE2EReceiptOnMerge(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()

@@ -30,6 +30,7 @@ func (h *harness) deliver(event string, body []byte) int {
 // one reaction, one sign-off, the tick kept with its evidence, no reply,
 // and no second request for either.
 func TestE2ERedeliverAfterRedisOutage(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Skip("redis-server is not installed")
 	}

@@ -21,6 +21,7 @@ import (
 // every release ends exactly as in the plain storm: every delivery's
 // effect is there, once. The figures go to docs/benchmarks.md.
 func TestScenarioNothingLost(t *testing.T) {
+	long(t)
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Skip("redis-server is not installed")
 	}

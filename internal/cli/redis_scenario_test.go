@@ -69,6 +69,7 @@ func (r *redisProcess) restart() {
 // flushed and `golive reconcile` rebuilds every release: the issues are
 // identical, byte for byte, and no second issue appears.
 func TestScenarioRedis(t *testing.T) {
+	long(t)
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Skip("redis-server is not installed")
 	}

@@ -39,6 +39,7 @@ func (h *harness) golivePRComments() []githubfake.Comment {
 // role's team mentioned in golive's PR comment, edited in place: no new
 // comment. The sign-off takes the line out again, in the same comment.
 func TestE2EReminderEditsThePRComment(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	signers(h)
 	h.fake.Do(func(repos map[string]*githubfake.Repo) { repos[testRepo].Files[".github/golive.yml"] = remindConfig })

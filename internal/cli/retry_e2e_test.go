@@ -25,6 +25,7 @@ var outageOpts = worker.Options{RetryBudget: time.Second, RetryBase: 50 * time.M
 // 200 with a degraded note; once GitHub answers, the breaker closes and
 // every sign-off is applied, each with its reaction.
 func TestE2EGitHubOutageLosesNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{opts: outageOpts})
 	signers(h)
 	h.send("pull_request", h.openPR(t, "opened", nil))
@@ -88,6 +89,7 @@ func TestE2EGitHubOutageLosesNothing(t *testing.T) {
 // single failure spends it) go to the dead letters; when the breaker
 // closes they are put back and applied, with no `golive requeue`.
 func TestE2EDeadLettersRequeuedWhenGitHubAnswers(t *testing.T) {
+	t.Parallel()
 	o := outageOpts
 	o.RetryBudget = time.Millisecond
 	h := newHarness(t, harnessOpts{opts: o})

@@ -327,6 +327,7 @@ func nodeURLs(h *harness) func() []string {
 // TestScenarioStorm: interleaved CI results, pushes and sign-offs across
 // many releases; every release ends right, and GitHub writes are counted.
 func TestScenarioStorm(t *testing.T) {
+	long(t)
 	h := newHarness(t, harnessOpts{opts: worker.Options{Coalesce: 300 * time.Millisecond}})
 	s, p, took := runStorm(t, h, nodeURLs(h))
 	s.verify()
@@ -338,6 +339,7 @@ func TestScenarioStorm(t *testing.T) {
 // TestScenarioTwoReplicas: the same storm over two replicas sharing one
 // Redis, deliveries spread over both; no duplicate effects.
 func TestScenarioTwoReplicas(t *testing.T) {
+	long(t)
 	h := newHarness(t, harnessOpts{replicas: 2, opts: worker.Options{Coalesce: 300 * time.Millisecond}})
 	s, p, took := runStorm(t, h, nodeURLs(h))
 	s.verify()
@@ -348,6 +350,7 @@ func TestScenarioTwoReplicas(t *testing.T) {
 // stalls some for 2 s, and rate-limits with Retry-After; everything is
 // applied in the end, and no request goes out before Retry-After allows.
 func TestScenarioGitHubFaults(t *testing.T) {
+	long(t)
 	h := newHarness(t, harnessOpts{opts: worker.Options{Coalesce: 300 * time.Millisecond, RetryBase: 100 * time.Millisecond}})
 	h.fake.Inject(&githubfake.Fault{Status: 502, Every: 5})
 	h.fake.Inject(&githubfake.Fault{Delay: 2 * time.Second, Every: 40, Times: 3})

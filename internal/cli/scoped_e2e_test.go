@@ -14,6 +14,7 @@ import (
 // with the new; a push elsewhere keeps it, and a compare GitHub cannot
 // answer voids it (fail closed).
 func TestE2EScopedInvalidation(t *testing.T) {
+	t.Parallel()
 	const headC = "2222222222222222222222222222222222222222"
 	const headD = "3333333333333333333333333333333333333333"
 	h := newHarness(t, harnessOpts{replicas: -1})

@@ -49,6 +49,7 @@ func vmHWM(t *testing.T, pid int) int64 {
 // memory at once are bounded by GOLIVE_WEBHOOK_INFLIGHT_MB (32 MB), not
 // by how many arrive. Before the bound, the same traffic took it past 1 GB.
 func TestServeBoundsUnsignedBodies(t *testing.T) {
+	t.Parallel()
 	if testing.Short() || raceOn {
 		t.Skip("sends 400 MB through a golive process; its memory is only meaningful without -race")
 	}
@@ -135,6 +136,7 @@ func TestServeBoundsUnsignedBodies(t *testing.T) {
 // TestServeRefusesShortSecret: serve refuses a webhook secret (current or
 // previous) too short to resist an offline guess, and names the setting.
 func TestServeRefusesShortSecret(t *testing.T) {
+	t.Parallel()
 	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
 	key := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rsaKey)})
 	for _, c := range []struct {

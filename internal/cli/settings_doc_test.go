@@ -11,6 +11,7 @@ import (
 // row in docs/operations.md, with its flag when it has one, and the docs
 // name no setting golive does not read.
 func TestEverySettingDocumented(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("../../docs/operations.md")
 	if err != nil {
 		t.Fatal(err)

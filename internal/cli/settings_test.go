@@ -18,6 +18,7 @@ import (
 // TestSettingsRefuseBadValues: every setting that parses a value refuses
 // bad ones, naming the setting and (unless it is a secret) the value.
 func TestSettingsRefuseBadValues(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		env, value, want string
 	}{
@@ -68,6 +69,7 @@ func TestSettingsRefuseBadValues(t *testing.T) {
 // TestSettingsSecretsNotEchoed: a bad secret's error names the setting
 // but not the value.
 func TestSettingsSecretsNotEchoed(t *testing.T) {
+	t.Parallel()
 	err := bindSettings(flag.NewFlagSet("t", flag.ContinueOnError), func(k string) string {
 		if k == "GOLIVE_PRIVATE_KEY" {
 			return "hunter2-is-not-a-key"
@@ -81,6 +83,7 @@ func TestSettingsSecretsNotEchoed(t *testing.T) {
 
 // TestSettingsAllBadAtOnce: every bad value is reported in one pass.
 func TestSettingsAllBadAtOnce(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"GOLIVE_APP_ID": "abc", "GOLIVE_COALESCE": "5", "GOLIVE_LOG_LEVEL": "verbose"}
 	err := bindSettings(flag.NewFlagSet("t", flag.ContinueOnError), func(k string) string { return env[k] }).check()
 	if err == nil {
@@ -98,6 +101,7 @@ func TestSettingsAllBadAtOnce(t *testing.T) {
 
 // TestSettingsGoodValues: what the settings accept, and what it means.
 func TestSettingsGoodValues(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		env, value string
 		got        func(s *settings) any
@@ -137,6 +141,7 @@ func TestSettingsGoodValues(t *testing.T) {
 // all give the key; a PEM as it is stays byte for byte (the ledger key is
 // derived from those bytes).
 func TestPrivateKeyForms(t *testing.T) {
+	t.Parallel()
 	k, _ := rsa.GenerateKey(rand.Reader, 2048)
 	p := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})
 	p8, _ := x509.MarshalPKCS8PrivateKey(k)
@@ -191,6 +196,7 @@ func wrap(s string) string {
 // TestConfigFileLayering: flags > env > file > default, the file's keys
 // are the flag names, and its mistakes are named with their line.
 func TestConfigFileLayering(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "golive-server.yml")
 	os.WriteFile(file, []byte("workers: 3\ncoalesce: 7s\nlog-level: debug\nlog-format: text\nprobes: off\n"), 0o600)
@@ -231,6 +237,7 @@ func TestConfigFileLayering(t *testing.T) {
 
 // TestSettingsFlagsStrict: flags parse as strictly as the environment.
 func TestSettingsFlagsStrict(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--coalesce", "5"}, {"--app-id", "abc"}, {"--probes=maybe"}, {"--log-level", "verbose"}, {"--github-api-url", "not-a-url"}} {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
 		fs.SetOutput(io.Discard)

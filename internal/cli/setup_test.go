@@ -18,6 +18,7 @@ import (
 // GitHub: a foreign or replayed state is refused, the credentials land in
 // a file only the owner can read, and setup closes once they exist.
 func TestSetupManifestFlow(t *testing.T) {
+	t.Parallel()
 	fake := githubfake.New(loadSpec(t))
 	t.Cleanup(func() {
 		fake.Close()
@@ -94,6 +95,7 @@ func TestSetupManifestFlow(t *testing.T) {
 // TestServeWithoutCredentials: some credentials but not all is an error
 // naming each missing one; none at all needs a public URL for /setup.
 func TestServeWithoutCredentials(t *testing.T) {
+	t.Parallel()
 	st := &settings{AppID: 7, Workers: 1}
 	err := st.check()
 	if err == nil || !strings.Contains(err.Error(), "GOLIVE_WEBHOOK_SECRET") || !strings.Contains(err.Error(), "GOLIVE_PRIVATE_KEY_FILE") || strings.Contains(err.Error(), "GOLIVE_APP_ID") {

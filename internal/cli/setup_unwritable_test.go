@@ -32,6 +32,7 @@ func unwritablePath(t *testing.T) string {
 // TestServeSetupRefusesUnwritableCredentials: serve finds out at start-up,
 // before anyone creates an App, that /setup could not save it.
 func TestServeSetupRefusesUnwritableCredentials(t *testing.T) {
+	t.Parallel()
 	path := unwritablePath(t)
 	env := map[string]string{"GOLIVE_PUBLIC_URL": "https://golive.example", "GOLIVE_CREDENTIALS_FILE": path, "GOLIVE_METRICS_ADDR": "off"}
 	var out, errb bytes.Buffer
@@ -48,6 +49,7 @@ func TestServeSetupRefusesUnwritableCredentials(t *testing.T) {
 // will not show the key again, so the callback shows the credentials once,
 // says how to store them, and logs the failure (without the secrets).
 func TestSetupShowsCredentialsWhenSaveFails(t *testing.T) {
+	t.Parallel()
 	fake := githubfake.New(loadSpec(t))
 	t.Cleanup(func() {
 		fake.Close()

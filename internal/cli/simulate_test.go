@@ -16,6 +16,7 @@ import (
 // a proposed config and says which releases it would have let through or
 // blocked; a receipt signed by another key is refused.
 func TestSimulateCommand(t *testing.T) {
+	t.Parallel()
 	c := defaultCfg(t)
 	key, _ := receipt.KeyFromSeed(bytes.Repeat([]byte{3}, 32))
 	const x = "aws-account-with-appropriate-billing"

@@ -41,6 +41,7 @@ func unseenTick(t *testing.T, h *harness, login, id string) {
 // edit history, finds rita's edit, and judges it as the event would have
 // been: kept, with who and when, and no reply.
 func TestE2EUnseenTickKeptFromEditHistory(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	const item = "aws-account-with-appropriate-billing"
 	unseenTick(t, h, "rita", item)
@@ -64,6 +65,7 @@ func TestE2EUnseenTickKeptFromEditHistory(t *testing.T) {
 // hand item and the webhook is lost. The edit history names him; golive
 // reverts the box with one reply, as it would for the event.
 func TestE2EUnseenTickRevertedFromEditHistory(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	const item = "aws-account-with-appropriate-billing"
 	unseenTick(t, h, "victor", item)
@@ -85,6 +87,7 @@ func TestE2EUnseenTickRevertedFromEditHistory(t *testing.T) {
 // silently nor counts it: the box stays, marked unjudged, and the item is
 // not done.
 func TestE2EUnseenTickUnjudgedWhenHistoryUnreadable(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.fake.Inject(&githubfake.Fault{Match: "POST /graphql", Status: 502})
 	const item = "aws-account-with-appropriate-billing"

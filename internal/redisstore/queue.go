@@ -68,7 +68,28 @@ func (s *Store) ensureGroup(ctx context.Context) error {
 func (s *Store) EnsureGroup(ctx context.Context) error { return s.ensureGroup(ctx) }
 
 // Read takes up to count new deliveries for consumer, blocking up to block.
+//
+// The block is served as reads of at most ReadSlice each: Read returns as
+// soon as one of them brings deliveries or an error, when the block is
+// over, or when ctx ends between two, so a cancelled worker stops within
+// a slice however long its block.
 func (s *Store) Read(ctx context.Context, consumer string, count int, block time.Duration) ([]Delivery, error) {
+	// The wall clock, not s.now: Redis blocks in real time.
+	deadline := time.Now().Add(block)
+	for {
+		wait := min(time.Until(deadline), s.readSlice)
+		if wait < time.Millisecond {
+			wait = time.Millisecond // BLOCK 0 would block for ever
+		}
+		out, err := s.readOnce(ctx, consumer, count, wait)
+		if err != nil || len(out) > 0 || ctx.Err() != nil || !time.Now().Before(deadline) {
+			return out, err
+		}
+	}
+}
+
+// readOnce is one XREADGROUP blocking at most block.
+func (s *Store) readOnce(ctx context.Context, consumer string, count int, block time.Duration) ([]Delivery, error) {
 	res, err := s.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
 		Group: group, Consumer: consumer, Streams: []string{s.streamKey(), ">"}, Count: int64(count), Block: block,
 	}).Result()
@@ -82,7 +103,7 @@ func (s *Store) Read(ctx context.Context, consumer string, count int, block time
 			if err := s.ensureGroup(ctx); err != nil {
 				return nil, err
 			}
-			return s.Read(ctx, consumer, count, block)
+			return s.readOnce(ctx, consumer, count, block)
 		}
 		return nil, fmt.Errorf("read queue: %w", err)
 	}

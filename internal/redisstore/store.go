@@ -26,14 +26,23 @@ type Store struct {
 	prefix string
 	// now reads the clock of the lock line's heartbeats (time.Now).
 	now func() time.Time
+	// readSlice is the longest one queue read blocks in Redis (ReadSlice).
+	readSlice time.Duration
 }
+
+// ReadSlice is the longest a queue read blocks in Redis at a time. A
+// blocking XREADGROUP does not end when its context is cancelled (the
+// command is already on the server), so a stopping worker would wait out
+// the whole block it is in: Read cuts the block into reads this long and
+// checks the context between them.
+const ReadSlice = 100 * time.Millisecond
 
 // New wraps a connected client. prefix namespaces every key ("golive").
 func New(rdb redis.UniversalClient, prefix string) *Store {
 	if prefix == "" {
 		prefix = "golive"
 	}
-	return &Store{rdb: rdb, prefix: prefix, now: time.Now}
+	return &Store{rdb: rdb, prefix: prefix, now: time.Now, readSlice: ReadSlice}
 }
 
 // Client returns the underlying client.

@@ -97,3 +97,31 @@ func (r *Redis) Close() {
 	}
 	r.Client.Close()
 }
+
+// Lose drops every key golive keeps, as a Redis restart without
+// persistence does: FLUSHALL on the test's own embedded server, and on a
+// shared real server every key under the test's prefix (golive writes no
+// other), so tests running beside it keep theirs.
+func (r *Redis) Lose(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
+	if r.mini != nil {
+		if err := r.Client.FlushAll(ctx).Err(); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	iter := r.Client.Scan(ctx, 0, r.Prefix+":*", 1000).Iterator()
+	var keys []string
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if err := r.Client.Del(ctx, k).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
