@@ -210,7 +210,10 @@ func TestE2ECommentOnCopiedMarkerIssueIgnored(t *testing.T) {
 // never came is picked up by the periodic reconcile sweep alone.
 func TestE2EPeriodicSweepRepairsMissedWebhook(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, harnessOpts{opts: worker.Options{Reconcile: 200 * time.Millisecond}})
+	// A sweep a second: often enough to be seen within the deadline, and
+	// far apart enough that a loaded machine drains each sweep's refresh
+	// before the next, so settle() finds the queue empty between sweeps.
+	h := newHarness(t, harnessOpts{opts: worker.Options{Reconcile: time.Second}})
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
 	const item = "unit-tests-comprehensive-and-passing"

@@ -144,6 +144,13 @@ func (h *harness) start(o worker.Options) *node {
 		// know) is dead-lettered within a settle, not retried for 1h.
 		o.RetryBudget = 8 * time.Second
 	}
+	if o.LockTTL == 0 {
+		// Well under the retry budget: a holder that died with Redis (its
+		// lock kept in the AOF, its release lost) blocks the release for
+		// at most this, so the deliveries behind it are retried, not
+		// dead-lettered. The holder's heartbeat extends it every third.
+		o.LockTTL = 4 * time.Second
+	}
 	if o.BreakerCooldown == 0 {
 		o.BreakerCooldown = 100 * time.Millisecond // test timings: seconds, not minutes
 	}
