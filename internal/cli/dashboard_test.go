@@ -2,130 +2,18 @@ package cli
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ag06mixer/golive/internal/githubfake"
 	"github.com/ag06mixer/golive/internal/server"
 )
 
 // The dashboard's tests without a browser: the OAuth flow against the
 // fake GitHub's web endpoints, cookies, access checks, CSRF, exports.
 // dashboard_browser_test.go drives the same pages in Chromium.
-
-const secretRepo = "acme/secret"
-
-// dashHarness is a release in Codertocat/Hello-World that "sam" can read,
-// and one in the private acme/secret that sam cannot.
-func dashHarness(t *testing.T, public string) *harness {
-	t.Helper()
-	h := newHarness(t, harnessOpts{dashboard: true, public: public})
-	signers(h)
-	h.send("pull_request", h.openPR(t, "opened", nil))
-	h.fake.AddRepo("acme", "secret").Private = true
-	h.fake.Do(func(repos map[string]*githubfake.Repo) { repos[secretRepo].Perms["carol"] = "admin" })
-	h.fake.AddPull(secretRepo, &githubfake.Pull{Number: 7, Title: "Release Project Nightingale", Author: "carol", HeadRef: "release/nightingale", BaseRef: "main", HeadSHA: headB})
-	h.send("pull_request", payload(t, "pull_request/opened.json", func(m map[string]any) {
-		set(m, "repository.name", "secret")
-		set(m, "repository.full_name", secretRepo)
-		set(m, "repository.owner.login", "acme")
-		set(m, "repository.private", true)
-		set(m, "pull_request.number", 7)
-		set(m, "number", 7)
-		set(m, "pull_request.head.ref", "release/nightingale")
-		set(m, "pull_request.head.sha", headB)
-		set(m, "pull_request.base.ref", "main")
-		set(m, "pull_request.title", "Release Project Nightingale")
-		set(m, "pull_request.user.login", "carol")
-	}))
-	h.settle()
-	return h
-}
-
-// browser is an HTTP client with cookies that does not follow redirects.
-type browser struct {
-	t    *testing.T
-	c    *http.Client
-	base string
-}
-
-func newBrowser(t *testing.T, base string) *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, base: base, c: &http.Client{Jar: jar, Timeout: 10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-func (b *browser) do(method, u string, form url.Values, hdr ...string) (*http.Response, string) {
-	b.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	if strings.HasPrefix(u, "/") {
-		u = b.base + u
-	}
-	req, _ := http.NewRequest(method, u, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp, string(out)
-}
-
-// authorize answers the fake GitHub's authorize page, to which golive's
-// /login sent the browser (auth), as login; it returns the callback URL
-// GitHub redirects to.
-func (b *browser) authorize(auth, login string) string {
-	b.t.Helper()
-	au, _ := url.Parse(auth)
-	q := au.Query()
-	resp, _ := b.do("POST", au.Scheme+"://"+au.Host+"/login/oauth/authorize", url.Values{
-		"client_id": {q.Get("client_id")}, "redirect_uri": {q.Get("redirect_uri")}, "state": {q.Get("state")}, "login": {login}})
-	return resp.Header.Get("Location")
-}
-
-// signIn runs the OAuth web flow as login and returns the callback URL
-// it used (code and state), so a test can replay it.
-func (b *browser) signIn(login string) string {
-	b.t.Helper()
-	resp, _ := b.do("GET", "/login?next=/releases", nil)
-	auth := resp.Header.Get("Location")
-	if resp.StatusCode != http.StatusFound || !strings.Contains(auth, "/login/oauth/authorize?") {
-		b.t.Fatalf("GET /login: %d to %q, want a redirect to GitHub's authorize page", resp.StatusCode, auth)
-	}
-	callback := b.authorize(auth, login)
-	resp, _ = b.do("GET", callback, nil)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/releases" {
-		b.t.Fatalf("callback: %d to %q, want 303 to /releases", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	return callback
-}
-
-func (b *browser) cookie(name string) *http.Cookie {
-	u, _ := url.Parse(b.base)
-	for _, c := range b.c.Jar.Cookies(u) {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
-
-var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 func TestDashboardSignInListAndRelease(t *testing.T) {
 	t.Parallel()
@@ -218,13 +106,6 @@ func TestDashboardSignInListAndRelease(t *testing.T) {
 	if _, body := newBrowserAs(t, h, "bob").do("GET", "/releases?waiting=me", nil); !strings.Contains(body, "Release 1.0") || !strings.Contains(body, "/approve business") {
 		t.Error("the release does not wait on bob, a business owner")
 	}
-}
-
-// newBrowserAs is a browser signed in as login.
-func newBrowserAs(t *testing.T, h *harness, login string) *browser {
-	b := newBrowser(t, h.nodes[0].url)
-	b.signIn(login)
-	return b
 }
 
 func TestDashboardDeniesUnreadableRepo(t *testing.T) {
@@ -391,132 +272,6 @@ func TestDashboardOAuthState(t *testing.T) {
 			resp, _ = b.do("GET", b.authorize(resp.Header.Get("Location"), "sam"), nil)
 			if loc := resp.Header.Get("Location"); loc != "/releases" {
 				t.Errorf("next=%q sent the browser to %q", next, loc)
-			}
-		}
-	})
-}
-
-func TestDashboardSessionCookie(t *testing.T) {
-	t.Parallel()
-	h := dashHarness(t, "")
-	node := h.nodes[0].url
-	sealer, _ := server.NewSealer((&settings{WebhookSecret: testSecret}).sessionSecret())
-	set := func(b *browser, value string) {
-		u, _ := url.Parse(node)
-		b.c.Jar.SetCookies(u, []*http.Cookie{{Name: "golive_session", Value: value, Path: "/"}})
-	}
-	signedIn := func(b *browser) bool {
-		resp, _ := b.do("GET", "/releases", nil)
-		return resp.StatusCode == 200
-	}
-	b := newBrowser(t, node)
-	b.signIn("sam")
-	ck := b.cookie("golive_session")
-	if ck == nil || !signedIn(b) {
-		t.Fatal("no session after signing in")
-	}
-	t.Run("tampered", func(t *testing.T) {
-		for _, i := range []int{0, len(ck.Value) / 2, len(ck.Value) - 1} {
-			raw := []byte(ck.Value)
-			raw[i] ^= 0x02
-			x := newBrowser(t, node)
-			set(x, string(raw))
-			if signedIn(x) {
-				t.Errorf("a cookie changed at byte %d still signs in", i)
-			}
-		}
-	})
-	t.Run("a state cookie is not a session", func(t *testing.T) {
-		forged, _ := sealer.Seal("oauth-state", server.Session{ID: "x", Login: "sam", Token: "t", Issued: time.Now(), Expires: time.Now().Add(time.Hour)})
-		x := newBrowser(t, node)
-		set(x, forged)
-		if signedIn(x) {
-			t.Error("a value sealed for another purpose signs in")
-		}
-	})
-	t.Run("expired", func(t *testing.T) {
-		var s server.Session
-		if err := sealer.Open("session", ck.Value, &s); err != nil {
-			t.Fatal(err)
-		}
-		s.Issued, s.Expires = time.Now().Add(-9*time.Hour), time.Now().Add(-time.Hour)
-		old, _ := sealer.Seal("session", s)
-		x := newBrowser(t, node)
-		set(x, old)
-		if signedIn(x) {
-			t.Error("an expired session still signs in")
-		}
-	})
-	t.Run("replayed after sign-out", func(t *testing.T) {
-		x := newBrowser(t, node)
-		x.signIn("sam")
-		saved := x.cookie("golive_session").Value
-		_, page := x.do("GET", "/releases", nil)
-		resp, _ := x.do("POST", "/logout", url.Values{"csrf": {csrfRE.FindStringSubmatch(page)[1]}})
-		if resp.StatusCode != 200 || x.cookie("golive_session") != nil {
-			t.Fatalf("sign-out: %d, cookie kept: %v", resp.StatusCode, x.cookie("golive_session") != nil)
-		}
-		set(x, saved)
-		if signedIn(x) {
-			t.Error("the cookie of a signed-out session signs in again")
-		}
-	})
-	t.Run("token revoked on GitHub", func(t *testing.T) {
-		x := newBrowser(t, node)
-		x.signIn("victor")
-		var s server.Session
-		sealer.Open("session", x.cookie("golive_session").Value, &s)
-		h.fake.RevokeUserToken(s.Token)
-		// Not cached yet for this repo and token: asked now.
-		resp, _ := x.do("GET", "/releases/Codertocat/Hello-World/2", nil)
-		if resp.StatusCode != http.StatusUnauthorized {
-			t.Errorf("a revoked token: %d, want 401", resp.StatusCode)
-		}
-	})
-}
-
-// TestDashboardSecureCookie: behind TLS (an https public URL) the session
-// cookie is Secure, host-only (__Host-), HttpOnly, SameSite=Lax, and
-// lives at most 8 hours; the check run's Details link is the dashboard.
-func TestDashboardSecureCookie(t *testing.T) {
-	t.Parallel()
-	h := dashHarness(t, "https://golive.example.test")
-	b := newBrowser(t, h.nodes[0].url)
-	resp, _ := b.do("GET", "/login", nil)
-	au, _ := url.Parse(resp.Header.Get("Location"))
-	q := au.Query()
-	if q.Get("redirect_uri") != "https://golive.example.test/auth/callback" || q.Get("client_id") != testClientID {
-		t.Errorf("authorize URL %s", au)
-	}
-	var state *http.Cookie
-	for _, c := range resp.Cookies() {
-		if c.Name == "golive_state" {
-			state = c
-		}
-	}
-	if state == nil || !state.Secure || !state.HttpOnly || state.SameSite != http.SameSiteLaxMode || state.MaxAge != 600 {
-		t.Fatalf("state cookie %+v", state)
-	}
-	cb, _ := url.Parse(b.authorize(au.String(), "sam"))
-	// The browser would reach golive at its public URL; the test calls the
-	// node itself with the cookie a browser would send.
-	resp, _ = b.do("GET", "/auth/callback?"+cb.RawQuery, nil, "Cookie", "golive_state="+state.Value)
-	var sess *http.Cookie
-	for _, c := range resp.Cookies() {
-		if c.Name == "__Host-golive_session" {
-			sess = c
-		}
-	}
-	if sess == nil || !sess.Secure || !sess.HttpOnly || sess.SameSite != http.SameSiteLaxMode || sess.Path != "/" || sess.Domain != "" || sess.MaxAge <= 0 || sess.MaxAge > 8*3600 {
-		t.Fatalf("session cookie %+v", sess)
-	}
-	if hsts := resp.Header.Get("Strict-Transport-Security"); hsts == "" {
-		t.Error("no HSTS behind TLS")
-	}
-	h.fake.Do(func(repos map[string]*githubfake.Repo) {
-		for _, c := range repos[testRepo].CheckRuns {
-			if c.Name == "golive/readiness" && c.DetailsURL != "https://golive.example.test/releases/Codertocat/Hello-World/2" {
-				t.Errorf("check run details_url %q, want the release's dashboard page", c.DetailsURL)
 			}
 		}
 	})
