@@ -12,8 +12,12 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/ag06mixer/golive/internal/cli"
 )
+
+var yamlUnmarshal = yaml.Unmarshal
 
 // TestRunbookTrue: docs/runbook.md, docs/faq.md and docs/capacity.md name
 // only commands and settings golive has, their links resolve to a file
@@ -139,5 +143,45 @@ func TestCapacityFigures(t *testing.T) {
 	readYAML(t, "base/hpa.yaml", &hpa)
 	if last := strings.Split(strings.Trim(rows[len(rows)-1], "| "), " | "); last[4] != strconv.Itoa(hpa.Spec.MaxReplicas) {
 		t.Errorf("docs/capacity.md's ceiling row has %s replicas, the HPA's maximum is %d", last[4], hpa.Spec.MaxReplicas)
+	}
+}
+
+// TestRetrospectiveTemplate: the release retrospective template is a valid
+// issue template, and every section and check docs/runbook.md promises in
+// it is there, naming documents and headings that exist.
+func TestRetrospectiveTemplate(t *testing.T) {
+	b, err := os.ReadFile("../.github/ISSUE_TEMPLATE/release-retrospective.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	front, body, ok := strings.Cut(strings.TrimPrefix(string(b), "---\n"), "\n---\n")
+	if !ok || !strings.HasPrefix(string(b), "---\n") {
+		t.Fatal("the template has no front matter")
+	}
+	var fm struct {
+		Name, About, Title string
+	}
+	if err := yamlUnmarshal([]byte(front), &fm); err != nil || fm.Name == "" || fm.About == "" {
+		t.Fatalf("front matter %q: name and about are required (%v)", front, err)
+	}
+	for _, h := range []string{"## Post-go-live windows", "## Break-glass bypasses", "## Business continuity plan review", "## Actions"} {
+		if !strings.Contains(body, "\n"+h+"\n") {
+			t.Errorf("the template has no %q section", h)
+		}
+	}
+	_, bcp, _ := strings.Cut(body, "## Business continuity plan review\n")
+	bcp, _, _ = strings.Cut(bcp, "\n## ")
+	checks := regexp.MustCompile(`(?m)^- \[ \] .*$`).FindAllString(bcp, -1)
+	if len(checks) < 3 {
+		t.Fatalf("the continuity review has %d checks", len(checks))
+	}
+	refs := map[string]string{"docs/slo.md": "rto-and-rpo", "docs/runbook.md": "escalation", "docs/capacity.md": "projections", "docs/operations.md": "break-glass"}
+	for doc, anchor := range refs {
+		if !strings.Contains(body, doc) {
+			t.Errorf("the template does not point at %s", doc)
+		}
+		if !githubAnchors(t, "../"+doc)[anchor] {
+			t.Errorf("%s has no %q heading the template relies on", doc, anchor)
+		}
 	}
 }
