@@ -3,9 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,6 +18,7 @@ import (
 
 	"github.com/ag06mixer/golive/internal/checklist"
 	"github.com/ag06mixer/golive/internal/githubfake"
+	"github.com/ag06mixer/golive/internal/loadgen"
 	"github.com/ag06mixer/golive/internal/probe"
 	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/redisstore/redistest"
@@ -241,11 +239,7 @@ func set(m map[string]any, path string, v any) {
 	m[parts[len(parts)-1]] = v
 }
 
-func sign(secret, body []byte) string {
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
-}
+func sign(secret, body []byte) string { return loadgen.Signature(secret, body) }
 
 // post delivers a signed webhook to replica i with a fresh delivery id,
 // or id when given, and returns the status.

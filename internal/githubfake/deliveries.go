@@ -3,9 +3,7 @@ package githubfake
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -17,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/loadgen"
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
@@ -93,19 +92,13 @@ func (f *Fake) deliver(guid, event string, body []byte, redelivery bool) int {
 	f.hooks.mu.Lock()
 	url, secret := f.hooks.url, f.hooks.secret
 	f.hooks.mu.Unlock()
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
 	start := time.Now()
 	status := 0
 	ctx, cancel := context.WithTimeout(context.Background(), hookTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	req, err := loadgen.NewRequest(ctx, url, secret, loadgen.Delivery{Event: event, ID: guid, Body: body})
 	if err == nil {
-		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("User-Agent", "GitHub-Hookshot/githubfake")
-		req.Header.Set("X-GitHub-Event", event)
-		req.Header.Set("X-GitHub-Delivery", guid)
-		req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
 		if resp, err := http.DefaultClient.Do(req); err == nil {
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()

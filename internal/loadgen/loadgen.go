@@ -4,11 +4,7 @@
 package loadgen
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -144,16 +140,10 @@ feed:
 }
 
 func send(ctx context.Context, client *http.Client, c Config, d Delivery) int {
-	mac := hmac.New(sha256.New, c.Secret)
-	mac.Write(d.Body)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(d.Body))
+	req, err := NewRequest(ctx, c.URL, c.Secret, d)
 	if err != nil {
 		return 0
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-GitHub-Event", d.Event)
-	req.Header.Set("X-GitHub-Delivery", d.ID)
-	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0

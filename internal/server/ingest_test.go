@@ -3,9 +3,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ag06mixer/golive/internal/loadgen"
 	"github.com/ag06mixer/golive/internal/metrics"
 	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/redisstore/redistest"
@@ -20,11 +18,7 @@ import (
 	"github.com/ag06mixer/golive/internal/webhook"
 )
 
-func sign(secret string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
-}
+func sign(secret string, body []byte) string { return loadgen.Signature([]byte(secret), body) }
 
 func readPayload(t testing.TB, name string) []byte {
 	t.Helper()
