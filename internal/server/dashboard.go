@@ -151,22 +151,6 @@ func newDash(d Dashboard) (*dash, error) {
 	return x, nil
 }
 
-// routes adds the dashboard's routes.
-func (x *dash) routes(r *gin.Engine) {
-	g := r.Group("/", x.headers)
-	g.GET("/", x.home)
-	g.GET("/assets/*file", func(c *gin.Context) {
-		c.Header("Cache-Control", "public, max-age=3600")
-		x.assets.ServeHTTP(c.Writer, c.Request)
-	})
-	g.GET("/login", x.login)
-	g.GET("/auth/callback", x.callback)
-	g.POST("/logout", x.sameOrigin, x.session(false), x.csrf, x.logout)
-	g.GET("/releases", x.session(true), x.list)
-	g.GET("/releases/:owner/:repo/:pr", x.session(true), x.release)
-	g.POST("/releases/:owner/:repo/:pr/refresh", x.sameOrigin, x.session(false), x.csrf, x.refresh)
-}
-
 // headers sets the security headers of every dashboard response.
 func (x *dash) headers(c *gin.Context) {
 	h := c.Writer.Header()

@@ -69,8 +69,6 @@ type Deps struct {
 	BodyWait    time.Duration
 	// BodyTimeout bounds the time a webhook body takes to arrive.
 	BodyTimeout time.Duration
-	// Extra, when set, adds routes (the setup page).
-	Extra func(r *gin.Engine)
 	// Dashboard, when set, serves the release pages behind GitHub sign-in.
 	Dashboard *Dashboard
 	// ReceiptKey, when set, is the PEM public key of decision receipts,
@@ -124,17 +122,14 @@ func New(d Deps) http.Handler {
 		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
 	}))
 	r.HandleMethodNotAllowed = true
-	routes(r, d)
+	var x *dash
 	if d.Dashboard != nil {
-		x, err := newDash(*d.Dashboard)
-		if err != nil {
+		var err error
+		if x, err = newDash(*d.Dashboard); err != nil {
 			panic(err) // embedded templates: caught by every test
 		}
-		x.routes(r)
 	}
-	if d.Extra != nil {
-		d.Extra(r)
-	}
+	routes(r, d, x)
 	return r
 }
 

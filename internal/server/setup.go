@@ -43,12 +43,6 @@ type Setup struct {
 
 const stateTTL = time.Hour
 
-// Routes adds /setup and /setup/callback.
-func (s *Setup) Routes(r *gin.Engine) {
-	r.GET("/setup", s.page)
-	r.GET("/setup/callback", s.callback)
-}
-
 var setupPage = template.Must(template.New("setup").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Register golive as a GitHub App</title></head>
@@ -211,16 +205,4 @@ func (s *Setup) callback(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-store")
 	c.String(http.StatusOK, "The App is created and its credentials are saved. Install it on your repositories from the App's page on GitHub, then restart golive.\n")
-}
-
-// NewSetup is the handler of a golive without credentials: /healthz and
-// the setup pages, nothing else.
-func NewSetup(s *Setup) http.Handler {
-	gin.SetMode(gin.ReleaseMode)
-	r := gin.New()
-	r.Use(gin.Recovery())
-	r.GET("/healthz", health)
-	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/setup") })
-	s.Routes(r)
-	return r
 }
