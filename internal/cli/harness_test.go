@@ -278,23 +278,10 @@ func (h *harness) settle() {
 
 func (h *harness) settleWithin(d time.Duration) {
 	h.t.Helper()
-	ctx := context.Background()
 	store := redisstore.New(h.redis.Client, h.redis.Prefix)
-	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
-		q, err := store.Stats(ctx)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		dirty, _ := store.DirtyCount(ctx)
-		if q.Depth == 0 && q.Delayed == 0 && q.Pending == 0 && dirty == 0 {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
+	if err := store.WaitIdle(context.Background(), d, 10*time.Millisecond); err != nil {
+		h.t.Fatal(err)
 	}
-	q, _ := store.Stats(ctx)
-	dirty, _ := store.DirtyCount(ctx)
-	h.t.Fatalf("golive did not settle within %v: %+v, %d releases owed a sync", d, q, dirty)
 }
 
 // Release PR fixtures.

@@ -226,21 +226,7 @@ func runLoad(e *env, args []string) error {
 
 // drain waits for the queue to empty and owed syncs to be written.
 func drain(ctx context.Context, store *redisstore.Store, max time.Duration) error {
-	deadline := time.Now().Add(max)
-	for time.Now().Before(deadline) {
-		q, err := store.Stats(ctx)
-		if err != nil {
-			return err
-		}
-		dirty, _ := store.DirtyCount(ctx)
-		if q.Depth == 0 && q.Pending == 0 && q.Delayed == 0 && dirty == 0 {
-			return nil
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	q, _ := store.Stats(ctx)
-	dirty, _ := store.DirtyCount(ctx)
-	return fmt.Errorf("golive did not drain within %v: %+v, %d releases owed a sync", max, q, dirty)
+	return store.WaitIdle(ctx, max, 50*time.Millisecond)
 }
 
 // lastWrite is when the fake GitHub saw its last write.
