@@ -1,3 +1,5 @@
+//go:build !nodemo
+
 // Command golive-load drives a golive with signed webhook deliveries, at a
 // fixed rate or flat out, bounded in count and time, and reports the
 // deliveries per second and the ack latency. With --self it starts its

@@ -10,7 +10,6 @@ import (
 	"github.com/ag06mixer/golive/internal/probe"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/render"
-	"github.com/ag06mixer/golive/internal/worker"
 )
 
 // loadConfig resolves the built-in default with an optional file over it.
@@ -108,15 +107,6 @@ func checkTargets(cfg *checklist.Config, allow string) error {
 	}
 	if len(ps) > 0 {
 		return ps
-	}
-	return nil
-}
-
-// CheckTarget lets the worker ask the wrapped prober's guard about a
-// probe target before any probe runs (worker.TargetChecker).
-func (l localProber) CheckTarget(host string) error {
-	if tc, ok := l.inner.(worker.TargetChecker); ok {
-		return tc.CheckTarget(host)
 	}
 	return nil
 }

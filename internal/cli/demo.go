@@ -1,3 +1,5 @@
+//go:build !nodemo
+
 package cli
 
 import (
@@ -12,7 +14,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -590,29 +591,4 @@ func planReady(cfg *checklist.Config) readyPlan {
 	p.waivers = strings.Join(waivers, "\n")
 	p.secWaivers = strings.Join(secWaivers, "\n")
 	return p
-}
-
-// localProber runs probes whose target is on this machine's loopback and
-// answers every other probe with a failure, without touching the network:
-// the demo and the tests never leave the machine.
-type localProber struct{ inner worker.Prober }
-
-func (l localProber) Run(ctx context.Context, p *checklist.Probe) release.ProbeResult {
-	var target string
-	switch {
-	case p.HTTP != nil:
-		if u, err := url.Parse(p.HTTP.URL); err == nil {
-			target = u.Hostname()
-		}
-	case p.TLS != nil:
-		target, _, _ = net.SplitHostPort(p.TLS.Host)
-	case p.TCP != nil:
-		target, _, _ = net.SplitHostPort(p.TCP.Address)
-	case p.DNS != nil:
-		target, _, _ = net.SplitHostPort(p.DNS.Resolver)
-	}
-	if ip := net.ParseIP(target); ip == nil || !ip.IsLoopback() {
-		return release.ProbeResult{At: time.Now().UTC(), Detail: "not probed: only loopback targets are probed here"}
-	}
-	return l.inner.Run(ctx, p)
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ag06mixer/golive/internal/githubapi"
@@ -67,14 +66,7 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 // in-memory Redis when it is unset.
 func openRedis(ctx context.Context, url string, log *slog.Logger) (redis.UniversalClient, func(), error) {
 	if url == "" {
-		m, err := miniredis.Run()
-		if err != nil {
-			return nil, nil, fmt.Errorf("start embedded Redis: %w", err)
-		}
-		log.Warn("GOLIVE_REDIS_URL is unset: using an embedded in-memory Redis. State is NOT durable: a restart loses the queue, and releases are rebuilt from GitHub by the reconciler. Set GOLIVE_REDIS_URL for production.")
-		rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
-		stop := realTime(m)
-		return rdb, func() { stop(); rdb.Close(); m.Close() }, nil
+		return embeddedRedis(log)
 	}
 	rdb, err := redisstore.Open(url)
 	if err != nil {
@@ -251,27 +243,6 @@ func routeOf(path string) string {
 		parts = append(parts[:6], "…")
 	}
 	return "/" + strings.Join(parts, "/")
-}
-
-// realTime makes miniredis expire keys as time passes, as Redis does;
-// on its own it expires them only when told to.
-func realTime(m *miniredis.Miniredis) (stop func()) {
-	done := make(chan struct{})
-	go func() {
-		last := time.Now()
-		t := time.NewTicker(50 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case now := <-t.C:
-				m.FastForward(now.Sub(last))
-				last = now
-			}
-		}
-	}()
-	return func() { close(done) }
 }
 
 // accounts adapts the GitHub sign-in client to the dashboard's port.
