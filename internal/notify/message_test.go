@@ -38,7 +38,7 @@ func TestRenderedNoticesHaveSlackShape(t *testing.T) {
 		body := string(b)
 		var m struct {
 			Blocks []struct {
-				Type string `json:"type"`
+				Type string                `json:"type"`
 				Text struct{ Text string } `json:"text"`
 			} `json:"blocks"`
 		}
