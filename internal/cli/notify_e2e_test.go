@@ -129,9 +129,23 @@ func TestE2ENotifierSendsEachEventOnce(t *testing.T) {
 		t.Fatalf("the receiver got %d posts, want 2 (a 500, then the retry)", rcv.count())
 	}
 
+	blocked := func(reason string) float64 {
+		t.Helper()
+		if err := h.nodes[0].sys.worker.SweepRedis(ctx); err != nil {
+			t.Fatal(err)
+		}
+		h.settle()
+		return gaugeValue(h.nodes[0].sys.metrics.Health.Blocked.WithLabelValues(reason))
+	}
+	if v := blocked("signoff"); v != 1 {
+		t.Fatalf("releases blocked on a sign-off: %v, want 1", v)
+	}
 	h.send("issue_comment", h.comment(t, "bob", "/approve business", true))
 	h.settle()
 	refresh("r2")
+	if v := blocked("signoff"); v != 0 {
+		t.Fatalf("releases blocked on a sign-off once it is given: %v, want 0", v)
+	}
 	// A replica restarts: the record says what was sent.
 	h.nodes[1].stop()
 	h.nodes[1].stop = nil
