@@ -108,6 +108,9 @@ type State struct {
 	// Blocked is why the open release was not ready at its last sync
 	// (BlockReason), for the releases-blocked gauge.
 	Blocked string `json:"blocked,omitempty"`
+	// RemindReply is the last reply golive posted about due reminders
+	// (remindreply.go).
+	RemindReply *RemindReply `json:"remind_reply,omitempty"`
 	// schema and unknown are the record's version and the members a newer
 	// golive wrote that this one does not know, kept on save (schema.go).
 	schema  int

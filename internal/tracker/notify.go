@@ -19,7 +19,8 @@ type Notifier interface {
 }
 
 // milestones acts once on each release event due (release.Notices,
-// release.Observations): observes the health metrics, queues a
+// release.Observations, release.ReminderReply): owes a reminder reply on
+// the PR, observes the health metrics, queues a
 // golive.notify entry per notice when a notifier is set, and records
 // them, with the block reason, in the state the caller saves. Under the
 // release's lock only the queue write happens; a worker posts the message
@@ -35,6 +36,15 @@ func (tr *Tracker) milestones(ctx context.Context, rc repoConfig, rec *record, r
 		s = s.Clone()
 		s.Blocked = reason
 		rec.State = s
+	}
+	if rs := release.Reminders(rc.cfg, s, now); s.CommentID != 0 {
+		// The PR comment (edited in place) carries the reminders; a reply
+		// makes GitHub notify the people named, at most once a day.
+		if due := release.ReminderReply(rs, s, now); len(due) > 0 {
+			rec.Outbox = append(rec.Outbox, owed{ID: fmt.Sprintf("remind-%d", now.UnixNano()), Kind: "reply", Target: s.Key.PR, Body: render.ReminderReply(s.Issue, due)})
+			s = release.MarkReminderReply(s, rs, due, now)
+			rec.State = s
+		}
 	}
 	if len(ns) == 0 && len(obs) == 0 {
 		return nil
