@@ -61,7 +61,9 @@ func TestE2EReminderRepliesAtMostOncePerDay(t *testing.T) {
 	clock := &testClock{}
 	h := newHarness(t, harnessOpts{opts: worker.Options{Clock: clock.now}})
 	signers(h)
-	h.fake.Do(func(repos map[string]*githubfake.Repo) { repos[testRepo].Files[".github/golive.yml"] = twoRemindersConfig })
+	h.fake.Do(func(repos map[string]*githubfake.Repo) {
+		repos[testRepo].Files[".github/golive.yml"] = twoRemindersConfig
+	})
 	opened := time.Now().UTC().Add(-23 * time.Hour).Truncate(time.Second)
 	h.send("pull_request", h.openPR(t, "opened", func(m map[string]any) { set(m, "pull_request.created_at", opened.Format(time.RFC3339)) }))
 	h.settle()
