@@ -68,7 +68,9 @@ func runDemo(e *env, args []string) error {
 		fmt.Fprintln(w, `{"status":"ok"}`)
 	}))
 	defer site.Close()
-	repoConfig := fmt.Sprintf("version: 1\nvars:\n  base_url: %q\n", site.URL)
+	prom := newPromEndpoint("0.0042") // demo_metric.go
+	defer prom.Close()
+	repoConfig := demoRepoConfig(site.URL, prom.URL)
 	fake.Do(func(repos map[string]*githubfake.Repo) {
 		repos["acme/shop"].Files[".github/golive.yml"] = repoConfig
 	})
@@ -101,7 +103,7 @@ func runDemo(e *env, args []string) error {
 	served := make(chan error, 1)
 	go func() { served <- serveOn(ctx, sys, ln) }()
 
-	d := &demo{e: e, sys: sys, fake: fake, url: "http://" + ln.Addr().String() + "/webhook", secret: []byte(st.WebhookSecret), cfg: cfg}
+	d := &demo{e: e, sys: sys, fake: fake, url: "http://" + ln.Addr().String() + "/webhook", secret: []byte(st.WebhookSecret), cfg: cfg, prom: prom}
 	fmt.Fprintf(e.stdout, "golive demo: the real server on %s, an embedded in-memory Redis and a fake GitHub on loopback.\n\n", ln.Addr())
 	if err := d.play(); err != nil {
 		return err
@@ -144,6 +146,7 @@ type demo struct {
 	cfg    *checklist.Config
 	n      int
 	head   string
+	prom   *promEndpoint
 }
 
 const demoPR = 42
@@ -172,6 +175,7 @@ func (d *demo) play() error {
 	is := d.issue()
 	fmt.Fprintf(d.e.stdout, "  tracking issue #%d opened, labelled %s\n", is.Number, release.IssueLabel)
 	d.verdict()
+	d.showReminder()
 
 	d.step("CI passes unit and integration tests; the e2e suite fails")
 	for _, c := range []struct{ name, concl string }{{"ci / unit", "success"}, {"ci / integration", "success"}, {"ci / e2e", "failure"}} {
@@ -247,6 +251,11 @@ func (d *demo) play() error {
 		return err
 	}
 	d.items(probed...)
+
+	d.step("A metric item asks a Prometheus-compatible API the demo runs on loopback for the staging error rate")
+	if err := d.showMetric(d.prom); err != nil {
+		return err
+	}
 
 	d.step(fmt.Sprintf("Adam (admin) ticks the %d hand-checked items in one comment, and waives the probes vars.host would configure (the demo has no TLS endpoint)", strings.Count(plan.ticks, "/check")))
 	for _, body := range []string{plan.ticks, strings.Join(waivers, "\n")} {

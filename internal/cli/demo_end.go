@@ -89,11 +89,11 @@ func (d *demo) summary() string {
 		total += n
 	}
 	return fmt.Sprintf("Carol's release PR acme/shop#%d went from opened to merged behind the golive/readiness check. "+
-		"Evidence ticked %d checklist items (%d from CI checks, %d from staging deployments, %d from probes of the local endpoint), "+
-		"people ticked %d by hand, %d probes with no endpoint configured (vars.host) were waived, and the %d sign-offs came as /approve comments in order. "+
+		"Evidence ticked %d checklist items (%d from CI checks, %d from staging deployments, %d from probes of the local endpoint, %d from the local metric API), "+
+		"people ticked %d by hand, the Business Owner was reminded (the PR comment edited, one reply), %d probes with no endpoint configured (vars.host) were waived, and the %d sign-offs came as /approve comments in order. "+
 		"On the way golive refused what the rules forbid: Victor's tick of a security-only box, Carol's sign-off of her own release, and final approval before the other four. "+
 		"It cost %d GitHub API requests, %d of them writes, all on the App's installation token.",
-		demoPR, by[checklist.SourceCheck]+by[checklist.SourceDeployment]+by[checklist.SourceProbe], by[checklist.SourceCheck], by[checklist.SourceDeployment], by[checklist.SourceProbe],
+		demoPR, by[checklist.SourceCheck]+by[checklist.SourceDeployment]+by[checklist.SourceProbe]+by[checklist.SourceMetric], by[checklist.SourceCheck], by[checklist.SourceDeployment], by[checklist.SourceProbe], by[checklist.SourceMetric],
 		by[checklist.SourceManual], unconfigured, by[checklist.SourceApproval], total, d.fake.Writes())
 }
 

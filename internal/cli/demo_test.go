@@ -25,7 +25,8 @@ func TestDemoEndsClearly(t *testing.T) {
 		t.Fatalf("demo: exit %d\n%s\n%s", code, out.String(), errb.String())
 	}
 	got := out.String()
-	for _, want := range []string{"Merged ✅ — watching the first 24 hours", "It cost ", "GitHub API requests", "Sam (security) waives", "First 24 hours:"} {
+	for _, want := range []string{"Merged ✅ — watching the first 24 hours", "It cost ", "GitHub API requests", "Sam (security) waives", "First 24 hours:",
+		"[x] Staging error rate below 1%", "value 0.0042 (want < 0.01)", "reminds:\n    ⏰ @ag06mixer/business-owners", "posted one short reply naming @ag06mixer/business-owners"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the demo's output lacks %q", want)
 		}

@@ -45,7 +45,7 @@ func TestE2EReminderEditsThePRComment(t *testing.T) {
 	h.fake.Do(func(repos map[string]*githubfake.Repo) { repos[testRepo].Files[".github/golive.yml"] = remindConfig })
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
-	cs := h.golivePRComments()
+	cs := h.goliveMainComment()
 	if len(cs) != 1 || !strings.Contains(cs[0].Body, "⏰ @ag06mixer/business-owners: the **Business Owner** sign-off is awaited since 2026-11-20 09:00 UTC") {
 		t.Fatalf("golive's PR comments: %+v", cs)
 	}
@@ -55,9 +55,12 @@ func TestE2EReminderEditsThePRComment(t *testing.T) {
 	h.settle()
 	h.send("issue_comment", h.comment(t, "bob", "/approve business", true))
 	h.settle()
-	cs = h.golivePRComments()
+	cs = h.goliveMainComment()
 	if len(cs) != 1 || cs[0].ID != id {
 		t.Fatalf("a reminder posted a new comment: %+v", cs)
+	}
+	if n := len(h.golivePRComments()); n != 2 {
+		t.Fatalf("golive's PR comments: %d, want its comment and one reminder reply", n)
 	}
 	if strings.Contains(cs[0].Body, "⏰") {
 		t.Errorf("the reminder stayed after the sign-off: %q", cs[0].Body)

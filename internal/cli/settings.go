@@ -42,6 +42,7 @@ type settings struct {
 	ReceiptKey     string
 	CredsFile      string
 	ProbeAllow     string
+	NotifyURL      string
 	Probes         bool
 	ClaimIdle      time.Duration
 	Workers        int
@@ -114,6 +115,7 @@ func settingSpecs() []setting {
 		{env: "GOLIVE_CREDENTIALS_FILE", def: "golive-credentials.json", usage: "`file` the /setup page saves the new App's credentials to, and serve reads them from; its directory must be writable while there are none", value: func(s *settings) flag.Value { return (*stringValue)(&s.CredsFile) }},
 		{env: "GOLIVE_PROBE_ALLOW", usage: "comma-separated `hosts and CIDRs` probes may reach although private, loopback or link-local", value: func(s *settings) flag.Value { return (*stringValue)(&s.ProbeAllow) }},
 		{env: "GOLIVE_PROBES", def: "on", usage: "run probes of live endpoints: on/off, true/false, 1/0", value: func(s *settings) flag.Value { return (*boolValue)(&s.Probes) }},
+		{env: "GOLIVE_NOTIFY_URL", secret: true, usage: "incoming-webhook `URL` (Slack's message format) that release events are posted to: ready, blocked on a sign-off, at risk, merged (unset: none)", value: func(s *settings) flag.Value { return (*stringValue)(&s.NotifyURL) }},
 		{env: "GOLIVE_CLAIM_IDLE", def: "1m", usage: "`time` a delivery may sit with a replica that stopped before another takes it", value: func(s *settings) flag.Value { return (*durationValue)(&s.ClaimIdle) }},
 		{env: "GOLIVE_WORKERS", def: "8", usage: "concurrent queue `handlers` per replica", value: func(s *settings) flag.Value { return &intValue{p: &s.Workers, min: 1} }},
 		{env: "GOLIVE_COALESCE", def: "2s", usage: "quiet `time` before a release's GitHub objects are rewritten, with a unit (2s, 500ms)", value: func(s *settings) flag.Value { return (*durationValue)(&s.Coalesce) }},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ag06mixer/golive/internal/githubapi"
 	"github.com/ag06mixer/golive/internal/metrics"
+	"github.com/ag06mixer/golive/internal/notify"
 	"github.com/ag06mixer/golive/internal/probe"
 	"github.com/ag06mixer/golive/internal/receipt"
 	"github.com/ag06mixer/golive/internal/redeliver"
@@ -127,6 +128,14 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 			return nil, err
 		}
 		opts.Prober = runner
+	}
+	if opts.Notifier == nil && st.NotifyURL != "" {
+		n, err := notify.New(st.NotifyURL, notify.Options{Log: log})
+		if err != nil {
+			sys.Close()
+			return nil, fmt.Errorf("GOLIVE_NOTIFY_URL: %w", err)
+		}
+		opts.Notifier = n
 	}
 	if opts.Workers == 0 {
 		opts.Workers = st.Workers

@@ -42,6 +42,7 @@ const (
 var classes = map[string]class{
 	"checklist": pure, "command": pure, "mdtext": pure, "overview": pure, "release": pure, "render": pure, "receipt": pure, "queue": pure,
 	"githubapi": adapter, "redisstore": adapter, "probe": adapter, "server": adapter, "githubfake": adapter,
+	"notify": adapter,
 	"worker": port, "tracker": port, "webhook": port, "redeliver": port,
 	"metrics": support, "loadgen": support, "redisstore/redistest": support, "tracker/trackertest": support,
 	"cli": wiring,

@@ -52,6 +52,8 @@ type Metrics struct {
 	// GitHubReachable is 1 when GitHub last accepted the App's JWT, 0
 	// when it did not (checked at most once a minute per replica).
 	GitHubReachable prometheus.Gauge
+	// Release health (health.go).
+	Health
 
 	own []prometheus.Collector
 }
@@ -109,6 +111,8 @@ func New() *Metrics {
 		m.GitHubRequests, m.GitHubSeconds, m.RateRemaining, m.OpenReleases, m.ReconcileErrors, m.Probes,
 		m.Redeliveries, m.RedeliveryLag,
 		m.BreakerOpen, m.Requeued, m.GitHubReachable}
+	m.Health = newHealth()
+	m.own = append(m.own, m.Health.collectors()...)
 	r.MustRegister(m.own...)
 	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

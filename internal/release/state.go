@@ -102,6 +102,15 @@ type State struct {
 	// FinishedAt is when golive stopped following the merged release: its
 	// last window closed and the tracking issue was closed (lifecycle.go).
 	FinishedAt time.Time `json:"finished_at,omitzero"`
+	// Milestones holds the release events golive acted on once (a chat
+	// notification queued, a health metric observed), by id (notice.go).
+	Milestones map[string]time.Time `json:"milestones,omitempty"`
+	// Blocked is why the open release was not ready at its last sync
+	// (BlockReason), for the releases-blocked gauge.
+	Blocked string `json:"blocked,omitempty"`
+	// RemindReply is the last reply golive posted about due reminders
+	// (remindreply.go).
+	RemindReply *RemindReply `json:"remind_reply,omitempty"`
 	// schema and unknown are the record's version and the members a newer
 	// golive wrote that this one does not know, kept on save (schema.go).
 	schema  int

@@ -30,6 +30,8 @@ func (tr *Tracker) Handle(ctx context.Context, d Delivery) (string, error) {
 		return tr.settle(ctx, d)
 	case queue.EventRefresh:
 		return tr.refresh(ctx, d)
+	case queue.EventNotify:
+		return tr.notify(ctx, d) // notify.go
 	}
 	p, err := webhook.Parse(d.Event, d.Payload, d.Received)
 	if err != nil {

@@ -161,6 +161,7 @@ func (tr *Tracker) SweepRedis(ctx context.Context) error {
 		return err
 	}
 	tr.o.Metrics.OpenReleases.Set(float64(len(names)))
+	tr.healthGauges(ctx, names) // notify.go
 	bucket := tr.o.Clock().UnixNano() / int64(max(tr.o.Reconcile, 1))
 	var errs []error
 	for _, n := range names {

@@ -105,6 +105,9 @@ func (tr *Tracker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec
 	if issueErr == nil {
 		receiptErr = tr.emitReceipts(ctx, gh, rc, rec, now) // receipts.go
 	}
+	if err := tr.milestones(ctx, rc, rec, rep, now); err != nil { // notify.go
+		return err
+	}
 	if err := tr.save(ctx, rec); err != nil {
 		return err
 	}

@@ -57,6 +57,9 @@ type Options struct {
 	OrderWindow  time.Duration
 	SettleWindow time.Duration
 	UnseenAfter  time.Duration
+
+	// Notifier posts release events to a chat channel; nil posts none.
+	Notifier Notifier
 }
 
 // Tracker keeps the releases.

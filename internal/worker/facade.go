@@ -76,7 +76,7 @@ func trackerOptions(o Options) tracker.Options {
 		States: o.Store, Locks: o.Store, Index: o.Store, Marks: o.Store, Cache: o.Store, Queue: o.Store,
 		GitHub: o.GitHub, Metrics: o.Metrics, Log: o.Log, Clock: o.Clock, Monotonic: o.Monotonic, Consumer: o.Consumer,
 		Coalesce: o.Coalesce, MaxCoalesce: o.MaxCoalesce, SyncBackoff: o.RetryBase, LockTTL: o.LockTTL,
-		ConfigTTL: o.ConfigTTL, Reconcile: o.Reconcile, LedgerKey: o.LedgerKey, Prober: o.Prober,
+		ConfigTTL: o.ConfigTTL, Reconcile: o.Reconcile, LedgerKey: o.LedgerKey, Prober: o.Prober, Notifier: o.Notifier,
 		DetailsURL: o.DetailsURL, WebURL: o.WebURL, HTTPStatus: o.HTTPStatus, OrderWindow: o.OrderWindow,
 		SettleWindow: o.SettleWindow, UnseenAfter: o.UnseenAfter,
 	}

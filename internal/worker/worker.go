@@ -65,6 +65,8 @@ type Options struct {
 	LedgerKey []byte
 	// Prober runs probes; nil runs none.
 	Prober Prober
+	// Notifier posts release events to a chat channel; nil posts none.
+	Notifier tracker.Notifier
 	// ProbeEvery is how often due probes are looked for (default 5s).
 	ProbeEvery time.Duration
 	// DetailsURL, when set, gives the check run's details link of a
