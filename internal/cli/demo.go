@@ -3,11 +3,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,6 +19,7 @@ import (
 
 	"github.com/ag06mixer/golive/internal/checklist"
 	"github.com/ag06mixer/golive/internal/githubfake"
+	"github.com/ag06mixer/golive/internal/loadgen"
 	"github.com/ag06mixer/golive/internal/probe"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/worker"
@@ -324,13 +321,10 @@ func (d *demo) send(event string, payload any) error {
 	if err != nil {
 		return err
 	}
-	mac := hmac.New(sha256.New, d.secret)
-	mac.Write(body)
-	req, _ := http.NewRequest(http.MethodPost, d.url, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-GitHub-Event", event)
-	req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("demo-%d-%d", d.n, time.Now().UnixNano()))
-	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	req, err := loadgen.NewRequest(d.e.ctx, d.url, d.secret, loadgen.Delivery{Event: event, ID: fmt.Sprintf("demo-%d-%d", d.n, time.Now().UnixNano()), Body: body})
+	if err != nil {
+		return err
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("post %s webhook: %w", event, err)
@@ -344,23 +338,7 @@ func (d *demo) send(event string, payload any) error {
 
 // settle waits for the queue to drain and owed syncs to be written.
 func (d *demo) settle() error {
-	ctx := d.e.ctx
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		q, err := d.sys.store.Stats(ctx)
-		if err != nil {
-			return err
-		}
-		dirty, err := d.sys.store.DirtyCount(ctx)
-		if err != nil {
-			return err
-		}
-		if q.Depth == 0 && q.Delayed == 0 && q.Pending == 0 && dirty == 0 {
-			return nil
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return fmt.Errorf("golive did not settle within 15s")
+	return d.sys.store.WaitIdle(d.e.ctx, 15*time.Second, 20*time.Millisecond)
 }
 
 func (d *demo) issue() githubfake.Issue {
