@@ -114,6 +114,18 @@ func TestE2EConfigPRCheck(t *testing.T) {
 	if len(cr) != 1 || cr[0].Conclusion != "failure" || !strings.Contains(cr[0].Summary(), "aliases are not allowed") {
 		t.Fatalf("alias bomb config PR: %+v", cr)
 	}
+	// The org's file is layered under the PR's, as serve layers it: a role
+	// only the org defines is known.
+	org := h.fake.AddRepo("Codertocat", ".github")
+	h.fake.Do(func(map[string]*githubfake.Repo) {
+		org.Files["golive.yml"] = "version: 1\nroles:\n  - {id: sre, title: SRE, users: [ann]}\n"
+	})
+	const layered = "c0ffee00000000000000000000000000000000b5"
+	h.send("pull_request", h.configPR(t, "synchronize", n, layered, "version: 1\nsections:\n  - id: s\n    title: S\n    groups: [{id: g, title: G, items: [{id: x, title: X, evidence: {approval: {role: sre}}}]}]\n"))
+	h.settle()
+	if cr = h.readiness(layered); len(cr) != 1 || cr[0].Conclusion != "success" {
+		t.Fatalf("a PR file using the org's role: %+v", cr)
+	}
 	if r := h.fake.Refused(); len(r) != 0 {
 		t.Errorf("GitHub refused writes: %+v", r)
 	}
