@@ -67,8 +67,12 @@ func (c *Recorded) Add(issue int, bodies []string) bool {
 			if c.seen[s.Digest] {
 				continue
 			}
-			c.seen[s.Digest] = true
+			// Only a verified receipt marks its digest seen: a copy with a
+			// bad signature read first must not hide the real one.
 			r, err := Verify(s, c.pub)
+			if err == nil {
+				c.seen[s.Digest] = true
+			}
 			switch {
 			case err != nil:
 				c.Rejected = append(c.Rejected, Rejected{Issue: issue, Digest: s.Digest, Reason: err.Error()})

@@ -77,6 +77,24 @@ func TestRecordedVerifies(t *testing.T) {
 		!strings.Contains(rec.Rejected[0].Reason, "key") || !strings.Contains(rec.Rejected[1].Reason, "another repository") {
 		t.Errorf("rejected: %+v", rec.Rejected)
 	}
+	// A copy of a real receipt with its signature broken, on a newer issue
+	// (read first), does not hide the real one.
+	real := mk("r", 5, "2026-11-04T00:00:00Z")
+	signed, _, err := Sign(real, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed.Signature = strings.Repeat("A", len(signed.Signature)-2) + "=="
+	broken, err := signed.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hide := NewRecorded("o", "r", key.Public().(ed25519.PublicKey), 5, nil)
+	hide.Add(12, []string{string(broken)})
+	hide.Add(11, []string{line(key, real)})
+	if m := hide.Merges(); len(m) != 1 || m[0].PR.Number != 5 || len(hide.Rejected) != 1 {
+		t.Errorf("a broken copy read first: merges %+v, rejected %+v", m, hide.Rejected)
+	}
 	byPR := NewRecorded("o", "r", key.Public().(ed25519.PublicKey), 20, []int{4, 6})
 	byPR.Add(9, []string{good})
 	byPR.Add(8, []string{line(key, mk("r", 4, "2026-11-01T00:00:00Z"))})
