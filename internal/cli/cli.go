@@ -52,7 +52,7 @@ func commands() []command {
 		{"render", "print the tracking issue or the checklist model", runRender},
 		{"verify", "check decision receipts: golive verify --key PUB FILE|URL…", runVerify},
 		{"audit", "list a repository's decision receipts: golive audit OWNER/REPO", runAudit},
-		{"simulate", "replay recorded receipts under a new config: golive simulate --config NEW.yml --key PUB FILE…", runSimulate},
+		{"simulate", "replay recorded releases under a new config: golive simulate --config NEW.yml --key PUB OWNER/REPO [--last N | PR…]", runSimulate},
 		{"version", "print the version", runVersion},
 	}
 }

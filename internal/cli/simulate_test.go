@@ -50,7 +50,7 @@ func TestSimulateCommand(t *testing.T) {
 	cfgFile := writeTemp(t, "golive.yml", "version: 1\ndrop: ["+x+"]\n")
 	code, out := runGolive(append([]string{"simulate", "--config", cfgFile, "--key", keyFile}, files...)...)
 	if code != 0 || !strings.Contains(out, "o/r#10: blocked → ready") || !strings.Contains(out, "o/r#11: ready → ready") ||
-		!strings.Contains(out, "would have blocked 0 and let through 1 of the last 2 releases") {
+		!strings.Contains(out, "would have blocked 0 of the last 2 releases, and let through 1 that were blocked") {
 		t.Errorf("simulate: exit %d\n%s", code, out)
 	}
 	other, _ := receipt.KeyFromSeed(bytes.Repeat([]byte{4}, 32))

@@ -93,6 +93,9 @@ type Repo struct {
 	// Deleted holds deleted issues' numbers and the status GitHub answers
 	// for them (410 Gone, or 404).
 	Deleted map[int]int
+	// FilesAt maps a ref (a commit, or a branch other than the default) to
+	// its files, for reads with ?ref= (a config PR's head).
+	FilesAt map[string]map[string]string
 }
 
 // GateReview is an answer to a deployment protection rule.

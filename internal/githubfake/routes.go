@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,7 +67,11 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 	mux.HandleFunc("GET /repos/{owner}/{repo}/contents/{path...}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		ref := r.URL.Query().Get("ref")
 		content, ok := rp.Files[r.PathValue("path")]
-		if !ok || (ref != "" && ref != rp.DefaultBranch) {
+		at, known := rp.FilesAt[ref]
+		if known {
+			content, ok = at[r.PathValue("path")]
+		}
+		if !ok || (ref != "" && ref != rp.DefaultBranch && !known) {
 			writeJSON(w, 404, map[string]string{"message": "Not Found"})
 			return
 		}
@@ -82,6 +87,9 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 			if (label == "" || contains(is.Labels, label)) && (state == "all" || state == is.State) {
 				out = append(out, issueJSON(rp, is))
 			}
+		}
+		if r.URL.Query().Get("direction") == "desc" {
+			slices.Reverse(out) // issues are kept oldest first
 		}
 		writeJSON(w, 200, out)
 	}))

@@ -32,6 +32,9 @@ func gatedBase(cfg *checklist.Config, base string) bool {
 // and its check run, newer, carries the real verdict.
 func (tr *Tracker) notRelease(ctx context.Context, gh GitHub, rc repoConfig, k release.Key, ev release.Event) error {
 	pr := ev.PR
+	if ok, err := tr.configPR(ctx, gh, k, ev); ok || err != nil {
+		return err // a PR that changes .github/golive.yml (configpr.go)
+	}
 	if ev.Kind != release.EvPR || pr == nil || pr.HeadSHA == "" || !gatedBase(rc.cfg, pr.BaseRef) {
 		return nil
 	}

@@ -1,0 +1,94 @@
+package githubapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+)
+
+// NewTokenReader is an Installation that reads with a person's token
+// (GITHUB_TOKEN) instead of the App's: golive simulate reads the
+// receipts of a repository's releases with it, as protect writes with one.
+func NewTokenReader(baseURL, token string) (*Installation, error) {
+	hc := &http.Client{Timeout: 30 * time.Second, Transport: &RateLimited{Base: http.DefaultTransport}}
+	c := github.NewClient(hc)
+	if token != "" {
+		c = c.WithAuthToken(token)
+	}
+	c, err := c.WithEnterpriseURLs(baseURL, baseURL)
+	if err != nil {
+		return nil, fmt.Errorf("GitHub base URL %q: %w", baseURL, err)
+	}
+	c.BaseURL, _ = c.BaseURL.Parse(baseURL)
+	return &Installation{c: c}, nil
+}
+
+// DefaultBranch is the repository's default branch (GET /repos/{o}/{r}).
+func (in *Installation) DefaultBranch(ctx context.Context, owner, repo string) (string, error) {
+	r, _, err := in.c.Repositories.Get(ctx, owner, repo)
+	if err != nil {
+		return "", fmt.Errorf("get repo %s/%s: %w", owner, repo, err)
+	}
+	return r.GetDefaultBranch(), nil
+}
+
+// FileAt reads a file at a commit or branch (GET .../contents/{path}?ref=).
+// A missing file is nil, not an error. A file over max bytes is not
+// decoded: it comes back nil with its size, so a hostile PR's huge file
+// costs one metadata read.
+func (in *Installation) FileAt(ctx context.Context, owner, repo, path, ref string, max int64) (data []byte, size int64, err error) {
+	fc, _, resp, err := in.c.Repositories.GetContents(ctx, owner, repo, path, &github.RepositoryContentGetOptions{Ref: ref})
+	if err := notFound(resp, err); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, 0, nil
+		}
+		return nil, 0, fmt.Errorf("read %s/%s:%s at %s: %w", owner, repo, path, ref, err)
+	}
+	if fc == nil {
+		return nil, 0, nil
+	}
+	if size := int64(fc.GetSize()); size > max {
+		return nil, size, nil
+	}
+	s, err := fc.GetContent()
+	if err != nil {
+		return nil, 0, fmt.Errorf("decode %s/%s:%s at %s: %w", owner, repo, path, ref, err)
+	}
+	if int64(len(s)) > max {
+		return nil, int64(len(s)), nil
+	}
+	return []byte(s), int64(len(s)), nil
+}
+
+// ReleaseIssuesNewest calls fn with the repository's tracking issues
+// (label golive:release, open and closed), newest first, and the bodies
+// of each one's comments, until fn says it has enough or none is left.
+func (in *Installation) ReleaseIssuesNewest(ctx context.Context, owner, repo string, fn func(issue int, bodies []string) (more bool)) error {
+	opt := &github.IssueListByRepoOptions{State: "all", Labels: []string{"golive:release"}, Sort: "created", Direction: "desc", ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		is, resp, err := in.c.Issues.ListByRepo(ctx, owner, repo, opt)
+		if err != nil {
+			return fmt.Errorf("list tracking issues of %s/%s: %w", owner, repo, err)
+		}
+		for _, i := range is {
+			if i.IsPullRequest() {
+				continue
+			}
+			bodies, err := in.CommentBodies(ctx, owner, repo, i.GetNumber())
+			if err != nil {
+				return err
+			}
+			if !fn(i.GetNumber(), bodies) {
+				return nil
+			}
+		}
+		if resp.NextPage == 0 {
+			return nil
+		}
+		opt.Page = resp.NextPage
+	}
+}
