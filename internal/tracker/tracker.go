@@ -57,6 +57,11 @@ type Options struct {
 	OrderWindow  time.Duration
 	SettleWindow time.Duration
 	UnseenAfter  time.Duration
+
+	// Dashboard is the dashboard's public root (https://golive.example.com):
+	// each done item of a tracking issue links to its evidence on the
+	// release's page there. "" links each to its evidence on GitHub.
+	Dashboard string
 }
 
 // Tracker keeps the releases.

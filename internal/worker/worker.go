@@ -70,6 +70,8 @@ type Options struct {
 	// DetailsURL, when set, gives the check run's details link of a
 	// release (the dashboard); the tracking issue otherwise.
 	DetailsURL func(release string) string
+	// Dashboard is the dashboard's public root: see tracker.Options.
+	Dashboard string
 	// WebURL is GitHub's web root, for links (default https://github.com;
 	// the host itself on GitHub Enterprise Server).
 	WebURL string
