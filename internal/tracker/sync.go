@@ -109,7 +109,11 @@ func (tr *Tracker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec
 	if err := tr.save(ctx, rec); err != nil {
 		return err
 	}
-	return errors.Join(issueErr, commentErr, checkErr, receiptErr)
+	err := errors.Join(issueErr, commentErr, checkErr, receiptErr)
+	if err == nil {
+		tr.logSynced(s, rep)
+	}
+	return err
 }
 
 // syncIssue finds or creates the tracking issue and writes its body.

@@ -344,6 +344,7 @@ func (w *Worker) process(ctx context.Context, d Delivery) {
 		outcome = w.settleFailure(ctx, d, err, pe != nil, log)
 	}
 	w.o.Metrics.Processed.WithLabelValues(d.Event, outcome).Inc()
+	log.Info("delivery handled", "outcome", outcome, "duration", w.o.Monotonic().Sub(start))
 }
 
 // handleSafely is Handle with a panic turned into an error.
