@@ -73,20 +73,20 @@ func visibleJS(sel string) string {
 	return fmt.Sprintf(`(() => { const e = document.querySelector(%s); return !!e && e.getClientRects().length > 0 })()`, jsString(sel))
 }
 
-// present waits, polling the page, until an element sel names is
-// visible. A poll that fails because the page is navigating ("Inspected
-// target navigated or closed") is asked again: the element is looked for
-// in the page that loads. It gives up after 30 seconds.
-func present(sel string) chromedp.Action[chromedp.Void] {
+// until polls the page every 50 ms until the expression is true. A poll
+// that fails because the page is navigating ("Inspected target navigated
+// or closed", "Cannot find context with specified id") is asked again, in
+// the page that loads. It gives up after 30 seconds, with the last error.
+func until(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			ok, err := chromedp.Evaluate[bool](visibleJS(sel))(ctx, t)
+			ok, err := chromedp.Evaluate[bool](expr)(ctx, t)
 			if err == nil && ok {
 				return nil
 			}
 			if time.Now().After(deadline) || ctx.Err() != nil {
-				return fmt.Errorf("%s did not become visible: last %v", sel, err)
+				return fmt.Errorf("not true within 30s (last error %v): %s", err, expr)
 			}
 			select {
 			case <-ctx.Done():
@@ -94,6 +94,17 @@ func present(sel string) chromedp.Action[chromedp.Void] {
 			}
 		}
 	})
+}
+
+// present waits until an element sel names is visible.
+func present(sel string) chromedp.Action[chromedp.Void] { return until(visibleJS(sel)) }
+
+// waitJS waits until the expression is true in the page.
+func waitJS(t *testing.T, ctx context.Context, what, expr string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, until(expr)); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
 }
 
 // innerText reads the text of the first element sel names, once visible.

@@ -61,6 +61,8 @@ type harness struct {
 	// dash turns on the dashboard (with the fake's OAuth app) at public.
 	dash   bool
 	public string
+	// logs, when set, gets every replica's JSON log at debug level.
+	logs io.Writer
 }
 
 type node struct {
@@ -77,6 +79,8 @@ type harnessOpts struct {
 	// dashboard turns on the dashboard; public is its GOLIVE_PUBLIC_URL.
 	dashboard bool
 	public    string
+	// logs, when set, gets every replica's JSON log at debug level.
+	logs io.Writer
 }
 
 // harnessOptsWorker are the worker options scenarios start replicas with.
@@ -86,7 +90,7 @@ func harnessOptsWorker() worker.Options {
 
 func newHarness(t testing.TB, ho harnessOpts) *harness {
 	t.Helper()
-	h := &harness{t: t, fake: githubfake.New(loadSpec(t)), redis: ho.redis, dash: ho.dashboard, public: ho.public}
+	h := &harness{t: t, fake: githubfake.New(loadSpec(t)), redis: ho.redis, dash: ho.dashboard, public: ho.public, logs: ho.logs}
 	if h.dash {
 		h.fake.SetOAuthApp(testClientID, testClientSecret)
 	}
@@ -178,7 +182,11 @@ func (h *harness) start(o worker.Options) *node {
 	if testing.Verbose() {
 		logs = os.Stderr
 	}
-	sys, err := wire(ctx, st, newLogger(logs, "warn"), o)
+	log := newLogger(logs, "warn")
+	if h.logs != nil {
+		log = newLogger(h.logs, "debug")
+	}
+	sys, err := wire(ctx, st, log, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/release"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -29,10 +30,70 @@ func newLogFormat(w io.Writer, level, format string) *slog.Logger {
 		l = slog.LevelInfo
 	}
 	opts := &slog.HandlerOptions{Level: l, ReplaceAttr: millis}
+	var h slog.Handler = slog.NewJSONHandler(w, opts)
 	if format == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(repoField{Handler: h})
+}
+
+// repoField gives each line with a release field (OWNER/REPO#PR) a repo
+// field (OWNER/REPO) too, unless it has one, so a log search by repo
+// finds every line about its releases.
+type repoField struct {
+	slog.Handler
+	has bool // the logger's own attributes name the repo
+}
+
+func (h repoField) Handle(ctx context.Context, r slog.Record) error {
+	if !h.has {
+		var repo string
+		has := false
+		r.Attrs(func(a slog.Attr) bool {
+			switch a.Key {
+			case "repo":
+				has = true
+			case "release":
+				repo = repoOf(a.Value)
+			}
+			return true
+		})
+		if repo != "" && !has {
+			r = r.Clone()
+			r.AddAttrs(slog.String("repo", repo))
+		}
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h repoField) WithAttrs(as []slog.Attr) slog.Handler {
+	has := h.has
+	for _, a := range as {
+		has = has || a.Key == "repo"
+	}
+	if !has {
+		for _, a := range as {
+			if repo := repoOf(a.Value); a.Key == "release" && repo != "" {
+				as = append(as[:len(as):len(as)], slog.String("repo", repo))
+				has = true
+				break
+			}
+		}
+	}
+	return repoField{Handler: h.Handler.WithAttrs(as), has: has}
+}
+
+func (h repoField) WithGroup(name string) slog.Handler {
+	return repoField{Handler: h.Handler.WithGroup(name), has: h.has}
+}
+
+// repoOf is the OWNER/REPO of a release field's value, or "".
+func repoOf(v slog.Value) string {
+	k, err := release.ParseKey(v.Resolve().String())
+	if err != nil {
+		return ""
+	}
+	return k.FullRepo()
 }
 
 func millis(_ []string, a slog.Attr) slog.Attr {

@@ -211,7 +211,7 @@ func (s *settings) finish() error {
 
 // errNoCredentials means none of the App's credentials are set: serve
 // offers the /setup page instead of refusing.
-var errNoCredentials = errors.New("no GitHub App credentials")
+var errNoCredentials = errors.New("no GitHub App credentials: set GOLIVE_APP_ID, GOLIVE_PRIVATE_KEY_FILE (or GOLIVE_PRIVATE_KEY) and GOLIVE_WEBHOOK_SECRET; golive serve's /setup page creates an App and saves them")
 
 // check reports every missing credential, each with where to get it.
 func (s *settings) check() error {

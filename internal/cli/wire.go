@@ -165,6 +165,9 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 			return fmt.Sprintf("%s/releases/%s/%s/%d", public, k.Owner, k.Repo, k.PR)
 		}
 	}
+	if dashOn && public != "" && opts.Dashboard == "" {
+		opts.Dashboard = public // done items in the issue link to the release's page
+	}
 	sys.worker = worker.New(opts)
 	receiptKey, err := st.receiptKey(log)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ag06mixer/golive/internal/release"
-	"github.com/ag06mixer/golive/internal/render"
 )
 
 // status is the HTTP status GitHub answered err with, or 0.
@@ -48,7 +47,7 @@ func (tr *Tracker) issueGone(ctx context.Context, gh GitHub, rc repoConfig, rec 
 	s := rec.State
 	k := s.Key
 	old := s.Issue
-	body := render.IssueWithLedger(rc.cfg, s, now, tr.o.LedgerKey)
+	body := tr.issueBody(rc.cfg, s, release.Evaluate(rc.cfg, s, now))
 	if s.Status != release.StatusOpen {
 		s.Written.IssueBody = body
 		s.Written.IssueState = "closed"

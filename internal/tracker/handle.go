@@ -44,6 +44,7 @@ func (tr *Tracker) Handle(ctx context.Context, d Delivery) (string, error) {
 		}
 	}
 	if p.Ignore != "" {
+		tr.o.Log.Debug("delivery ignored", "delivery", d.ID, "event", d.Event, "reason", p.Ignore)
 		return "ignored", nil
 	}
 	gh, err := tr.o.GitHub.Installation(p.Event.Installation)
@@ -82,6 +83,7 @@ func (tr *Tracker) Handle(ctx context.Context, d Delivery) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", k, err)
 		}
+		tr.logApplied(d, k, did)
 		applied = applied || did
 	}
 	if !applied {

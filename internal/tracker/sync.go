@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/checklist"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/render"
 )
@@ -111,7 +112,11 @@ func (tr *Tracker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec
 	if err := tr.save(ctx, rec); err != nil {
 		return err
 	}
-	return errors.Join(issueErr, commentErr, checkErr, receiptErr)
+	err := errors.Join(issueErr, commentErr, checkErr, receiptErr)
+	if err == nil {
+		tr.logSynced(s, rep)
+	}
+	return err
 }
 
 // syncIssue finds or creates the tracking issue and writes its body.
@@ -129,7 +134,7 @@ func (tr *Tracker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec 
 			if s.Status == release.StatusClosed {
 				return nil // closed before golive wrote anything
 			}
-			body := render.IssueWithLedgerFor(rc.cfg, s, rep, tr.o.LedgerKey)
+			body := tr.issueBody(rc.cfg, s, rep)
 			if n, err = gh.CreateIssue(ctx, k.Owner, k.Repo, issueTitle(s), body); err != nil {
 				return err
 			}
@@ -152,13 +157,20 @@ func issueTitle(s *release.State) string {
 	return fmt.Sprintf("Release readiness: %s (#%d)", t, s.Key.PR)
 }
 
+// issueBody renders the tracking issue from rep with its signed ledger;
+// with the dashboard set, each done item links to its evidence on the
+// release's page there.
+func (tr *Tracker) issueBody(cfg *checklist.Config, s *release.State, rep release.Report) string {
+	return render.IssueWithLedgerLinked(cfg, s, rep, tr.o.LedgerKey, tr.o.Dashboard)
+}
+
 // syncBody writes the issue body if golive's rendering changed. It
 // re-reads the body first: a human tick golive has not yet seen the event
 // of is carried over, never overwritten, and decided when its event comes.
 func (tr *Tracker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *record, now time.Time, rep release.Report) error {
 	s := rec.State
 	k := s.Key
-	body := render.KeepUnseen(render.IssueWithLedgerFor(rc.cfg, s, rep, tr.o.LedgerKey), s.Unseen)
+	body := render.KeepUnseen(tr.issueBody(rc.cfg, s, rep), s.Unseen)
 	if body == s.Written.IssueBody {
 		return nil
 	}

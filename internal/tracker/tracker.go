@@ -60,6 +60,10 @@ type Options struct {
 
 	// Notifier posts release events to a chat channel; nil posts none.
 	Notifier Notifier
+	// Dashboard is the dashboard's public root (https://golive.example.com):
+	// each done item of a tracking issue links to its evidence on the
+	// release's page there. "" links each to its evidence on GitHub.
+	Dashboard string
 }
 
 // Tracker keeps the releases.

@@ -77,7 +77,7 @@ func trackerOptions(o Options) tracker.Options {
 		GitHub: o.GitHub, Metrics: o.Metrics, Log: o.Log, Clock: o.Clock, Monotonic: o.Monotonic, Consumer: o.Consumer,
 		Coalesce: o.Coalesce, MaxCoalesce: o.MaxCoalesce, SyncBackoff: o.RetryBase, LockTTL: o.LockTTL,
 		ConfigTTL: o.ConfigTTL, Reconcile: o.Reconcile, LedgerKey: o.LedgerKey, Prober: o.Prober, Notifier: o.Notifier,
-		DetailsURL: o.DetailsURL, WebURL: o.WebURL, HTTPStatus: o.HTTPStatus, OrderWindow: o.OrderWindow,
+		DetailsURL: o.DetailsURL, Dashboard: o.Dashboard, WebURL: o.WebURL, HTTPStatus: o.HTTPStatus, OrderWindow: o.OrderWindow,
 		SettleWindow: o.SettleWindow, UnseenAfter: o.UnseenAfter,
 	}
 }

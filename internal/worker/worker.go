@@ -72,6 +72,8 @@ type Options struct {
 	// DetailsURL, when set, gives the check run's details link of a
 	// release (the dashboard); the tracking issue otherwise.
 	DetailsURL func(release string) string
+	// Dashboard is the dashboard's public root: see tracker.Options.
+	Dashboard string
 	// WebURL is GitHub's web root, for links (default https://github.com;
 	// the host itself on GitHub Enterprise Server).
 	WebURL string
@@ -344,6 +346,7 @@ func (w *Worker) process(ctx context.Context, d Delivery) {
 		outcome = w.settleFailure(ctx, d, err, pe != nil, log)
 	}
 	w.o.Metrics.Processed.WithLabelValues(d.Event, outcome).Inc()
+	log.Info("delivery handled", "outcome", outcome, "duration", w.o.Monotonic().Sub(start))
 }
 
 // handleSafely is Handle with a panic turned into an error.
