@@ -17,6 +17,9 @@ var freeText = map[string]bool{
 	"GOLIVE_CLIENT_ID": true, "GOLIVE_CLIENT_SECRET": true, "GOLIVE_SESSION_SECRET": true,
 	"GOLIVE_LEDGER_KEY": true, "GOLIVE_RECEIPT_KEY": true, "GOLIVE_CREDENTIALS_FILE": true,
 	"GOLIVE_PROBE_ALLOW": true,
+	// A chat receiver's URL may carry a query; notify.New checks it when
+	// golive starts, without echoing it (it holds the channel's token).
+	"GOLIVE_NOTIFY_URL": true,
 }
 
 // badValue is a value the setting's type refuses.

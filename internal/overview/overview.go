@@ -57,8 +57,10 @@ type Release struct {
 
 // Verdict is the gate's answer.
 type Verdict struct {
-	Ready bool   `json:"ready"`
-	Title string `json:"title"`
+	Ready bool `json:"ready"`
+	// Watching: merged, the post-go-live window's items still to go.
+	Watching bool   `json:"watching,omitempty"`
+	Title    string `json:"title"`
 	Done  int    `json:"done"`
 	Total int    `json:"total"`
 }
@@ -160,7 +162,7 @@ func Build(cfg *checklist.Config, s *release.State, issueURL string, now time.Ti
 		Repo: s.Key.FullRepo(), PR: s.Key.PR, Title: s.Title, URL: s.URL, IssueURL: issueURL,
 		Author: s.Author, HeadRef: s.HeadRef, BaseRef: s.BaseRef, HeadSHA: s.HeadSHA, Status: s.Status,
 		Phase: rep.Phase.Title(), OpenedAt: s.OpenedAt, MergedAt: s.MergedAt, At: now,
-		Verdict:  Verdict{Ready: rep.Ready, Title: rep.Title, Done: rep.Done, Total: rep.Total},
+		Verdict:  Verdict{Ready: rep.Ready, Watching: rep.Watching, Title: rep.Title, Done: rep.Done, Total: rep.Total},
 		Hold:     s.Hold,
 		Blockers: []Blocker{}, Signoffs: []RoleStatus{}, FailingProbes: []Item{}, Items: []Item{},
 		Ledger: slices.Clone(s.Signoffs), Waivers: []Waiver{}, Probes: []Probe{}, Audit: []AuditLine{},

@@ -52,9 +52,13 @@ type Report struct {
 	// Done and Total count the items of the active phase.
 	Done, Total int
 	Ready       bool
-	Title       string
-	Hold        *Hold
-	Phase       checklist.Phase
+	// Watching: merged, nothing on hold or broken, and the active
+	// post-go-live window still has required items to go. Nothing is
+	// blocked any more; Title says what is being watched.
+	Watching bool
+	Title    string
+	Hold     *Hold
+	Phase    checklist.Phase
 	// Freezes are the change freezes in effect before the merge, waived
 	// or not; Frozen are those no waiver lifts (freeze.go).
 	Freezes, Frozen []ActiveFreeze
@@ -92,6 +96,9 @@ func Evaluate(cfg *checklist.Config, s *State, now time.Time) Report {
 		r.Title = "On hold: " + oneLine(s.Hold.Reason, 80)
 	case len(r.Frozen) > 0:
 		r.Title = "Frozen: " + oneLine(r.Frozen[0].Reason, 80)
+	case len(r.Missing) > 0 && r.Phase != checklist.PhasePreMerge:
+		r.Watching = true
+		r.Title = fmt.Sprintf("Merged ✅ — watching the %s: %d required item%s to go", strings.ToLower(r.Phase.Title()), len(r.Missing), plural(len(r.Missing)))
 	case len(r.Missing) > 0:
 		r.Title = fmt.Sprintf("Blocked: %d required item%s missing", len(r.Missing), plural(len(r.Missing)))
 	default:

@@ -106,10 +106,9 @@ func issueBody(cfg *checklist.Config, s *release.State, rep release.Report, d de
 	switch {
 	case rep.Ready:
 		status = "🟢"
-	case rep.Phase != checklist.PhasePreMerge && rep.Hold == nil && len(s.ConfigProblems) == 0:
+	case rep.Watching:
 		// Merged: nothing is blocked any more; the windows are watched.
 		status = "👀"
-		title = fmt.Sprintf("Merged ✅ — watching the %s: %d required item%s to go", strings.ToLower(rep.Phase.Title()), len(rep.Missing), pluralS(len(rep.Missing)))
 	}
 	fmt.Fprintf(&b, "%s **%s**  \n", status, escape(title))
 	fmt.Fprintf(&b, "Pull request %s · head %s · %s\n\n", escape(s.Key.String()), mdtext.Code(short(s.HeadSHA), 0), phaseLine(s))
