@@ -61,8 +61,8 @@ type Verdict struct {
 	// Watching: merged, the post-go-live window's items still to go.
 	Watching bool   `json:"watching,omitempty"`
 	Title    string `json:"title"`
-	Done  int    `json:"done"`
-	Total int    `json:"total"`
+	Done     int    `json:"done"`
+	Total    int    `json:"total"`
 }
 
 // Percent is the share of the active phase's items satisfied.
