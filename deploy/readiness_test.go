@@ -54,7 +54,7 @@ func TestReadinessScore(t *testing.T) {
 
 	// Every named test exists in its package; every alert in the rules.
 	dirs := map[string]string{"cli": "../internal/cli", "config": "../config", "deploy": ".", "release": "../internal/release",
-		"render": "../internal/render", "server": "../internal/server", "mdtext": "../internal/mdtext"}
+		"render": "../internal/render", "server": "../internal/server", "mdtext": "../internal/mdtext", "tracker": "../internal/tracker"}
 	tests := regexp.MustCompile("`(?:([a-z]+)\\.)?((?:Test|Fuzz)[A-Za-z0-9]+)`")
 	all := strings.Join(evidence, "\n")
 	found := 0
