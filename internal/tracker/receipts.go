@@ -3,7 +3,6 @@ package tracker
 import (
 	"context"
 	"crypto/ed25519"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -51,8 +50,8 @@ func (tr *Tracker) Receipts(ctx context.Context, k release.Key) ([]receipt.Signe
 	if err != nil || !ok {
 		return nil, err
 	}
-	var chain []receipt.Signed
-	if err := json.Unmarshal(raw, &chain); err != nil {
+	chain, err := receipt.DecodeChain(raw)
+	if err != nil {
 		tr.o.Log.Error("unreadable receipts in Redis; they are read again from GitHub", "release", k.String(), "err", err)
 		return nil, nil
 	}
@@ -60,7 +59,7 @@ func (tr *Tracker) Receipts(ctx context.Context, k release.Key) ([]receipt.Signe
 }
 
 func (tr *Tracker) keepReceipts(ctx context.Context, k release.Key, chain []receipt.Signed) error {
-	b, err := json.Marshal(chain)
+	b, err := receipt.EncodeChain(chain)
 	if err != nil {
 		return err
 	}
