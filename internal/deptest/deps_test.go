@@ -44,7 +44,7 @@ var classes = map[string]class{
 	"githubapi": adapter, "redisstore": adapter, "probe": adapter, "server": adapter, "githubfake": adapter,
 	"notify": adapter,
 	"worker": port, "tracker": port, "webhook": port, "redeliver": port,
-	"metrics": support, "loadgen": support, "redisstore/redistest": support, "tracker/trackertest": support,
+	"metrics": support, "loadgen": support, "ghconv": support, "redisstore/redistest": support, "tracker/trackertest": support,
 	"cli": wiring,
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/ag06mixer/golive/internal/ghconv"
 	"github.com/ag06mixer/golive/internal/release"
 )
 
@@ -15,16 +16,7 @@ func (in *Installation) PullRequest(ctx context.Context, owner, repo string, n i
 	if err != nil {
 		return release.PRInfo{}, fmt.Errorf("get pull request %s/%s#%d: %w", owner, repo, n, notFound(resp, err))
 	}
-	info := release.PRInfo{
-		Title: p.GetTitle(), Author: p.GetUser().GetLogin(), HeadRef: p.GetHead().GetRef(), BaseRef: p.GetBase().GetRef(),
-		HeadSHA: p.GetHead().GetSHA(), Draft: p.GetDraft(), URL: p.GetHTMLURL(), Merged: p.GetMerged(),
-		MergedAt: p.GetMergedAt().Time.UTC(), CreatedAt: p.GetCreatedAt().Time.UTC(), UpdatedAt: p.GetUpdatedAt().Time.UTC(),
-		State: p.GetState(), MergeSHA: p.GetMergeCommitSHA(), RepoID: p.GetBase().GetRepo().GetID(),
-	}
-	for _, l := range p.Labels {
-		info.Labels = append(info.Labels, l.GetName())
-	}
-	return info, nil
+	return ghconv.PR(p), nil
 }
 
 // PullsForCommit lists the pull requests a commit belongs to (as head or
@@ -55,13 +47,9 @@ func (in *Installation) Checks(ctx context.Context, owner, repo, sha string) ([]
 			if cr.GetName() == release.CheckName {
 				continue
 			}
-			at := cr.GetCompletedAt().Time
-			if at.IsZero() {
-				at = cr.GetStartedAt().Time
-			}
-			out = append(out, release.CheckResult{Name: cr.GetName(), Kind: "check_run", ID: cr.GetID(), SHA: sha,
-				Status: cr.GetStatus(), Conclusion: cr.GetConclusion(), URL: cr.GetHTMLURL(), At: at.UTC(),
-				App: cr.GetApp().GetSlug(), AppID: cr.GetApp().GetID()})
+			c := ghconv.CheckRun(cr)
+			c.SHA = sha // the commit asked about, as the webhook's head_sha
+			out = append(out, c)
 		}
 		if resp.NextPage == 0 {
 			break
@@ -73,17 +61,7 @@ func (in *Installation) Checks(ctx context.Context, owner, repo, sha string) ([]
 		return nil, fmt.Errorf("statuses of %s/%s@%s: %w", owner, repo, sha, err)
 	}
 	for _, s := range st.Statuses {
-		c := release.CheckResult{Name: s.GetContext(), Kind: "status", ID: s.GetID(), SHA: sha, URL: s.GetTargetURL(), At: s.GetUpdatedAt().Time.UTC(),
-			Creator: s.GetCreator().GetLogin()}
-		switch s.GetState() {
-		case "success":
-			c.Status, c.Conclusion = "completed", "success"
-		case "failure", "error":
-			c.Status, c.Conclusion = "completed", "failure"
-		default:
-			c.Status = "in_progress"
-		}
-		out = append(out, c)
+		out = append(out, ghconv.Status(s.GetContext(), s.GetID(), sha, s.GetState(), s.GetTargetURL(), s.GetCreator().GetLogin(), ghconv.UTC(s.UpdatedAt)))
 	}
 	return out, nil
 }
@@ -106,13 +84,7 @@ func (in *Installation) LatestDeploy(ctx context.Context, owner, repo, env strin
 	if len(sts) == 0 {
 		return release.DeployResult{}, false, nil
 	}
-	st := sts[0]
-	url := st.GetLogURL()
-	if url == "" {
-		url = st.GetTargetURL()
-	}
-	return release.DeployResult{Environment: env, DeploymentID: d.GetID(), SHA: d.GetSHA(), State: st.GetState(),
-		Creator: st.GetCreator().GetLogin(), URL: url, At: st.GetCreatedAt().Time.UTC()}, true, nil
+	return ghconv.Deploy(env, d, sts[0]), true, nil
 }
 
 // GetIssue reads an issue.

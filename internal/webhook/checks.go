@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/ag06mixer/golive/internal/ghconv"
 	"github.com/ag06mixer/golive/internal/release"
 )
 
@@ -44,14 +45,12 @@ func (p *Parsed) checkRun(e *github.CheckRunEvent) error {
 	}
 	p.Event.Kind = release.EvCheck
 	p.Event.At = when
-	p.Event.Check = &release.CheckResult{
-		Name: cr.GetName(), Kind: "check_run", ID: cr.GetID(), SHA: cr.GetHeadSHA(),
-		Status: status, Conclusion: cr.GetConclusion(), URL: cr.GetHTMLURL(), At: when,
-		App: cr.GetApp().GetSlug(), AppID: cr.GetApp().GetID(),
+	c := ghconv.CheckRun(cr)
+	c.At = when
+	if status != c.Status {
+		c.Status, c.Conclusion = status, "" // a rerun
 	}
-	if status != "completed" {
-		p.Event.Check.Conclusion = ""
-	}
+	p.Event.Check = &c
 	return nil
 }
 
@@ -92,19 +91,10 @@ func (p *Parsed) status(e *github.StatusEvent) error {
 	p.SHA = e.GetSHA()
 	when := at(e.UpdatedAt, p.Event.At)
 	// The status event has no creator field; its sender is who posted it.
-	c := &release.CheckResult{Name: e.GetContext(), Kind: "status", ID: e.GetID(), SHA: e.GetSHA(), URL: e.GetTargetURL(), At: when,
-		Creator: e.GetSender().GetLogin()}
-	switch e.GetState() {
-	case "success":
-		c.Status, c.Conclusion = "completed", "success"
-	case "failure", "error":
-		c.Status, c.Conclusion = "completed", "failure"
-	default:
-		c.Status = "in_progress"
-	}
+	c := ghconv.Status(e.GetContext(), e.GetID(), e.GetSHA(), e.GetState(), e.GetTargetURL(), e.GetSender().GetLogin(), when)
 	p.Event.Kind = release.EvCheck
 	p.Event.At = when
-	p.Event.Check = c
+	p.Event.Check = &c
 	return nil
 }
 
@@ -120,15 +110,10 @@ func (p *Parsed) deploymentStatus(e *github.DeploymentStatusEvent) error {
 		env = d.GetEnvironment()
 	}
 	when := at(ds.CreatedAt, p.Event.At)
-	url := ds.GetLogURL()
-	if url == "" {
-		url = ds.GetTargetURL()
-	}
+	dr := ghconv.Deploy(env, d, ds)
+	dr.At = when
 	p.Event.Kind = release.EvDeploy
 	p.Event.At = when
-	p.Event.Deploy = &release.DeployResult{
-		Environment: env, DeploymentID: d.GetID(), SHA: d.GetSHA(), State: ds.GetState(),
-		Creator: ds.GetCreator().GetLogin(), URL: url, At: when,
-	}
+	p.Event.Deploy = &dr
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/ag06mixer/golive/internal/ghconv"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/render"
 )
@@ -177,25 +178,10 @@ func (p *Parsed) pullRequest(e *github.PullRequestEvent) error {
 		return fmt.Errorf("%w: pull_request event without a pull request", ErrMalformed)
 	}
 	p.PRs = []int{pr.GetNumber()}
-	info := &release.PRInfo{
-		Title:     pr.GetTitle(),
-		Author:    pr.GetUser().GetLogin(),
-		HeadRef:   pr.GetHead().GetRef(),
-		BaseRef:   pr.GetBase().GetRef(),
-		HeadSHA:   pr.GetHead().GetSHA(),
-		Draft:     pr.GetDraft(),
-		URL:       pr.GetHTMLURL(),
-		Merged:    pr.GetMerged(),
-		MergedAt:  at(pr.MergedAt, time.Time{}),
-		CreatedAt: at(pr.CreatedAt, time.Time{}),
-		UpdatedAt: at(pr.UpdatedAt, time.Time{}),
-		RepoID:    pr.GetBase().GetRepo().GetID(),
-	}
+	conv := ghconv.PR(pr)
+	info := &conv
 	if info.RepoID == 0 {
 		info.RepoID = e.GetRepo().GetID()
-	}
-	for _, l := range pr.Labels {
-		info.Labels = append(info.Labels, l.GetName())
 	}
 	p.SHA = info.HeadSHA
 	p.Event.PR = info
