@@ -98,6 +98,9 @@ type State struct {
 
 	// Written remembers what golive last wrote, so it writes only changes.
 	Written Written `json:"written"`
+	// WrittenBoxes are the boxes of the issue body golive last wrote,
+	// (written.go); schema 3.
+	WrittenBoxes string `json:"written_boxes,omitempty"`
 
 	// FinishedAt is when golive stopped following the merged release: its
 	// last window closed and the tracking issue was closed (lifecycle.go).
@@ -108,7 +111,9 @@ type State struct {
 	unknown map[string]json.RawMessage
 }
 
-// Written holds the last text golive wrote to each GitHub object.
+// Written holds what golive last wrote to each GitHub object: of the
+// issue body and the check run a hash ("sha256:…", written.go), or the
+// text as a golive before schema 3 kept it.
 type Written struct {
 	IssueBody   string `json:"issue_body,omitempty"`
 	IssueState  string `json:"issue_state,omitempty"`

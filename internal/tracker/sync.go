@@ -131,7 +131,7 @@ func (tr *Tracker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec 
 				return err
 			}
 			tr.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
-			s.Written.IssueBody = body
+			s.SetIssueWritten(body)
 		}
 		s.Issue = n
 		if err := tr.save(ctx, rec); err != nil {
@@ -156,7 +156,7 @@ func (tr *Tracker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *
 	s := rec.State
 	k := s.Key
 	body := render.KeepUnseen(render.IssueWithLedgerFor(rc.cfg, s, rep, tr.o.LedgerKey), s.Unseen)
-	if body == s.Written.IssueBody {
+	if s.IssueWritten(body) {
 		return nil
 	}
 	cur, err := gh.GetIssue(ctx, k.Owner, k.Repo, s.Issue)
@@ -166,11 +166,11 @@ func (tr *Tracker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *
 		}
 		return err
 	}
-	if s.Written.IssueBody != "" && cur.Body != s.Written.IssueBody {
+	if s.KnowsIssueWritten() && !s.IssueWritten(cur.Body) {
 		// Boxes someone changed since golive's last write: their
 		// issues.edited event decides them. Until it does they stay as
 		// set; if it never comes, the edit history does (unseen.go).
-		if err := tr.noteUnseen(ctx, s, render.HumanChanges(s.Written.IssueBody, cur.Body)); err != nil {
+		if err := tr.noteUnseen(ctx, s, s.HumanChanges(cur.Body)); err != nil {
 			return err
 		}
 		body = render.KeepUnseen(body, s.Unseen)
@@ -184,7 +184,7 @@ func (tr *Tracker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *
 		}
 		tr.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
 	}
-	s.Written.IssueBody = body
+	s.SetIssueWritten(body)
 	return nil
 }
 
@@ -245,10 +245,11 @@ func (tr *Tracker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec 
 			return err
 		}
 		tr.o.Metrics.GitHubWrites.WithLabelValues("check_run").Inc()
-		s.CheckRunID, s.CheckSHA, s.Written.CheckDigest = id, c.SHA, c.Digest()
+		s.CheckRunID, s.CheckSHA = id, c.SHA
+		s.SetCheckWritten(c)
 		return tr.save(ctx, rec)
 	}
-	if c.Digest() == s.Written.CheckDigest {
+	if s.CheckWritten(c) {
 		return nil
 	}
 	if err := gh.UpdateCheckRun(ctx, k.Owner, k.Repo, s.CheckRunID, c); err != nil {
@@ -268,7 +269,7 @@ func (tr *Tracker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec 
 		}
 	}
 	tr.o.Metrics.GitHubWrites.WithLabelValues("check_run").Inc()
-	s.Written.CheckDigest = c.Digest()
+	s.SetCheckWritten(c)
 	return nil
 }
 
