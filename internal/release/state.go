@@ -62,6 +62,11 @@ type State struct {
 	CheckRunID int64 `json:"check_run_id,omitempty"`
 	// CheckSHA is the commit the check run was created on.
 	CheckSHA string `json:"check_sha,omitempty"`
+	// IssueCreating is saved before golive asks GitHub to create the
+	// tracking issue and cleared with the issue's number: while set, the
+	// issue may exist unrecorded, so it is looked for by the list as well
+	// as by golive's PR comment (schema 3).
+	IssueCreating bool `json:"issue_creating,omitempty"`
 
 	// Checks holds the latest check run or status per name and commit
 	// ("name@sha"); only those on HeadSHA count.

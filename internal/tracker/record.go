@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/render"
 )
 
 // record is what is kept for a release: the core's state, the replies
@@ -15,6 +16,11 @@ type record struct {
 	State   *release.State `json:"state"`
 	Outbox  []owed         `json:"outbox,omitempty"`
 	Applied []string       `json:"applied,omitempty"`
+
+	// searched, set by rebuild, says the tracking issue was looked for
+	// under the lock held now and not found: the sync creates it without
+	// asking GitHub again. It is never saved.
+	searched bool
 }
 
 // owed is a reply or a reaction golive still has to post.
@@ -107,4 +113,22 @@ func (tr *Tracker) finish(ctx context.Context, gh Issues, k release.Key, rec *re
 		}
 	}
 	return nil
+}
+
+// findIssue looks for the tracking issue of a release whose record holds
+// none. rebuild looked already when it made the record (searched). A
+// create begun and not recorded (IssueCreating), or a record an older
+// golive wrote, which said no such thing, take the bounded issue list as
+// well (FindIssue); otherwise golive's PR comment is enough
+// (FindIssuePointed): there is no issue golive made without either.
+func (tr *Tracker) findIssue(ctx context.Context, gh Issues, rec *record) (int, error) {
+	s := rec.State
+	k := s.Key
+	switch {
+	case s.IssueCreating || s.Schema() < 3:
+		return gh.FindIssue(ctx, k.Owner, k.Repo, render.Marker(k))
+	case rec.searched:
+		return 0, nil
+	}
+	return gh.FindIssuePointed(ctx, k.Owner, k.Repo, render.Marker(k))
 }

@@ -116,15 +116,23 @@ func (tr *Tracker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec 
 	s := rec.State
 	k := s.Key
 	if s.Issue == 0 {
-		// The marker is looked up before anything is created: a lost
+		// The issue is looked up before anything is created: a lost
 		// Redis or a crash after the create never makes a second issue.
-		n, err := gh.FindIssue(ctx, k.Owner, k.Repo, render.Marker(k))
+		n, err := tr.findIssue(ctx, gh, rec)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
 			if s.Status == release.StatusClosed {
 				return nil // closed before golive wrote anything
+			}
+			if !s.IssueCreating {
+				// Saved before the create: a crash after it, or an answer
+				// lost, makes the next sync look by the list too.
+				s.IssueCreating = true
+				if err := tr.save(ctx, rec); err != nil {
+					return err
+				}
 			}
 			body := render.IssueWithLedgerFor(rc.cfg, s, rep, tr.o.LedgerKey)
 			if n, err = gh.CreateIssue(ctx, k.Owner, k.Repo, issueTitle(s), body); err != nil {
@@ -133,7 +141,7 @@ func (tr *Tracker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec 
 			tr.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
 			s.SetIssueWritten(body)
 		}
-		s.Issue = n
+		s.Issue, s.IssueCreating = n, false
 		if err := tr.save(ctx, rec); err != nil {
 			return err
 		}
