@@ -29,6 +29,12 @@ func TestAPIEconomy(t *testing.T) {
 		h.settle()
 	}}
 	h.fake.ResetCounts()
+	if h.redis.Real() {
+		// Redis's command counts from here (this test's own server).
+		if err := h.redis.Client.ConfigResetStat(context.Background()).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	s.play()
 	// The fifth sign-off: final approval, after the other four.
 	h.send("issue_comment", s.comment(0, "rita", "/approve final"))
@@ -57,6 +63,34 @@ func TestAPIEconomy(t *testing.T) {
 		t.Errorf("the story cost %d writes", writes)
 	}
 	recordSize(t, h, s.pr(0))
+	if h.redis.Real() {
+		t.Log(commandStats(t, h))
+	}
+}
+
+// commandStats sums Redis's INFO commandstats since the reset: all
+// commands (the workers' and flusher's polling included), and those a
+// save costs.
+func commandStats(t *testing.T, h *harness) string {
+	t.Helper()
+	info, err := h.redis.Client.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := map[string]int{}
+	total := 0
+	for line := range strings.SplitSeq(info, "\n") {
+		name, rest, ok := strings.Cut(strings.TrimSpace(line), ":calls=")
+		if !ok {
+			continue
+		}
+		n := 0
+		fmt.Sscanf(rest, "%d", &n)
+		calls[strings.TrimPrefix(name, "cmdstat_")] = n
+		total += n
+	}
+	return fmt.Sprintf("Redis commands over the story: %d in all; multi %d, exec %d, set %d, sadd %d, evalsha %d",
+		total, calls["multi"], calls["exec"], calls["set"], calls["sadd"], calls["evalsha"])
 }
 
 // recordSize checks the release's record at the end of the story (the
