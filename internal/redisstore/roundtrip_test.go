@@ -78,3 +78,41 @@ func TestSaveStateOneRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveIndexedOneRoundTrip: a commit's save and its index changes (the
+// head, the merge commit, the branch) cost one round trip (they cost four:
+// the save's two and one per index key), and each is there after it.
+func TestSaveIndexedOneRoundTrip(t *testing.T) {
+	r := redistest.New(t)
+	s := redisstore.New(r.Client, r.Prefix)
+	c := &trips{}
+	r.Client.AddHook(c)
+	ctx := context.Background()
+	if err := r.Client.Ping(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	before := c.n.Load()
+	if err := s.SaveIndexed(ctx, "o/r#1", []byte(`{"state":{}}`), true, "o/r", []string{"aaa", "mmm"}, []string{"release/1"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := c.n.Load() - before; n != 1 {
+		t.Errorf("SaveIndexed took %d round trips, want 1", n)
+	}
+	got, err := s.LoadState(ctx, "o/r#1")
+	if err != nil || string(got) != `{"state":{}}` {
+		t.Errorf("saved %q, %v", got, err)
+	}
+	rel, _ := s.Releases(ctx)
+	head, _ := s.ByCommit(ctx, "o/r", "aaa")
+	merge, _ := s.ByCommit(ctx, "o/r", "mmm")
+	ref, _ := s.ByRef(ctx, "o/r", "release/1")
+	for name, v := range map[string][]string{"open index": rel, "head": head, "merge commit": merge, "branch": ref} {
+		if len(v) != 1 || v[0] != "o/r#1" {
+			t.Errorf("%s: %v, want the release", name, v)
+		}
+	}
+	ttl, err := r.Client.TTL(ctx, r.Prefix+":idx:sha:o/r:aaa").Result()
+	if err != nil || ttl <= 0 || ttl > redisstore.IndexTTL {
+		t.Errorf("the head's index key expires in %v (%v), want within IndexTTL", ttl, err)
+	}
+}

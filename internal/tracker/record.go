@@ -33,6 +33,39 @@ type owed struct {
 	Reaction  string `json:"reaction,omitempty"`
 }
 
+// saveIndexer is a store that saves a record and its index changes in
+// one round trip (redisstore.Store.SaveIndexed).
+type saveIndexer interface {
+	SaveIndexed(ctx context.Context, release string, state []byte, open bool, repo string, shas, refs []string) error
+}
+
+// saveIndexed saves the record and indexes the release: in one round trip
+// where the store can, else as save and index.
+func (tr *Tracker) saveIndexed(ctx context.Context, rec *record, mergeSHA string) error {
+	si, ok := tr.o.States.(saveIndexer)
+	if !ok || any(tr.o.Index) != any(tr.o.States) { // the index where ByCommit reads
+		if err := tr.save(ctx, rec); err != nil {
+			return err
+		}
+		return tr.index(ctx, rec.State.Key, rec.State, mergeSHA)
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("encode state: %w", err)
+	}
+	s := rec.State
+	var shas, refs []string
+	for _, sha := range []string{s.HeadSHA, mergeSHA} {
+		if sha != "" {
+			shas = append(shas, sha)
+		}
+	}
+	if s.HeadRef != "" {
+		refs = append(refs, s.HeadRef)
+	}
+	return si.SaveIndexed(ctx, s.Key.String(), b, !s.Finished(), s.Key.FullRepo(), shas, refs)
+}
+
 // index lets statuses and deployments that name only a commit or branch
 // find the release.
 func (tr *Tracker) index(ctx context.Context, k release.Key, s *release.State, mergeSHA string) error {
