@@ -14,8 +14,9 @@ const routeListIssues = "GET /repos/{owner}/{repo}/issues"
 
 // TestE2EThousandAndFirstReleaseReadsNoOldIssue: a repository already holds
 // 1,000 closed tracking issues of earlier releases, each with a body the
-// size of a real one. Opening the next release reads none of them: its
-// only issue list asks for open issues. After a Redis loss, the release's issue is
+// size of a real one. Opening the next release lists no issue at all: the
+// PR has no golive comment and no create was begun (issue #18). After a
+// Redis loss, the release's issue is
 // found again from one page of its PR's comments, still without a list,
 // and no second issue is opened.
 func TestE2EThousandAndFirstReleaseReadsNoOldIssue(t *testing.T) {
@@ -34,11 +35,15 @@ func TestE2EThousandAndFirstReleaseReadsNoOldIssue(t *testing.T) {
 	h.fake.ResetCounts()
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
-	// No golive comment yet: the bounded list (open issues updated since
-	// the PR was opened) rules out an issue left by a crash; the 1,000
-	// closed ones are never read. Once for the rebuild, once for the sync.
-	if n := h.fake.Count(routeListIssues); n > 2 {
-		t.Errorf("opening the 1,001st release listed issues %d times, want at most 2\n%s", n, h.fake.CountsTable())
+	// No golive comment and no record saying a create began: a new
+	// release, found so from one page of the PR's comments.
+	if n := h.fake.Count(routeListIssues); n != 0 {
+		t.Errorf("opening the 1,001st release listed issues %d times, want 0\n%s", n, h.fake.CountsTable())
+	}
+	// One page each: the rebuild's look for golive's pointer, the
+	// coalesced sync's look again (another lock hold), golive's comment.
+	if n := h.fake.Count("GET /repos/{owner}/{repo}/issues/{issue_number}/comments"); n > 3 {
+		t.Errorf("opening the release read the PR's comments %d times, want at most 3", n)
 	}
 	k := release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: prNum}
 	var is githubfake.Issue

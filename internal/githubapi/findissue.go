@@ -31,6 +31,21 @@ const fallbackPages = 3
 // issues, newest first, updated since the PR was opened, at most
 // fallbackPages pages; closed issues of earlier releases are never read.
 func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker string) (int, error) {
+	return in.findIssue(ctx, owner, repo, marker, true)
+}
+
+// FindIssuePointed is FindIssue for a release golive has no sign of
+// having opened an issue for: no record saying it began a create
+// (release.State.IssueCreating). Without a golive comment on the PR it
+// answers 0 at the cost of that one page, listing no issue: a new
+// release's opening costs the same whatever the repository holds. A
+// golive comment without a valid pointer (a release opened before the
+// pointer) still takes the bounded list.
+func (in *Installation) FindIssuePointed(ctx context.Context, owner, repo, marker string) (int, error) {
+	return in.findIssue(ctx, owner, repo, marker, false)
+}
+
+func (in *Installation) findIssue(ctx context.Context, owner, repo, marker string, always bool) (int, error) {
 	k, ok := render.ParseMarker(marker)
 	if !ok || !strings.EqualFold(k.Owner, owner) || !strings.EqualFold(k.Repo, repo) {
 		return 0, fmt.Errorf("find tracking issue in %s/%s: %q is not a release marker of the repository", owner, repo, marker)
@@ -39,6 +54,7 @@ func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker strin
 	if err != nil {
 		return 0, fmt.Errorf("list comments of %s/%s#%d: %w", owner, repo, k.PR, err)
 	}
+	commented := false
 	for _, c := range cs {
 		if !strings.Contains(c.GetBody(), render.CommentMarker(k)) {
 			continue
@@ -50,6 +66,7 @@ func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker strin
 		if !ours {
 			continue // a person quoting golive's comment points nowhere
 		}
+		commented = true
 		n, ok := render.ParseIssueMarker(c.GetBody())
 		if !ok {
 			continue
@@ -62,10 +79,13 @@ func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker strin
 			return n, nil
 		}
 	}
-	// No golive comment: a new release, or a crash after the issue's
-	// create and before its comment (TestE2ECrashAfterCreate). The bounded
-	// list tells them apart; it reads open issues updated since the PR was
-	// opened only, so it costs the same whatever the repository's history.
+	if !commented && !always {
+		return 0, nil // no golive comment, no create begun: a new release
+	}
+	// A golive comment without a valid pointer, or a create begun and
+	// not saved (TestE2ECrashAfterCreate). The bounded list reads open
+	// issues updated since the PR was opened only, so it costs the same
+	// whatever the repository's history.
 	return in.findIssueListed(ctx, owner, repo, k.PR, marker)
 }
 

@@ -2,6 +2,7 @@ package githubapi_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/ag06mixer/golive/internal/githubapi"
@@ -104,6 +105,30 @@ func TestFindIssue(t *testing.T) {
 			}
 			if c := f.Count("GET /repos/{owner}/{repo}/issues/{issue_number}/comments"); c != 1 {
 				t.Errorf("%d PR comment pages read, want 1", c)
+			}
+
+			// FindIssuePointed answers the same where golive commented on
+			// the PR; where it did not, it answers 0 without any list.
+			golive := false
+			f.Do(func(map[string]*githubfake.Repo) {
+				for _, c := range rp.Comments {
+					golive = golive || (c.Issue == k.PR && c.Author == githubfake.BotLogin && strings.Contains(c.Body, render.CommentMarker(k)))
+				}
+			})
+			f.ResetCounts()
+			got, err = in.FindIssuePointed(context.Background(), "o", "r", marker)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantList := tc.wantList
+			if !golive {
+				want, wantList = 0, 0
+			}
+			if got != want {
+				t.Errorf("FindIssuePointed = %d, want %d", got, want)
+			}
+			if l := f.Count(listIssues); l != wantList {
+				t.Errorf("FindIssuePointed: %d issue-list requests, want %d", l, wantList)
 			}
 		})
 	}

@@ -282,21 +282,26 @@ func (s *Store) LoadState(ctx context.Context, release string) ([]byte, error) {
 	return b, nil
 }
 
-// SaveState stores a release's state and indexes it as open or not.
+// SaveState stores a release's state and indexes it as open or not, in
+// one round trip: the SET and the index's SADD or SREM are pipelined, not
+// wrapped in MULTI/EXEC (one command needs none, and in a cluster the two
+// keys live in different slots). A failed index change is an error, and
+// the caller's retry saves both again.
 func (s *Store) SaveState(ctx context.Context, release string, state []byte, open bool) error {
-	pipe := s.rdb.TxPipeline()
-	pipe.SetArgs(ctx, s.key(releaseTag(release), "state"), state, redis.SetArgs{KeepTTL: true}) // an expiry set by retention.go stays
-	if _, err := pipe.Exec(ctx); err != nil {
+	pipe := s.rdb.Pipeline()
+	set := pipe.SetArgs(ctx, s.key(releaseTag(release), "state"), state, redis.SetArgs{KeepTTL: true}) // an expiry set by retention.go stays
+	idx := s.key("releases")
+	var index *redis.IntCmd
+	if open {
+		index = pipe.SAdd(ctx, idx, release)
+	} else {
+		index = pipe.SRem(ctx, idx, release)
+	}
+	_, _ = pipe.Exec(ctx) // each command's own error is read below
+	if err := set.Err(); err != nil {
 		return fmt.Errorf("save state %s: %w", release, err)
 	}
-	idx := s.key("releases")
-	var err error
-	if open {
-		err = s.rdb.SAdd(ctx, idx, release).Err()
-	} else {
-		err = s.rdb.SRem(ctx, idx, release).Err()
-	}
-	if err != nil {
+	if err := index.Err(); err != nil {
 		return fmt.Errorf("index release %s: %w", release, err)
 	}
 	return nil

@@ -354,7 +354,7 @@ func applyIssueEdit(cfg *checklist.Config, n *State, ev Event) []Effect {
 	}
 	// The edit replaced golive's body: the next sync must rewrite it even
 	// if golive's rendering is unchanged, or reverted ticks would stand.
-	n.Written.IssueBody = ""
+	n.ForgetIssueWritten()
 	eff := []Effect{{Kind: EffSync}}
 	ticked, unticked := tickChanges(ev.PrevBody, ev.Body)
 	forgetUnseen(n, ticked...)

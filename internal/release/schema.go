@@ -19,7 +19,7 @@ import (
 // N+1 (a rollback) and then N+1 again loses nothing N+1 wrote there. A
 // change that is not additive (a member renamed, a meaning changed, a new
 // member inside a nested object) needs a new top-level member instead.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // stateFields has no methods, so encoding it does not recurse.
 type stateFields State

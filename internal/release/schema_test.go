@@ -106,3 +106,37 @@ func TestSchemaRollbackKeepsNewerMembers(t *testing.T) {
 		t.Errorf("record changed beyond version N's own change (-N+1 wrote +after rollback):\n%s", diff)
 	}
 }
+
+// TestSchemaUpgradeFromV2: a version 2 record kept the issue body and
+// the check digest as text. This version reads them as what golive last
+// wrote, writes the record back with every member it had, and on its
+// next write keeps hashes instead (written.go).
+func TestSchemaUpgradeFromV2(t *testing.T) {
+	const v2 = `{"key":{"owner":"o","repo":"r","pr":7},"installation":42,"title":"Release 1.2","author":"amy",` +
+		`"head_ref":"release/1.2","base_ref":"main","head_sha":"sha1","status":"open","opened_at":"2026-11-01T10:00:00Z",` +
+		`"issue":3,"check_run_id":11,"written":{"issue_body":"- [x] <!-- golive:item a -->\n- [ ] <!-- golive:item b -->\n",` +
+		`"check_digest":"sha1|completed|failure|t|0|summary"},"schema":2}`
+	var s release.State
+	if err := json.Unmarshal([]byte(v2), &s); err != nil {
+		t.Fatal(err)
+	}
+	c := release.CheckRun{SHA: "sha1", Status: "completed", Conclusion: "failure", Title: "t", Summary: "summary"}
+	if !s.IssueWritten("- [x] <!-- golive:item a -->\n- [ ] <!-- golive:item b -->\n") || !s.CheckWritten(c) {
+		t.Fatal("version 2's text is not read as what golive wrote")
+	}
+	out, err := json.Marshal(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := decode(t, out), decode(t, []byte(v2))
+	delete(got, "schema")
+	delete(want, "schema")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("version 2 record changed on upgrade (-want +got):\n%s", diff)
+	}
+	s.SetIssueWritten("- [x] <!-- golive:item a -->\n- [x] <!-- golive:item b -->\n")
+	s.SetCheckWritten(c)
+	if !s.CheckWritten(c) || s.HumanChanges("- [x] <!-- golive:item a -->\n- [ ] <!-- golive:item b -->\n")["b"] {
+		t.Error("after the first write of this version, the hashes do not answer")
+	}
+}

@@ -62,6 +62,11 @@ type State struct {
 	CheckRunID int64 `json:"check_run_id,omitempty"`
 	// CheckSHA is the commit the check run was created on.
 	CheckSHA string `json:"check_sha,omitempty"`
+	// IssueCreating is saved before golive asks GitHub to create the
+	// tracking issue and cleared with the issue's number: while set, the
+	// issue may exist unrecorded, so it is looked for by the list as well
+	// as by golive's PR comment (schema 3).
+	IssueCreating bool `json:"issue_creating,omitempty"`
 
 	// Checks holds the latest check run or status per name and commit
 	// ("name@sha"); only those on HeadSHA count.
@@ -98,6 +103,9 @@ type State struct {
 
 	// Written remembers what golive last wrote, so it writes only changes.
 	Written Written `json:"written"`
+	// WrittenBoxes are the boxes of the issue body golive last wrote,
+	// (written.go); schema 3.
+	WrittenBoxes string `json:"written_boxes,omitempty"`
 
 	// FinishedAt is when golive stopped following the merged release: its
 	// last window closed and the tracking issue was closed (lifecycle.go).
@@ -117,7 +125,9 @@ type State struct {
 	unknown map[string]json.RawMessage
 }
 
-// Written holds the last text golive wrote to each GitHub object.
+// Written holds what golive last wrote to each GitHub object: of the
+// issue body and the check run a hash ("sha256:…", written.go), or the
+// text as a golive before schema 3 kept it.
 type Written struct {
 	IssueBody   string `json:"issue_body,omitempty"`
 	IssueState  string `json:"issue_state,omitempty"`

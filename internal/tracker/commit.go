@@ -49,10 +49,7 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 			refresh = true
 		}
 	}
-	if err := tr.save(ctx, rec); err != nil {
-		return err
-	}
-	if err := tr.index(ctx, k, rec.State, c.mergeSHA); err != nil {
+	if err := tr.saveIndexed(ctx, rec, c.mergeSHA); err != nil { // record.go
 		return err
 	}
 	if refresh {

@@ -49,7 +49,7 @@ func (tr *Tracker) issueGone(ctx context.Context, gh GitHub, rc repoConfig, rec 
 	old := s.Issue
 	body := tr.issueBody(rc.cfg, s, release.Evaluate(rc.cfg, s, now))
 	if s.Status != release.StatusOpen {
-		s.Written.IssueBody = body
+		s.SetIssueWritten(body)
 		s.Written.IssueState = "closed"
 		return nil
 	}
@@ -59,7 +59,8 @@ func (tr *Tracker) issueGone(ctx context.Context, gh GitHub, rc repoConfig, rec 
 		return fmt.Errorf("recreate the deleted tracking issue #%d: %w", old, err)
 	}
 	tr.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
-	s.Issue, s.Written.IssueBody, s.Written.IssueState = n, body, ""
+	s.Issue, s.Written.IssueState = n, ""
+	s.SetIssueWritten(body)
 	rec.Outbox = append(rec.Outbox, owed{ID: fmt.Sprintf("recreated-%d-%d", old, n), Kind: "reply", Target: k.PR,
 		Body: fmt.Sprintf("The tracking issue #%d of this release was deleted. golive recreated it from its saved state as #%d: ticks, sign-offs, waivers and holds are kept.", old, n)})
 	return tr.save(ctx, rec)

@@ -78,6 +78,9 @@ type Store interface {
 // Issues writes the tracking issue, the PR comment, replies and reactions.
 type Issues interface {
 	FindIssue(ctx context.Context, owner, repo, marker string) (int, error)
+	// FindIssuePointed is FindIssue without its issue list when the PR
+	// carries no golive comment.
+	FindIssuePointed(ctx context.Context, owner, repo, marker string) (int, error)
 	CreateIssue(ctx context.Context, owner, repo, title, body string) (int, error)
 	GetIssue(ctx context.Context, owner, repo string, n int) (release.IssueInfo, error)
 	EditIssueBody(ctx context.Context, owner, repo string, n int, body string) error

@@ -32,7 +32,10 @@ func (tr *Tracker) rebuild(ctx context.Context, gh GitHub, rc repoConfig, k rele
 		return tr.load(ctx, k)
 	}
 	if rc.cfg.Release.Matches(pr.HeadRef, pr.BaseRef, pr.Title, pr.Labels) {
-		n, err := gh.FindIssue(ctx, k.Owner, k.Repo, render.Marker(k))
+		// No record: a create golive began is not in flight (its record
+		// says IssueCreating), so golive's PR comment tells whether an
+		// issue exists, and a new release lists no issue.
+		n, err := gh.FindIssuePointed(ctx, k.Owner, k.Repo, render.Marker(k))
 		if err != nil {
 			return nil, err
 		}
@@ -55,7 +58,7 @@ func (tr *Tracker) rebuild(ctx context.Context, gh GitHub, rc repoConfig, k rele
 	}
 	// No tracking issue to overwrite: a new release, or not a release
 	// (decided by the caller from the PR).
-	return &record{State: release.New(k)}, nil
+	return &record{State: release.New(k), searched: true}, nil
 }
 
 // environments lists the deployment environments the config's items name.

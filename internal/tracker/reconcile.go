@@ -59,7 +59,7 @@ func (tr *Tracker) reconcileLocked(ctx context.Context, k release.Key, installat
 				return err
 			}
 			rec.State.Issue = n
-			rec.State.Written.IssueBody = is.Body
+			rec.State.SetIssueWritten(is.Body)
 			if is.State == "closed" {
 				rec.State.Written.IssueState = "closed"
 			}

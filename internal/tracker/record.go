@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/render"
 )
 
 // record is what is kept for a release: the core's state, the replies
@@ -15,6 +16,11 @@ type record struct {
 	State   *release.State `json:"state"`
 	Outbox  []owed         `json:"outbox,omitempty"`
 	Applied []string       `json:"applied,omitempty"`
+
+	// searched, set by rebuild, says the tracking issue was looked for
+	// under the lock held now and not found: the sync creates it without
+	// asking GitHub again. It is never saved.
+	searched bool
 }
 
 // owed is a reply or a reaction golive still has to post.
@@ -25,6 +31,39 @@ type owed struct {
 	Body      string `json:"body,omitempty"`
 	CommentID int64  `json:"comment_id,omitempty"`
 	Reaction  string `json:"reaction,omitempty"`
+}
+
+// saveIndexer is a store that saves a record and its index changes in
+// one round trip (redisstore.Store.SaveIndexed).
+type saveIndexer interface {
+	SaveIndexed(ctx context.Context, release string, state []byte, open bool, repo string, shas, refs []string) error
+}
+
+// saveIndexed saves the record and indexes the release: in one round trip
+// where the store can, else as save and index.
+func (tr *Tracker) saveIndexed(ctx context.Context, rec *record, mergeSHA string) error {
+	si, ok := tr.o.States.(saveIndexer)
+	if !ok || any(tr.o.Index) != any(tr.o.States) { // the index where ByCommit reads
+		if err := tr.save(ctx, rec); err != nil {
+			return err
+		}
+		return tr.index(ctx, rec.State.Key, rec.State, mergeSHA)
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("encode state: %w", err)
+	}
+	s := rec.State
+	var shas, refs []string
+	for _, sha := range []string{s.HeadSHA, mergeSHA} {
+		if sha != "" {
+			shas = append(shas, sha)
+		}
+	}
+	if s.HeadRef != "" {
+		refs = append(refs, s.HeadRef)
+	}
+	return si.SaveIndexed(ctx, s.Key.String(), b, !s.Finished(), s.Key.FullRepo(), shas, refs)
 }
 
 // index lets statuses and deployments that name only a commit or branch
@@ -107,4 +146,22 @@ func (tr *Tracker) finish(ctx context.Context, gh Issues, k release.Key, rec *re
 		}
 	}
 	return nil
+}
+
+// findIssue looks for the tracking issue of a release whose record holds
+// none. rebuild looked already when it made the record (searched). A
+// create begun and not recorded (IssueCreating), or a record an older
+// golive wrote, which said no such thing, take the bounded issue list as
+// well (FindIssue); otherwise golive's PR comment is enough
+// (FindIssuePointed): there is no issue golive made without either.
+func (tr *Tracker) findIssue(ctx context.Context, gh Issues, rec *record) (int, error) {
+	s := rec.State
+	k := s.Key
+	switch {
+	case s.IssueCreating || s.Schema() < 3:
+		return gh.FindIssue(ctx, k.Owner, k.Repo, render.Marker(k))
+	case rec.searched:
+		return 0, nil
+	}
+	return gh.FindIssuePointed(ctx, k.Owner, k.Repo, render.Marker(k))
 }

@@ -124,9 +124,9 @@ func (tr *Tracker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec 
 	s := rec.State
 	k := s.Key
 	if s.Issue == 0 {
-		// The marker is looked up before anything is created: a lost
+		// The issue is looked up before anything is created: a lost
 		// Redis or a crash after the create never makes a second issue.
-		n, err := gh.FindIssue(ctx, k.Owner, k.Repo, render.Marker(k))
+		n, err := tr.findIssue(ctx, gh, rec)
 		if err != nil {
 			return err
 		}
@@ -134,14 +134,22 @@ func (tr *Tracker) syncIssue(ctx context.Context, gh GitHub, rc repoConfig, rec 
 			if s.Status == release.StatusClosed {
 				return nil // closed before golive wrote anything
 			}
+			if !s.IssueCreating {
+				// Saved before the create: a crash after it, or an answer
+				// lost, makes the next sync look by the list too.
+				s.IssueCreating = true
+				if err := tr.save(ctx, rec); err != nil {
+					return err
+				}
+			}
 			body := tr.issueBody(rc.cfg, s, rep)
 			if n, err = gh.CreateIssue(ctx, k.Owner, k.Repo, issueTitle(s), body); err != nil {
 				return err
 			}
 			tr.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
-			s.Written.IssueBody = body
+			s.SetIssueWritten(body)
 		}
-		s.Issue = n
+		s.Issue, s.IssueCreating = n, false
 		if err := tr.save(ctx, rec); err != nil {
 			return err
 		}
@@ -171,7 +179,7 @@ func (tr *Tracker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *
 	s := rec.State
 	k := s.Key
 	body := render.KeepUnseen(tr.issueBody(rc.cfg, s, rep), s.Unseen)
-	if body == s.Written.IssueBody {
+	if s.IssueWritten(body) {
 		return nil
 	}
 	cur, err := gh.GetIssue(ctx, k.Owner, k.Repo, s.Issue)
@@ -181,11 +189,11 @@ func (tr *Tracker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *
 		}
 		return err
 	}
-	if s.Written.IssueBody != "" && cur.Body != s.Written.IssueBody {
+	if s.KnowsIssueWritten() && !s.IssueWritten(cur.Body) {
 		// Boxes someone changed since golive's last write: their
 		// issues.edited event decides them. Until it does they stay as
 		// set; if it never comes, the edit history does (unseen.go).
-		if err := tr.noteUnseen(ctx, s, render.HumanChanges(s.Written.IssueBody, cur.Body)); err != nil {
+		if err := tr.noteUnseen(ctx, s, s.HumanChanges(cur.Body)); err != nil {
 			return err
 		}
 		body = render.KeepUnseen(body, s.Unseen)
@@ -199,7 +207,7 @@ func (tr *Tracker) syncBody(ctx context.Context, gh GitHub, rc repoConfig, rec *
 		}
 		tr.o.Metrics.GitHubWrites.WithLabelValues("issue").Inc()
 	}
-	s.Written.IssueBody = body
+	s.SetIssueWritten(body)
 	return nil
 }
 
@@ -260,10 +268,11 @@ func (tr *Tracker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec 
 			return err
 		}
 		tr.o.Metrics.GitHubWrites.WithLabelValues("check_run").Inc()
-		s.CheckRunID, s.CheckSHA, s.Written.CheckDigest = id, c.SHA, c.Digest()
+		s.CheckRunID, s.CheckSHA = id, c.SHA
+		s.SetCheckWritten(c)
 		return tr.save(ctx, rec)
 	}
-	if c.Digest() == s.Written.CheckDigest {
+	if s.CheckWritten(c) {
 		return nil
 	}
 	if err := gh.UpdateCheckRun(ctx, k.Owner, k.Repo, s.CheckRunID, c); err != nil {
@@ -283,7 +292,7 @@ func (tr *Tracker) syncCheck(ctx context.Context, gh GitHub, rc repoConfig, rec 
 		}
 	}
 	tr.o.Metrics.GitHubWrites.WithLabelValues("check_run").Inc()
-	s.Written.CheckDigest = c.Digest()
+	s.SetCheckWritten(c)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/render"
 	"github.com/ag06mixer/golive/internal/tracker"
 )
 
@@ -130,6 +131,31 @@ func (g *GitHub) FindIssue(_ context.Context, _, _, marker string) (int, error) 
 		}
 	}
 	return 0, nil
+}
+
+// FindIssuePointed finds the issue only through a comment on the PR
+// pointing at it (render.IssueMarker); with no golive comment on the PR
+// it answers 0, and with one without a pointer it is FindIssue.
+func (g *GitHub) FindIssuePointed(ctx context.Context, owner, repo, marker string) (int, error) {
+	k, ok := render.ParseMarker(marker)
+	if !ok {
+		return 0, fmt.Errorf("not a release marker: %q", marker)
+	}
+	err := g.call("FindIssuePointed")
+	commented, pointed := false, 0
+	for _, c := range g.Comments {
+		if c.Issue == k.PR && strings.Contains(c.Body, render.CommentMarker(k)) {
+			commented = true
+			if n, ok := render.ParseIssueMarker(c.Body); ok && g.Issues[n] != nil && strings.Contains(g.Issues[n].Body, marker) {
+				pointed = n
+			}
+		}
+	}
+	g.mu.Unlock()
+	if err != nil || pointed != 0 || !commented {
+		return pointed, err
+	}
+	return g.FindIssue(ctx, owner, repo, marker)
 }
 
 func (g *GitHub) CreateIssue(_ context.Context, _, _, title, body string) (int, error) {
