@@ -265,10 +265,3 @@ func link(text, target string) string {
 	}
 	return text
 }
-
-func pluralS(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
