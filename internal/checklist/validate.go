@@ -206,7 +206,7 @@ func checkEvidence(ps *Problems, it Item) {
 	case e.Probe != nil:
 		checkProbeVars(add, it.ID, e.Probe)
 	case e.Metric != nil:
-		checkMetric(add, it.ID, e.Metric)
+		checkMetricVars(add, it.ID, e.Metric)
 	}
 }
 

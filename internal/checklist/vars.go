@@ -113,6 +113,19 @@ func checkProbeVars(add func(field, format string, args ...any), id string, p *P
 	checkProbe(add, id, cp)
 }
 
+// checkMetricVars checks a metric of one layer as checkProbeVars checks a
+// probe: its URL may be ${vars.NAME} (the built-in checklist's
+// ${vars.prometheus_url}), checked with a placeholder until it is known.
+func checkMetricVars(add func(field, format string, args ...any), id string, m *Metric) {
+	cp := *m
+	_, _, bad := expandVars(cp.URL, func(string) (string, bool) { return "", false })
+	for _, b := range bad {
+		add("evidence.metric.url", "item %q: %s is not a variable: write ${vars.NAME}, NAME in lower case", id, b)
+	}
+	cp.URL = varRef.ReplaceAllString(cp.URL, placeholderURL)
+	checkMetric(add, id, &cp)
+}
+
 // checkVars checks a layer's vars: names, and values without variables.
 func (f *File) checkVars(add func(p Pos, format string, args ...any)) {
 	names := make([]string, 0, len(f.Vars))
@@ -130,8 +143,8 @@ func (f *File) checkVars(add func(p Pos, format string, args ...any)) {
 	}
 }
 
-// expandProbes gives each probe of the resolved config its variables'
-// values. A probe with an unset variable is not run: its item becomes
+// expandProbes gives each probe and metric of the resolved config its
+// variables' values. A probe with an unset variable is not run: its item becomes
 // manual, and says which variable would configure it. A value that makes
 // a bad target is a problem at the item.
 func (c *Config) expandProbes() Problems {
@@ -142,6 +155,10 @@ func (c *Config) expandProbes() Problems {
 	}
 	for _, e := range c.Flatten() {
 		ev := e.Item.Evidence
+		if ev != nil && ev.Metric != nil {
+			ps = append(ps, expandMetric(e.Item, value)...)
+			continue
+		}
 		if ev == nil || ev.Probe == nil {
 			continue
 		}
@@ -176,5 +193,33 @@ func (c *Config) expandProbes() Problems {
 		nev.Probe = cp
 		it.Evidence = &nev
 	}
+	return ps
+}
+
+// expandMetric gives a metric item's URL its variable's value. With the
+// variable unset the item is manual and says which variable would
+// configure it: the built-in checklist queries no metric API nobody set.
+func expandMetric(it *Item, value func(string) (string, bool)) Problems {
+	ev := it.Evidence
+	out, missing, _ := expandVars(ev.Metric.URL, value)
+	if len(missing) > 0 {
+		for i, m := range missing {
+			missing[i] = "`vars." + m + "`"
+		}
+		it.Evidence = &Evidence{Manual: &Manual{}, Unconfigured: "metric not configured: set " + strings.Join(missing, " and ")}
+		return nil
+	}
+	if out == ev.Metric.URL {
+		return nil
+	}
+	var ps Problems
+	m := *ev.Metric
+	m.URL = out
+	checkMetric(func(field, format string, args ...any) {
+		ps = append(ps, Problem{Pos: it.o.at(field), Msg: fmt.Sprintf(format, args...) + " (from vars)"})
+	}, it.ID, &m)
+	nev := *ev
+	nev.Metric = &m
+	it.Evidence = &nev
 	return ps
 }

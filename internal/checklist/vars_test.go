@@ -23,7 +23,7 @@ func TestDefaultProbesNothingUnset(t *testing.T) {
 		}
 		if ev := e.Item.Evidence; ev != nil && ev.Unconfigured != "" {
 			unconfigured++
-			if !strings.HasPrefix(ev.Unconfigured, "probe not configured: set `vars.") || e.Item.Source() != SourceManual {
+			if !(strings.HasPrefix(ev.Unconfigured, "probe not configured: set `vars.") || ev.Unconfigured == "metric not configured: set `vars.prometheus_url`") || e.Item.Source() != SourceManual {
 				t.Errorf("item %s: %q, source %s", e.Item.ID, ev.Unconfigured, e.Item.Source())
 			}
 		}
@@ -85,5 +85,51 @@ func TestVarsProblems(t *testing.T) {
 	}
 	if _, err := Resolve(def, repo); err == nil || !strings.Contains(err.Error(), "must be http or https (from vars)") {
 		t.Errorf("an ftp base_url: %v", err)
+	}
+}
+
+// TestVarsConfigureMetrics: the built-in checklist measures four
+// post-go-live items with metric queries to ${vars.prometheus_url}. With
+// the variable unset they are manual and say so, and no metric API is
+// asked; set, each queries that API; a bad value is a problem.
+func TestVarsConfigureMetrics(t *testing.T) {
+	measured := []string{"no-critical-alerts-triggered", "no-memory-leaks-detected", "auto-scaling-working-correctly", "backup-processes-successful"}
+	def, _ := Default()
+	plain, err := Resolve(def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range measured {
+		e, _ := plain.Item(id)
+		if e.Item.Source() != SourceManual || e.Item.Evidence == nil || e.Item.Evidence.Unconfigured != "metric not configured: set `vars.prometheus_url`" {
+			t.Errorf("%s without vars: %+v", id, e.Item.Evidence)
+		}
+	}
+	for _, e := range plain.Flatten() {
+		if e.Item.Source() == SourceMetric {
+			t.Errorf("item %s queries %s with no vars set", e.Item.ID, e.Item.Evidence.Metric.URL)
+		}
+	}
+	repo, err := Parse("repo.yml", []byte("version: 1\nvars:\n  prometheus_url: https://prometheus.example.com\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Resolve(def, repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range measured {
+		e, _ := c.Item(id)
+		if e.Item.Source() != SourceMetric || e.Item.Evidence.Metric.URL != "https://prometheus.example.com" || e.Item.Evidence.Metric.Query == "" || e.Item.Evidence.Metric.Window == nil {
+			t.Errorf("%s with vars.prometheus_url: %+v", id, e.Item.Evidence)
+		}
+	}
+	bad, err := Parse("repo.yml", []byte("version: 1\nvars:\n  prometheus_url: ftp://prometheus.example.com\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Resolve(def, bad)
+	if err == nil || !strings.Contains(err.Error(), "must be http or https (from vars)") {
+		t.Errorf("an ftp metric URL from vars: %v", err)
 	}
 }

@@ -90,8 +90,10 @@ func TestDemoFinalBody(t *testing.T) {
 	body := render.IssueWithLedger(cfg, s, now, key)
 	golden(t, "demo-final.md", body)
 	// GitHub counts characters, not bytes (an em dash is one, of three).
-	if n := utf8.RuneCountInString(body); n >= 20000 {
-		t.Errorf("the demo's final body is %d characters, want under 20,000", n)
+	// The bound was 20,000 until the built-in checklist's four metric
+	// items came (#21): each says what would configure it, ~60 characters.
+	if n := utf8.RuneCountInString(body); n >= 20500 {
+		t.Errorf("the demo's final body is %d characters, want under 20,500 (of GitHub's 65,536)", n)
 	}
 	t.Logf("the demo's final body: %d characters (%d bytes), its ledger line %d", utf8.RuneCountInString(body), len(body), len(body[strings.Index(body, "<!-- golive:ledger"):]))
 	if err := render.Structure(body); err != nil {
