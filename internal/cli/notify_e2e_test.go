@@ -196,6 +196,16 @@ func TestE2ENotifierSendsEachEventOnce(t *testing.T) {
 	if ready != 1 || signoff != 1 || sent != 1 {
 		t.Errorf("time to ready observed %d times, the business sign-off %d, merged sent %v; want 1 each", ready, signoff, sent)
 	}
+
+	// Redis is lost and the release rebuilt from its tracking issue: the
+	// signed ledger says what was already sent, so nothing is sent again.
+	flushRedis(t, h)
+	reconcileAll(t, h)
+	h.settle()
+	refresh("r5")
+	if all := rcv.taken(t); len(all) != len(want) {
+		t.Errorf("after a Redis loss and rebuild the receiver has taken %q, want only the first %q", all, want)
+	}
 }
 
 type lockedWriter struct {

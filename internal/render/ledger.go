@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -52,6 +53,10 @@ type Ledger struct {
 	// the SHA-256 of their JSON. The ledger so stays bounded.
 	Voided       int    `json:"vn,omitempty"`
 	VoidedDigest string `json:"vd,omitempty"`
+	// Milestones are the release events golive already acted on once
+	// (a chat notification sent, a health figure observed), so a release
+	// rebuilt after Redis is lost does not notify or count them again.
+	Milestones map[string]time.Time `json:"ms,omitempty"`
 }
 
 // maxSeen bounds the applied-comment ids the ledger carries.
@@ -64,7 +69,7 @@ func LedgerOf(s *release.State) Ledger {
 		seen = seen[len(seen)-maxSeen:]
 	}
 	l := Ledger{Repo: s.Key.FullRepo(), PR: s.Key.PR, RepoID: s.RepoID, OpenedAt: s.OpenedAt, Manual: s.Manual, Waivers: s.Waivers, Hold: s.Hold, Seen: slices.Clone(seen),
-		Head: s.HeadSHA, Tree: s.HeadTree, LastPusher: s.LastPusher}
+		Head: s.HeadSHA, Tree: s.HeadTree, LastPusher: s.LastPusher, Milestones: s.Milestones}
 	var voided []release.Signoff
 	for _, so := range s.Signoffs {
 		if so.Active() {
@@ -139,6 +144,9 @@ func (l Ledger) Restore(s *release.State) {
 		s.OpenedAt = l.OpenedAt
 	}
 	s.Manual, s.Signoffs, s.Waivers, s.Hold, s.Seen = l.Manual, slices.Clone(l.Signoffs), l.Waivers, l.Hold, l.Seen
+	if len(l.Milestones) > 0 {
+		s.Milestones = maps.Clone(l.Milestones)
+	}
 	// The head the ledger was written for: a rebuild that finds the PR
 	// on another head applies it as a push, voiding what a push voids.
 	if l.Head != "" {
