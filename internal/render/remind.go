@@ -28,25 +28,32 @@ func PRCommentWith(k release.Key, issue int, rs []release.Reminder) string {
 	b.WriteString(text)
 	b.WriteString("\n")
 	for _, r := range rs {
-		var who []string
-		for _, t := range r.Teams {
-			if teamMention.MatchString(t) {
-				who = append(who, "@"+t)
-			}
-		}
-		for _, u := range r.Users {
-			if userMention.MatchString(u) {
-				who = append(who, "@"+u)
-			}
-		}
-		if len(who) == 0 {
-			who = []string{"whoever holds the role"}
-		}
-		fmt.Fprintf(&b, "⏰ %s: the **%s** sign-off is awaited since %s — `/approve %s`", strings.Join(who, ", "), escape(r.Title), r.Since.UTC().Format("2006-01-02 15:04 MST"), r.Role)
+		b.WriteString(reminderLine(r))
 		if r.Count > 1 {
 			fmt.Fprintf(&b, " (reminder %d)", r.Count)
 		}
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// reminderLine is one due reminder: the role's teams and logins GitHub
+// can resolve as mentions (nobody else is named), the role, since when,
+// and the command that gives the sign-off.
+func reminderLine(r release.Reminder) string {
+	var who []string
+	for _, t := range r.Teams {
+		if teamMention.MatchString(t) {
+			who = append(who, "@"+t)
+		}
+	}
+	for _, u := range r.Users {
+		if userMention.MatchString(u) {
+			who = append(who, "@"+u)
+		}
+	}
+	if len(who) == 0 {
+		who = []string{"whoever holds the role"}
+	}
+	return fmt.Sprintf("⏰ %s: the **%s** sign-off is awaited since %s — `/approve %s`", strings.Join(who, ", "), escape(r.Title), r.Since.UTC().Format("2006-01-02 15:04 MST"), r.Role)
 }
