@@ -2,9 +2,7 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -42,35 +40,8 @@ func TestDashboardDemoFlowInBrowser(t *testing.T) {
 		}
 	}
 
-	dctx, stop := context.WithCancel(context.Background())
-	var out syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- Run(dctx, []string{"demo", "--dashboard", "--full"}, func(string) string { return "" }, nil, &out, io.Discard)
-	}()
-	t.Cleanup(func() {
-		stop()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("demo --dashboard did not stop when its context ended")
-		}
-	})
-	re := regexp.MustCompile(`The dashboard: (http://127\.0\.0\.1:\d+)/`)
-	var base string
-	for deadline := time.Now().Add(3 * time.Minute); base == ""; time.Sleep(100 * time.Millisecond) {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			base = m[1]
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("the demo ended (exit %d) without serving the dashboard:\n%s", code, out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no dashboard URL within 3 minutes:\n%s", out.String())
-		}
-	}
+	dd := startDemoDashboard(t, 3*time.Minute, "demo", "--dashboard", "--full")
+	base := dd.base
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, steps...); err != nil {
@@ -127,7 +98,7 @@ func TestDashboardDemoFlowInBrowser(t *testing.T) {
 	waitJS(t, ctx, "the JSON export", `document.body && document.body.innerText.includes('"repo": "acme/shop"')`)
 
 	// The demo's final tracking issue as GitHub renders it.
-	body := finalIssue(t, out.String())
+	body := finalIssue(t, dd.out.String())
 	page := gfmPage(t, body)
 	if strings.Contains(page, "- [x]") || !strings.Contains(page, `<input checked="" disabled="" type="checkbox"`) {
 		t.Errorf("the final issue does not render as GFM task lists")

@@ -68,28 +68,8 @@ func TestDemoDashboard(t *testing.T) {
 	if testing.Short() {
 		t.Skip("plays the whole demo")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- Run(ctx, []string{"demo", "--dashboard"}, func(string) string { return "" }, nil, &out, io.Discard)
-	}()
-	re := regexp.MustCompile(`The dashboard: (http://127\.0\.0\.1:\d+)/`)
-	var base string
-	for deadline := time.Now().Add(2 * time.Minute); base == ""; time.Sleep(100 * time.Millisecond) {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			base = m[1]
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("the demo ended (exit %d) without serving the dashboard:\n%s", code, out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no dashboard URL within 2 minutes:\n%s", out.String())
-		}
-	}
+	d := startDemoDashboard(t, 2*time.Minute, "demo", "--dashboard")
+	base := d.base
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Get(base + "/releases/acme/shop/42")
 	if err != nil {
@@ -124,13 +104,61 @@ func TestDemoDashboard(t *testing.T) {
 	if r.StatusCode != http.StatusOK || !strings.Contains(string(b), "Authorize") {
 		t.Errorf("the fake GitHub's sign-in page: %s\n%s", r.Status, b)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("demo --dashboard ended with exit %d", code)
+	if code := d.stop(); code != 0 {
+		t.Errorf("demo --dashboard ended with exit %d", code)
+	}
+}
+
+// demoDashboard is a `golive demo --dashboard` running for a test.
+type demoDashboard struct {
+	t    *testing.T
+	base string // the dashboard's root, http://127.0.0.1:PORT
+	out  *syncBuffer
+	quit context.CancelFunc
+	done chan int
+	code *int
+}
+
+// startDemoDashboard runs golive with args until the dashboard's URL is
+// printed (within wait), and stops it when the test ends.
+func startDemoDashboard(t *testing.T, wait time.Duration, args ...string) *demoDashboard {
+	t.Helper()
+	ctx, quit := context.WithCancel(context.Background())
+	d := &demoDashboard{t: t, out: &syncBuffer{}, quit: quit, done: make(chan int, 1)}
+	go func() { d.done <- Run(ctx, args, func(string) string { return "" }, nil, d.out, io.Discard) }()
+	t.Cleanup(func() { d.stop() })
+	re := regexp.MustCompile(`The dashboard: (http://127\.0\.0\.1:\d+)/`)
+	for deadline := time.Now().Add(wait); d.base == ""; time.Sleep(100 * time.Millisecond) {
+		if m := re.FindStringSubmatch(d.out.String()); m != nil {
+			d.base = m[1]
 		}
+		select {
+		case code := <-d.done:
+			t.Fatalf("the demo ended (exit %d) without serving the dashboard:\n%s", code, d.out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no dashboard URL within %v:\n%s", wait, d.out.String())
+		}
+	}
+	return d
+}
+
+// stop ends the demo and returns its exit code; a demo that does not
+// stop within 30 s fails the test.
+func (d *demoDashboard) stop() int {
+	if d.code != nil {
+		return *d.code
+	}
+	d.quit()
+	select {
+	case code := <-d.done:
+		d.code = &code
+		return code
 	case <-time.After(30 * time.Second):
-		t.Fatal("demo --dashboard did not stop when its context ended")
+		d.t.Error("demo --dashboard did not stop when its context ended")
+		code := -1
+		d.code = &code
+		return code
 	}
 }
