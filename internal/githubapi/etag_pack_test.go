@@ -2,8 +2,8 @@ package githubapi_test
 
 import (
 	"bytes"
-	"context"
 	"compress/flate"
+	"context"
 	"io"
 	"strings"
 	"testing"

@@ -50,43 +50,68 @@ func (in *Installation) findIssue(ctx context.Context, owner, repo, marker strin
 	if !ok || !strings.EqualFold(k.Owner, owner) || !strings.EqualFold(k.Repo, repo) {
 		return 0, fmt.Errorf("find tracking issue in %s/%s: %q is not a release marker of the repository", owner, repo, marker)
 	}
-	cs, _, err := in.c.Issues.ListComments(ctx, owner, repo, k.PR, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}})
-	if err != nil {
-		return 0, fmt.Errorf("list comments of %s/%s#%d: %w", owner, repo, k.PR, err)
-	}
 	commented := false
+	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	read := false // every comment of the PR read
+	for page := 0; page < commentPages; page++ {
+		cs, resp, err := in.c.Issues.ListComments(ctx, owner, repo, k.PR, opt)
+		if err != nil {
+			return 0, fmt.Errorf("list comments of %s/%s#%d: %w", owner, repo, k.PR, err)
+		}
+		n, found, err := in.pointed(ctx, owner, repo, marker, k, cs, &commented)
+		if err != nil || found {
+			return n, err
+		}
+		if resp.NextPage == 0 {
+			read = true
+			break
+		}
+		opt.Page = resp.NextPage
+	}
+	if !commented && !always && read {
+		return 0, nil // no golive comment, no create begun: a new release
+	}
+	// A golive comment without a valid pointer, a create begun and not
+	// saved (TestE2ECrashAfterCreate), or a PR with more comments than
+	// golive reads: never taken for a new release. The bounded list reads
+	// open issues updated since the PR was opened only, so it costs the
+	// same whatever the repository's history.
+	return in.findIssueListed(ctx, owner, repo, k.PR, marker)
+}
+
+// commentPages bounds the PR comments findIssue reads for golive's own
+// (100 a page). A PR with more is looked up by the bounded issue list
+// too: one with many comments before golive's must not pass for new.
+const commentPages = 10
+
+// pointed looks through one page of PR comments for golive's, whose
+// pointer names the tracking issue; commented says one was seen.
+func (in *Installation) pointed(ctx context.Context, owner, repo, marker string, k release.Key, cs []*github.IssueComment, commented *bool) (int, bool, error) {
 	for _, c := range cs {
 		if !strings.Contains(c.GetBody(), render.CommentMarker(k)) {
 			continue
 		}
 		ours, err := in.isGolive(ctx, c.GetUser())
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		if !ours {
 			continue // a person quoting golive's comment points nowhere
 		}
-		commented = true
+		*commented = true
 		n, ok := render.ParseIssueMarker(c.GetBody())
 		if !ok {
 			continue
 		}
 		adopt, err := in.trackingIssue(ctx, owner, repo, n, marker)
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		if adopt {
-			return n, nil
+			return n, true, nil
 		}
 	}
-	if !commented && !always {
-		return 0, nil // no golive comment, no create begun: a new release
-	}
-	// A golive comment without a valid pointer, or a create begun and
-	// not saved (TestE2ECrashAfterCreate). The bounded list reads open
-	// issues updated since the PR was opened only, so it costs the same
-	// whatever the repository's history.
-	return in.findIssueListed(ctx, owner, repo, k.PR, marker)
+	return 0, false, nil
 }
 
 // trackingIssue reports whether issue n is the release's tracking issue:

@@ -164,3 +164,52 @@ func comment(t *testing.T, in *githubapi.Installation, k release.Key, body strin
 		t.Fatal(err)
 	}
 }
+
+// TestFindIssuePointedReadsEveryCommentPage: golive's comment is found
+// behind a hundred others (a busy PR labelled a release late), and a PR
+// with more comments than golive reads is never taken for a new release:
+// the bounded list looks for its issue. Otherwise a release whose record
+// Redis lost would open a second issue and lose its signed ledger.
+func TestFindIssuePointedReadsEveryCommentPage(t *testing.T) {
+	k := release.Key{Owner: "o", Repo: "r", PR: 5}
+	marker := render.Marker(k)
+	const listIssues = "GET /repos/{owner}/{repo}/issues"
+	chatter := func(rp *githubfake.Repo, n int) {
+		for i := range n {
+			rp.Comments = append(rp.Comments, &githubfake.Comment{ID: int64(50000 + i), Issue: k.PR, Body: "lgtm", Author: "someone"})
+		}
+	}
+	t.Run("behind 150 comments", func(t *testing.T) {
+		f := newFake(t)
+		rp := f.AddRepo("o", "r")
+		app, _ := githubapi.New(githubapi.Config{BaseURL: f.URL()})
+		in, _ := app.For(1)
+		n := issue(t, in, marker)
+		f.Do(func(map[string]*githubfake.Repo) { chatter(rp, 150) })
+		comment(t, in, k, render.PRComment(k, n))
+		f.ResetCounts()
+		got, err := in.FindIssuePointed(context.Background(), "o", "r", marker)
+		if err != nil || got != n {
+			t.Fatalf("FindIssuePointed = %d, %v; want issue %d", got, err, n)
+		}
+		if l := f.Count(listIssues); l != 0 {
+			t.Errorf("%d issue lists, want none: the pointer was found", l)
+		}
+	})
+	t.Run("more comments than golive reads", func(t *testing.T) {
+		f := newFake(t)
+		rp := f.AddRepo("o", "r")
+		app, _ := githubapi.New(githubapi.Config{BaseURL: f.URL()})
+		in, _ := app.For(1)
+		n := issue(t, in, marker) // its pointer comment lost in a crash
+		f.Do(func(map[string]*githubfake.Repo) { chatter(rp, 1001) })
+		f.ResetCounts()
+		got, err := in.FindIssuePointed(context.Background(), "o", "r", marker)
+		if err != nil || got != n {
+			t.Fatalf("FindIssuePointed = %d, %v; want issue %d from the bounded list", got, err, n)
+		}
+		if l := f.Count(listIssues); l != 1 {
+			t.Errorf("%d issue lists, want 1", l)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package githubfake
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -63,11 +64,31 @@ func (f *Fake) routeIssues(mux *http.ServeMux, body []byte) {
 	// Pull requests are issues too: their comments need no Issue entry.
 	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{n}/comments", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		n, _ := strconv.Atoi(r.PathValue("n"))
-		out := []map[string]any{}
+		all := []map[string]any{}
 		for _, c := range rp.Comments {
 			if c.Issue == n {
-				out = append(out, commentJSON(c))
+				all = append(all, commentJSON(c))
 			}
+		}
+		// Paged as GitHub pages: per_page (default 30, at most 100), a
+		// Link to the next page while there is one.
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+		if page < 1 {
+			page = 1
+		}
+		if per < 1 || per > 100 {
+			per = 30
+		}
+		out := []map[string]any{}
+		for i := (page - 1) * per; i < len(all) && i < page*per; i++ {
+			out = append(out, all[i])
+		}
+		if page*per < len(all) {
+			q := r.URL.Query()
+			q.Set("page", strconv.Itoa(page+1))
+			q.Set("per_page", strconv.Itoa(per))
+			w.Header().Set("Link", fmt.Sprintf(`<%s%s?%s>; rel="next"`, f.Server.URL, r.URL.Path, q.Encode()))
 		}
 		writeJSON(w, 200, out)
 	}))

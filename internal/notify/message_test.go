@@ -37,6 +37,7 @@ func TestRenderedNoticesHaveSlackShape(t *testing.T) {
 		}
 		body := string(b)
 		var m struct {
+			Text   string `json:"text"`
 			Blocks []struct {
 				Type string                `json:"type"`
 				Text struct{ Text string } `json:"text"`
@@ -44,6 +45,10 @@ func TestRenderedNoticesHaveSlackShape(t *testing.T) {
 		}
 		if err := json.Unmarshal(b, &m); err != nil {
 			t.Fatal(err)
+		}
+		// The fallback text, shown in notifications, is mrkdwn too.
+		if strings.Contains(m.Text, "<!channel>") || strings.Contains(m.Text, "<https://evil") {
+			t.Errorf("%s: the fallback text's mrkdwn is not escaped: %q", n.ID, m.Text)
 		}
 		sec := m.Blocks[1].Text.Text
 		if m.Blocks[1].Type != "section" || strings.Contains(sec, "<!channel>") || strings.Contains(sec, "<https://evil") || !strings.Contains(sec, "&lt;!channel&gt;") {

@@ -119,7 +119,9 @@ func Notice(s *release.State, n release.Notice, links NoticeLinks) SlackMessage 
 		blocks = append(blocks, SlackBlock{Type: "actions", Elements: buttons})
 	}
 	blocks = append(blocks, SlackBlock{Type: "context", Elements: []SlackElement{{Type: "mrkdwn", Body: "golive · " + string(n.Kind)}}})
-	return SlackMessage{Text: header, Blocks: blocks}
+	// The fallback text is mrkdwn in notifications: escaped as the
+	// sections are, so a PR title cannot ping @channel or forge a link.
+	return SlackMessage{Text: slackEscape(header), Blocks: blocks}
 }
 
 // slackList is a label and a bulleted list, at most slackListMax items

@@ -34,7 +34,7 @@ type configPRReads interface {
 // to fail every release closed. It reports whether the PR was such a PR.
 // Like notRelease it looks once per head: the answer is kept in Redis
 // either way, so a redelivery or a second event on the head reads nothing.
-func (tr *Tracker) configPR(ctx context.Context, gh GitHub, k release.Key, ev release.Event) (bool, error) {
+func (tr *Tracker) configPR(ctx context.Context, gh GitHub, rc repoConfig, k release.Key, ev release.Event) (bool, error) {
 	pr := ev.PR
 	rd, ok := gh.(configPRReads)
 	if ev.Kind != release.EvPR || !ok || pr == nil || pr.HeadSHA == "" || pr.State == "closed" || pr.Merged {
@@ -64,6 +64,9 @@ func (tr *Tracker) configPR(ctx context.Context, gh GitHub, k release.Key, ev re
 	}
 	c, err := tr.configPRCheck(ctx, gh, rd, k, pr.HeadSHA)
 	if err != nil {
+		return true, err
+	}
+	if shared, err := tr.sharedHead(ctx, gh, rc, k, pr.HeadSHA); err != nil || shared {
 		return true, err
 	}
 	if _, err := tr.createCheck(ctx, gh, k, c); err != nil {
