@@ -130,3 +130,28 @@ func TestE2EConfigPRCheck(t *testing.T) {
 		t.Errorf("GitHub refused writes: %+v", r)
 	}
 }
+
+// TestE2EConfigPRHiddenAmongManyFiles: GitHub cuts a compare's files at
+// 300, so a PR that changes more could hide .github/golive.yml beyond the
+// cut and pass for a plain PR ("Not a release PR", success). golive then
+// compares the file itself at base and head, and the config PR gets its
+// check: here a failure naming the bad line.
+func TestE2EConfigPRHiddenAmongManyFiles(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOpts{})
+	const n, head = 32, "c0ffee00000000000000000000000000000000c1"
+	opened := h.configPR(t, "opened", n, head, "version: 1\n\noverride:\n  aws-account-with-appropriate-bilign:\n    required: false\n")
+	h.fake.Do(func(repos map[string]*githubfake.Repo) {
+		var many []string
+		for i := range 300 {
+			many = append(many, fmt.Sprintf("!generated/%03d.txt", i))
+		}
+		repos[testRepo].Compares["main..."+head] = many // the config is past the cut
+	})
+	h.send("pull_request", opened)
+	h.settle()
+	cr := h.readiness(head)
+	if len(cr) != 1 || cr[0].Conclusion != "failure" || !strings.Contains(cr[0].Summary(), "`.github/golive.yml:4:3`") {
+		t.Fatalf("a config PR of 300+ files: %+v", cr)
+	}
+}

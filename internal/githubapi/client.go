@@ -364,16 +364,23 @@ func (in *Installation) CommitTree(ctx context.Context, owner, repo, sha string)
 // that long may be cut, so it is not taken as whole.
 const MaxCompareFiles = 3000
 
+// compareFileCap is where GitHub cuts a compare's files, whatever the
+// pages: 300. A list that long may be cut, and is not taken as whole: a
+// scoped sign-off is then voided, a config change looked for in the file.
+const compareFileCap = 300
+
 // CompareFiles lists the files changed between base and head (GET
 // /repos/{o}/{r}/compare/{base}...{head}, paged), with renames' old
 // names too. complete is false when GitHub's list may be cut.
 func (in *Installation) CompareFiles(ctx context.Context, owner, repo, base, head string) (files []string, complete bool, err error) {
 	opt := &github.ListOptions{PerPage: 100, Page: 1}
+	listed := 0
 	for pages := 0; pages < MaxCompareFiles/100+1; pages++ {
 		cc, resp, err := in.c.Repositories.CompareCommits(ctx, owner, repo, base, head, opt)
 		if err != nil {
 			return nil, false, fmt.Errorf("compare %s...%s in %s/%s: %w", base, head, owner, repo, notFound(resp, err))
 		}
+		listed += len(cc.Files)
 		for _, f := range cc.Files {
 			files = append(files, f.GetFilename())
 			if p := f.GetPreviousFilename(); p != "" {
@@ -381,7 +388,7 @@ func (in *Installation) CompareFiles(ctx context.Context, owner, repo, base, hea
 			}
 		}
 		if resp.NextPage == 0 {
-			return files, len(cc.Files) < MaxCompareFiles && len(files) < MaxCompareFiles, nil
+			return files, listed < compareFileCap, nil
 		}
 		opt.Page = resp.NextPage
 	}

@@ -1,6 +1,7 @@
 package tracker
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"fmt"
@@ -47,11 +48,18 @@ func (tr *Tracker) configPR(ctx context.Context, gh GitHub, rc repoConfig, k rel
 	// The compare first: most PRs do not touch the file, and their answer
 	// costs this one read. A compare GitHub cannot make (404: the head is
 	// gone) is a PR that changes no file golive reads.
-	files, _, err := gh.CompareFiles(ctx, k.Owner, k.Repo, pr.BaseRef, pr.HeadSHA)
+	files, complete, err := gh.CompareFiles(ctx, k.Owner, k.Repo, pr.BaseRef, pr.HeadSHA)
 	if err != nil && tr.status(err) != 404 {
 		return false, err
 	}
 	isConfigPR := slices.Contains(files, repoConfigPath)
+	if !isConfigPR && err == nil && !complete {
+		// GitHub cuts a compare at 300 files: a PR that changes more
+		// could hide the config among the rest. Compare the file itself.
+		if isConfigPR, err = configDiffers(ctx, rd, k, pr.BaseRef, pr.HeadSHA); err != nil {
+			return false, err
+		}
+	}
 	if isConfigPR {
 		def, err := rd.DefaultBranch(ctx, k.Owner, k.Repo)
 		if err != nil {
@@ -124,4 +132,19 @@ func (tr *Tracker) configPRCheck(ctx context.Context, gh GitHub, rd configPRRead
 		}
 	}
 	return configPRCheckRun(in), nil
+}
+
+// configDiffers reports whether .github/golive.yml differs between base
+// and head (one side missing counts), reading at most one byte over the
+// file limit of each.
+func configDiffers(ctx context.Context, rd configPRReads, k release.Key, base, head string) (bool, error) {
+	a, an, err := rd.FileAt(ctx, k.Owner, k.Repo, repoConfigPath, base, checklist.MaxFileSize)
+	if err != nil {
+		return false, err
+	}
+	b, bn, err := rd.FileAt(ctx, k.Owner, k.Repo, repoConfigPath, head, checklist.MaxFileSize)
+	if err != nil {
+		return false, err
+	}
+	return an != bn || !bytes.Equal(a, b) || (a == nil) != (b == nil), nil
 }
