@@ -66,9 +66,17 @@ func (in *Installation) FileAt(ctx context.Context, owner, repo, path, ref strin
 
 // ReleaseIssuesNewest calls fn with the repository's tracking issues
 // (label golive:release, open and closed), newest first, and the bodies
-// of each one's comments, until fn says it has enough or none is left.
+// of each one's comments, until fn says it has enough, none is left, or
+// simulateIssues issues are read: a config PR's check, repeated on each
+// push, costs a bounded number of requests whatever the history holds.
+// With the App known, only issues golive opened and comments golive
+// wrote are read: receipts pasted by someone else (genuine old ones
+// included) cannot choose the releases a simulation replays. Without it
+// (golive simulate with a token) every comment is read; Verify still
+// refuses what golive did not sign.
 func (in *Installation) ReleaseIssuesNewest(ctx context.Context, owner, repo string, fn func(issue int, bodies []string) (more bool)) error {
 	opt := &github.IssueListByRepoOptions{State: "all", Labels: []string{"golive:release"}, Sort: "created", Direction: "desc", ListOptions: github.ListOptions{PerPage: 100}}
+	read := 0
 	for {
 		is, resp, err := in.c.Issues.ListByRepo(ctx, owner, repo, opt)
 		if err != nil {
@@ -78,7 +86,19 @@ func (in *Installation) ReleaseIssuesNewest(ctx context.Context, owner, repo str
 			if i.IsPullRequest() {
 				continue
 			}
-			bodies, err := in.CommentBodies(ctx, owner, repo, i.GetNumber())
+			if in.app != nil {
+				ours, err := in.byGolive(ctx, i)
+				if err != nil {
+					return err
+				}
+				if !ours {
+					continue
+				}
+			}
+			if read++; read > simulateIssues {
+				return nil
+			}
+			bodies, err := in.receiptBodies(ctx, owner, repo, i.GetNumber())
 			if err != nil {
 				return err
 			}
@@ -91,4 +111,42 @@ func (in *Installation) ReleaseIssuesNewest(ctx context.Context, owner, repo str
 		}
 		opt.Page = resp.NextPage
 	}
+}
+
+// Bounds of a simulation's reads: the tracking issues walked, and the
+// comment pages read on each (receipts are few comments per release).
+const (
+	simulateIssues       = 50
+	simulateCommentPages = 3
+)
+
+// receiptBodies is the comment bodies of tracking issue n that may hold
+// receipts: golive's own when the App is known, at most
+// simulateCommentPages pages.
+func (in *Installation) receiptBodies(ctx context.Context, owner, repo string, n int) ([]string, error) {
+	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	var out []string
+	for page := 0; page < simulateCommentPages; page++ {
+		cs, resp, err := in.c.Issues.ListComments(ctx, owner, repo, n, opt)
+		if err != nil {
+			return nil, fmt.Errorf("list comments of %s/%s#%d: %w", owner, repo, n, err)
+		}
+		for _, c := range cs {
+			if in.app != nil {
+				ours, err := in.isGolive(ctx, c.GetUser())
+				if err != nil {
+					return nil, err
+				}
+				if !ours {
+					continue
+				}
+			}
+			out = append(out, c.GetBody())
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		opt.Page = resp.NextPage
+	}
+	return out, nil
 }
