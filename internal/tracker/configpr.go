@@ -41,7 +41,9 @@ func (tr *Tracker) configPR(ctx context.Context, gh GitHub, rc repoConfig, k rel
 	if ev.Kind != release.EvPR || !ok || pr == nil || pr.HeadSHA == "" || pr.State == "closed" || pr.Merged {
 		return false, nil
 	}
-	key := "configpr-check:" + k.String() + ":" + pr.HeadSHA
+	// The base too: a PR retargeted onto the default branch with the same
+	// head is looked at again.
+	key := "configpr-check:" + k.String() + ":" + pr.BaseRef + ":" + pr.HeadSHA
 	if v, known, err := tr.o.Cache.CacheGet(ctx, key); err != nil || known {
 		return known && string(v) == "1", err
 	}
