@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 // waiting on queues, timers and loopback HTTP, not on the CPU (user time
 // is about a third of wall time), so the default of GOMAXPROCS would
 // leave a 2-core machine mostly idle.
-const e2eParallel = 8
+const e2eParallel = 4
 
 func parallelByDefault() {
 	for _, a := range os.Args[1:] {
