@@ -2,7 +2,9 @@ package githubfake
 
 import (
 	"fmt"
+	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -77,4 +79,27 @@ func (f *Fake) NotModified() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.notModified
+}
+
+// page is the part [from, to) of a list of n that a request's page and
+// per_page ask for, paged as GitHub pages (per_page 30 by default, at most
+// 100); while there is a next page it sets the Link header to it, with the
+// request's other parameters kept.
+func (f *Fake) page(w http.ResponseWriter, r *http.Request, n int) (from, to int) {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+	if page < 1 {
+		page = 1
+	}
+	if per < 1 || per > 100 {
+		per = 30
+	}
+	from, to = min((page-1)*per, n), min(page*per, n)
+	if to < n {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(page+1))
+		q.Set("per_page", strconv.Itoa(per))
+		w.Header().Set("Link", fmt.Sprintf(`<%s%s?%s>; rel="next"`, f.Server.URL, r.URL.Path, q.Encode()))
+	}
+	return from, to
 }

@@ -2,7 +2,6 @@ package githubfake
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -57,20 +56,10 @@ func (f *Fake) routeChecks(mux *http.ServeMux, body []byte) {
 			writeJSON(w, 404, map[string]string{"message": "Not Found"})
 			return
 		}
-		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-		per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
-		if page < 1 {
-			page = 1
-		}
-		if per < 1 || per > 100 {
-			per = 30
-		}
+		from, to := f.page(w, r, len(all))
 		files := []map[string]any{}
-		for i := (page - 1) * per; i < len(all) && i < page*per; i++ {
-			files = append(files, map[string]any{"filename": all[i], "status": "modified"})
-		}
-		if page*per < len(all) {
-			w.Header().Set("Link", fmt.Sprintf(`<%s%s?page=%d&per_page=%d>; rel="next"`, f.Server.URL, r.URL.Path, page+1, per))
+		for _, name := range all[from:to] {
+			files = append(files, map[string]any{"filename": name, "status": "modified"})
 		}
 		writeJSON(w, 200, map[string]any{"status": "ahead", "files": files, "commits": []any{}, "total_commits": 1})
 	}))

@@ -2,7 +2,6 @@ package githubfake
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -70,27 +69,8 @@ func (f *Fake) routeIssues(mux *http.ServeMux, body []byte) {
 				all = append(all, commentJSON(c))
 			}
 		}
-		// Paged as GitHub pages: per_page (default 30, at most 100), a
-		// Link to the next page while there is one.
-		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-		per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
-		if page < 1 {
-			page = 1
-		}
-		if per < 1 || per > 100 {
-			per = 30
-		}
-		out := []map[string]any{}
-		for i := (page - 1) * per; i < len(all) && i < page*per; i++ {
-			out = append(out, all[i])
-		}
-		if page*per < len(all) {
-			q := r.URL.Query()
-			q.Set("page", strconv.Itoa(page+1))
-			q.Set("per_page", strconv.Itoa(per))
-			w.Header().Set("Link", fmt.Sprintf(`<%s%s?%s>; rel="next"`, f.Server.URL, r.URL.Path, q.Encode()))
-		}
-		writeJSON(w, 200, out)
+		from, to := f.page(w, r, len(all))
+		writeJSON(w, 200, all[from:to])
 	}))
 	mux.HandleFunc("POST /repos/{owner}/{repo}/issues/{n}/comments", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		n, _ := strconv.Atoi(r.PathValue("n"))
