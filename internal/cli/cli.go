@@ -128,6 +128,23 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 
 // parseFlags parses a command's flags. Help that was asked for (-h) goes
 // to stdout; a mistake's usage goes to stderr.
+// parseInterspersed parses args with flags before, between and after the
+// positional arguments (golive protect OWNER/REPO --dry-run), and returns
+// the positional ones in order.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	for _, a := range args {
 		if a == "--" {

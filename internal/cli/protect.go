@@ -18,17 +18,9 @@ func runProtect(e *env, args []string) error {
 	ruleset := fs.Bool("ruleset", false, "use a repository ruleset instead of branch protection")
 	dryRun := fs.Bool("dry-run", false, "print what would change and change nothing")
 	tokenEnv := "GITHUB_TOKEN"
-	// Flags may come after the repository too.
-	var pos []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(pos) != 1 {
 		return usageErr("name one repository: golive protect OWNER/REPO")

@@ -28,17 +28,9 @@ func runSimulate(e *env, args []string) error {
 	keyArg := fs.String("key", "", "the receipts' public `key` (as for golive verify)")
 	last := fs.Int("last", 20, "with OWNER/REPO: replay the last `N` recorded releases")
 	api := fs.String("github-api-url", e.getenv("GOLIVE_GITHUB_API_URL"), "GitHub REST API root `URL` (default https://api.github.com/)")
-	// Flags may come after the repository too.
-	var pos []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
 	}
 	if *cfgFile == "" || *keyArg == "" || len(pos) == 0 {
 		return usageErr("give --config, --key and OWNER/REPO or at least one receipt FILE or URL")
