@@ -6,7 +6,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=devel
-RUN CGO_ENABLED=0 go build -tags nodemo -trimpath -ldflags "-s -w -X github.com/ag06mixer/golive/internal/cli.Version=${VERSION}" -o /out/golive ./cmd/golive
+RUN CGO_ENABLED=0 go build -tags nodemo -trimpath -ldflags "-s -w -X github.com/ag06mixer/golive/internal/app.Version=${VERSION}" -o /out/golive ./cmd/golive
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/golive /golive

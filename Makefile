@@ -2,7 +2,7 @@
 GO ?= go
 PKGS ?= ./...
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
-LDFLAGS := -s -w -X github.com/ag06mixer/golive/internal/cli.Version=$(VERSION)
+LDFLAGS := -s -w -X github.com/ag06mixer/golive/internal/app.Version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: help build test race lint bench fuzz demo load storm soak

@@ -127,7 +127,7 @@ func TestDeploymentAgreesWithCode(t *testing.T) {
 	}
 	// The image is built the way CI builds its release binary: without
 	// the demo and its fakes (-tags nodemo).
-	build := regexp.MustCompile(`CGO_ENABLED=0 go build -tags nodemo -trimpath -ldflags "-s -w -X github.com/ag06mixer/golive/internal/cli.Version=\$\{VERSION\}"`)
+	build := regexp.MustCompile(`CGO_ENABLED=0 go build -tags nodemo -trimpath -ldflags "-s -w -X github.com/ag06mixer/golive/internal/app.Version=\$\{VERSION\}"`)
 	ci, _ := os.ReadFile("../.ci/run")
 	if !build.Match(df) || !build.Match(ci) {
 		t.Error("the Dockerfile and .ci/run build golive differently")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/mdtext"
 	"github.com/ag06mixer/golive/internal/receipt"
 	"github.com/ag06mixer/golive/internal/worker"
@@ -51,13 +52,13 @@ func runAudit(e *env, args []string) error {
 	if err := st.check(); err != nil {
 		return err
 	}
-	log := newLogger(e.stderr, st.LogLevel)
-	sys, err := wire(e.ctx, st, log, worker.Options{Reconcile: -1})
+	log := app.NewLogger(e.stderr, st.LogLevel, "json")
+	sys, err := app.New(e.ctx, &st.Settings, log, worker.Options{Reconcile: -1})
 	if err != nil {
 		return err
 	}
 	defer sys.Close()
-	key, err := st.receiptKey(log)
+	key, err := st.ReceiptSigningKey(log)
 	if err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func runAudit(e *env, args []string) error {
 
 // audit lists the receipts on a repository's tracking issues that verify
 // under pub, oldest first.
-func audit(e *env, sys *system, pub ed25519.PublicKey, repo, sinceArg, format string) error {
+func audit(e *env, sys *app.App, pub ed25519.PublicKey, repo, sinceArg, format string) error {
 	owner, name, ok := strings.Cut(repo, "/")
 	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
 		return usageErr("repository %q: want OWNER/REPO", repo)
@@ -83,14 +84,14 @@ func audit(e *env, sys *system, pub ed25519.PublicKey, repo, sinceArg, format st
 			}
 		}
 	}
-	ids, err := sys.app.Installations(e.ctx)
+	ids, err := sys.GitHub().Installations(e.ctx)
 	if err != nil {
 		return fmt.Errorf("list installations: %w", err)
 	}
 	var rows []auditRow
 	found, rejected := false, 0
 	for _, id := range ids {
-		gh, err := sys.app.For(id)
+		gh, err := sys.GitHub().For(id)
 		if err != nil {
 			return err
 		}

@@ -8,14 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"runtime/debug"
 	"strings"
 
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/checklist"
 )
-
-// Version is set at build time with -ldflags "-X .../internal/cli.Version=v1.2.3".
-var Version = ""
 
 // Exit codes.
 const (
@@ -203,18 +200,8 @@ func closest(s string, names []string) string {
 }
 
 func runVersion(e *env, args []string) error {
-	fmt.Fprintln(e.stdout, "golive", version())
+	fmt.Fprintln(e.stdout, "golive", app.BuildVersion())
 	return nil
-}
-
-func version() string {
-	if Version != "" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
 }
 
 func usageErr(format string, args ...any) error {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/worker"
 )
 
@@ -18,13 +19,13 @@ import (
 func TestSyncAtTheCapWithoutTheFlusher(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: -1})
-	st := &settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 1, LogLevel: "error"}
+	st := &app.Settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 1, LogLevel: "error"}
 	// The worker's clock is the test's: the cap passes when the test says.
 	var mu sync.Mutex
 	now := time.Now()
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	sys, err := wire(context.Background(), st, newLogger(io.Discard, "error"),
+	sys, err := app.New(context.Background(), st, app.NewLogger(io.Discard, "error", "json"),
 		worker.Options{Coalesce: 2 * time.Second, MaxCoalesce: 10 * time.Second, Reconcile: -1, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +33,7 @@ func TestSyncAtTheCapWithoutTheFlusher(t *testing.T) {
 	defer sys.Close()
 	handle := func(event string, body []byte, id string) {
 		t.Helper()
-		if _, err := sys.worker.Handle(context.Background(), worker.Delivery{ID: id, Event: event, Payload: body, Received: time.Now(), Attempt: 1}); err != nil {
+		if _, err := sys.Worker().Handle(context.Background(), worker.Delivery{ID: id, Event: event, Payload: body, Received: time.Now(), Attempt: 1}); err != nil {
 			t.Fatalf("handle %s: %v", id, err)
 		}
 	}

@@ -180,7 +180,7 @@ func TestE2EWaiverAndExpiry(t *testing.T) {
 	if !ticked(t, body, item) || !strings.Contains(body, "waived by adam: the LB is not up in this test") {
 		t.Fatal("the waiver did not tick the item")
 	}
-	rec, err := h.nodes[0].sys.worker.Snapshot(t.Context(), release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: prNum})
+	rec, err := h.nodes[0].sys.Worker().Snapshot(t.Context(), release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: prNum})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestE2ECrashAfterCreate(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	raw, err := h.nodes[0].sys.store.LoadState(context.Background(), "Codertocat/Hello-World#2")
+	raw, err := h.nodes[0].sys.Store().LoadState(context.Background(), "Codertocat/Hello-World#2")
 	if err != nil || !strings.Contains(string(raw), `"issue_creating":true`) {
 		t.Fatalf("the record before the create does not say a create began (%v): %.300s", err, raw)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/githubfake"
 	"github.com/ag06mixer/golive/internal/server"
 )
@@ -14,7 +15,7 @@ func TestDashboardSessionCookie(t *testing.T) {
 	t.Parallel()
 	h := dashHarness(t, "")
 	node := h.nodes[0].url
-	sealer, _ := server.NewSealer((&settings{WebhookSecret: testSecret}).sessionSecret())
+	sealer, _ := server.NewSealer((&app.Settings{WebhookSecret: testSecret}).SessionKey())
 	set := func(b *browser, value string) {
 		u, _ := url.Parse(node)
 		b.c.Jar.SetCookies(u, []*http.Cookie{{Name: "golive_session", Value: value, Path: "/"}})

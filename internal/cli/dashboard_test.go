@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/server"
 )
 
@@ -188,7 +189,7 @@ func TestDashboardOAuthState(t *testing.T) {
 	t.Parallel()
 	h := dashHarness(t, "")
 	node := h.nodes[0].url
-	sealer, err := server.NewSealer((&settings{WebhookSecret: testSecret}).sessionSecret())
+	sealer, err := server.NewSealer((&app.Settings{WebhookSecret: testSecret}).SessionKey())
 	if err != nil {
 		t.Fatal(err)
 	}

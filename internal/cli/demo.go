@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/checklist"
 	"github.com/ag06mixer/golive/internal/githubfake"
 	"github.com/ag06mixer/golive/internal/probe"
@@ -78,22 +79,22 @@ func runDemo(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st := &settings{WebhookSecret: "demo-secret", GitHubAPI: fake.URL(), Workers: 4, LogLevel: "error"}
+	st := &app.Settings{WebhookSecret: "demo-secret", GitHubAPI: fake.URL(), Workers: 4, LogLevel: "error"}
 	if *dashboard {
 		// The fake GitHub signs people in too: any login it knows.
 		st.ClientID, st.ClientSecret, st.PublicURL = "Iv1.demo", "demo-client-secret", "http://"+ln.Addr().String()
 		fake.SetOAuthApp(st.ClientID, st.ClientSecret)
 	}
-	log := newLogger(io.Discard, "error")
-	sys, err := wire(ctx, st, log, worker.Options{Coalesce: 100 * time.Millisecond, MaxCoalesce: time.Second, SettleWindow: time.Second, Reconcile: -1, ClaimIdle: 5 * time.Second,
-		Prober: localProber{inner: &probe.Runner{Guard: guard}}, ProbeEvery: 200 * time.Millisecond})
+	log := app.NewLogger(io.Discard, "error", "json")
+	sys, err := app.New(ctx, st, log, worker.Options{Coalesce: 100 * time.Millisecond, MaxCoalesce: time.Second, SettleWindow: time.Second, Reconcile: -1, ClaimIdle: 5 * time.Second,
+		Prober: app.Loopback{Inner: &probe.Runner{Guard: guard}}, ProbeEvery: 200 * time.Millisecond})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	defer sys.Close()
 	served := make(chan error, 1)
-	go func() { served <- serveOn(ctx, sys, ln) }()
+	go func() { served <- sys.Serve(ctx, ln) }()
 
 	d := &demo{e: e, sys: sys, fake: fake, url: "http://" + ln.Addr().String() + "/webhook", secret: []byte(st.WebhookSecret), cfg: cfg, prom: prom}
 	fmt.Fprintf(e.stdout, "golive demo: the real server on %s, an embedded in-memory Redis and a fake GitHub on loopback.\n\n", ln.Addr())
@@ -131,7 +132,7 @@ func demoConfig(repoFile string) (*checklist.Config, error) {
 
 type demo struct {
 	e      *env
-	sys    *system
+	sys    *app.App
 	fake   *githubfake.Fake
 	url    string
 	secret []byte

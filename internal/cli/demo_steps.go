@@ -47,7 +47,7 @@ func (d *demo) send(event string, payload any) error {
 
 // settle waits for the queue to drain and owed syncs to be written.
 func (d *demo) settle() error {
-	return d.sys.store.WaitIdle(d.e.ctx, 15*time.Second, 20*time.Millisecond)
+	return d.sys.Store().WaitIdle(d.e.ctx, 15*time.Second, 20*time.Millisecond)
 }
 
 func (d *demo) issue() githubfake.Issue {

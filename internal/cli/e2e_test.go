@@ -210,7 +210,7 @@ func TestE2EReconcileAfterRedisLoss(t *testing.T) {
 	wantCheck := h.readiness(headA)[0].Summary()
 
 	ctx := context.Background()
-	rdb := h.nodes[0].sys.store.Client()
+	rdb := h.nodes[0].sys.Store().Client()
 	keys, _ := rdb.Keys(ctx, h.redis.Prefix+":*").Result()
 	if len(keys) == 0 {
 		t.Fatal("no keys to flush")
@@ -332,7 +332,7 @@ func TestE2EBadPayloadIsDeadLettered(t *testing.T) {
 	h.send("pull_request", []byte(`{"action":"opened","pull_request":{"number":"two"}}`))
 	h.send("pull_request", []byte(`{"action":"opened","pull_request":`)) // cut short: ingest queues it
 	h.settle()
-	dead, err := h.nodes[0].sys.store.Dead(context.Background(), 10)
+	dead, err := h.nodes[0].sys.Store().Dead(context.Background(), 10)
 	if err != nil {
 		t.Fatal(err)
 	}

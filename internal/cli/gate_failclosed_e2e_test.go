@@ -218,7 +218,7 @@ func TestE2ERefusedWriteDoesNotWedgeOutbox(t *testing.T) {
 	if r := h.replies(prNum); len(r) == 0 || !strings.Contains(r[len(r)-1], "security") {
 		t.Errorf("the reply after the refused ones was not posted: %q", r)
 	}
-	m := h.nodes[0].sys.metrics
+	m := h.nodes[0].sys.Metrics()
 	if n := counterValue(m.Refused.WithLabelValues("reply", "422")); n < 1 {
 		t.Errorf("golive_github_refused_total{object=reply,status=422} = %v", n)
 	}
@@ -242,7 +242,7 @@ func TestE2EPanicInOneEventIsRecovered(t *testing.T) {
 	signers(h)
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	waitUntil(t, "the delivery to be dead-lettered", func() bool { return h.queueStats(t).Dead == 1 })
-	if got := counterValue(n.sys.metrics.Panics.WithLabelValues("event")); got != 1 {
+	if got := counterValue(n.sys.Metrics().Panics.WithLabelValues("event")); got != 1 {
 		t.Errorf("golive_panics_total{where=event} = %v, want 1", got)
 	}
 	panicking.Store(false)
@@ -263,7 +263,7 @@ func TestE2EMergeGroupAfterRedisLoss(t *testing.T) {
 	t.Parallel()
 	h := openRelease(t)
 	ctx := context.Background()
-	rdb := h.nodes[0].sys.store.Client()
+	rdb := h.nodes[0].sys.Store().Client()
 	keys, _ := rdb.Keys(ctx, h.redis.Prefix+":*").Result()
 	rdb.Del(ctx, keys...)
 	h.send("merge_group", h.mergeGroup(t, prNum))
@@ -317,7 +317,7 @@ func TestE2ENotAReleasePR(t *testing.T) {
 	if c := h.comments(n); len(c) != 0 {
 		t.Errorf("a non-release PR got comments: %+v", c)
 	}
-	if st, _ := h.nodes[0].sys.worker.Snapshot(context.Background(), release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: n}); st != nil {
+	if st, _ := h.nodes[0].sys.Worker().Snapshot(context.Background(), release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: n}); st != nil {
 		t.Errorf("golive tracks a non-release PR: %+v", st.Key)
 	}
 	// Labelled a release: tracked, and its check now blocks.

@@ -228,7 +228,7 @@ func TestE2EPeriodicSweepRepairsMissedWebhook(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	s, err := h.nodes[0].sys.worker.Snapshot(context.Background(), release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: prNum})
+	s, err := h.nodes[0].sys.Worker().Snapshot(context.Background(), release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: prNum})
 	if err != nil || s == nil {
 		t.Fatalf("snapshot: %v", err)
 	}

@@ -3,9 +3,10 @@ package cli
 import (
 	"strings"
 
-	"github.com/ag06mixer/golive/internal/githubfake"
 	"testing"
 	"time"
+
+	"github.com/ag06mixer/golive/internal/githubfake"
 )
 
 // TestE2EMergeGroup: the queue's group head gets golive's verdict of the

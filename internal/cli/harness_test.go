@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/checklist"
 	"github.com/ag06mixer/golive/internal/githubfake"
 	"github.com/ag06mixer/golive/internal/loadgen"
@@ -62,7 +63,7 @@ type harness struct {
 }
 
 type node struct {
-	sys  *system
+	sys  *app.App
 	url  string
 	stop func()
 }
@@ -165,11 +166,11 @@ func (h *harness) start(o worker.Options) *node {
 	// are never looked up.
 	if o.Prober == nil {
 		guard, _ := probe.ParseAllow("127.0.0.0/8")
-		o.Prober = localProber{inner: &probe.Runner{Guard: guard}}
+		o.Prober = app.Loopback{Inner: &probe.Runner{Guard: guard}}
 	} else {
-		o.Prober = localProber{inner: o.Prober}
+		o.Prober = app.Loopback{Inner: o.Prober}
 	}
-	st := &settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 4, LogLevel: "error"}
+	st := &app.Settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 4, LogLevel: "error"}
 	if h.dash {
 		st.ClientID, st.ClientSecret, st.PublicURL, st.Poll = testClientID, testClientSecret, h.public, 300*time.Millisecond
 	}
@@ -178,11 +179,11 @@ func (h *harness) start(o worker.Options) *node {
 	if testing.Verbose() {
 		logs = os.Stderr
 	}
-	log := newLogger(logs, "warn")
+	log := app.NewLogger(logs, "warn", "json")
 	if h.logs != nil {
-		log = newLogger(h.logs, "debug")
+		log = app.NewLogger(h.logs, "debug", "json")
 	}
-	sys, err := wire(ctx, st, log, o)
+	sys, err := app.New(ctx, st, log, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +192,7 @@ func (h *harness) start(o worker.Options) *node {
 		t.Fatal(err)
 	}
 	done := make(chan struct{})
-	go func() { serveOn(ctx, sys, ln); close(done) }()
+	go func() { sys.Serve(ctx, ln); close(done) }()
 	n := &node{sys: sys, url: "http://" + ln.Addr().String(), stop: func() { cancel(); <-done; sys.Close() }}
 	h.nodes = append(h.nodes, n)
 	return n

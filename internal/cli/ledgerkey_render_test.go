@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/render"
 	"github.com/ag06mixer/golive/internal/worker"
@@ -24,9 +25,9 @@ func TestLedgerKeyIsNotTheWebhookSecret(t *testing.T) {
 	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
 	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rsaKey)})
 	var logs bytes.Buffer
-	log := newLogger(&logs, "warn")
-	st := &settings{WebhookSecret: testSecret, PrivateKey: pemKey}
-	key, err := st.ledgerKey(log)
+	log := app.NewLogger(&logs, "warn", "json")
+	st := &app.Settings{WebhookSecret: testSecret, PrivateKey: pemKey}
+	key, err := st.LedgerSigningKey(log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,24 +45,24 @@ func TestLedgerKeyIsNotTheWebhookSecret(t *testing.T) {
 		t.Errorf("ledger MACed with the webhook secret: err = %v, want ErrLedgerForged", err)
 	}
 	// The same private key gives the same key on every replica.
-	again, _ := (&settings{WebhookSecret: "other", PrivateKey: pemKey}).ledgerKey(log)
+	again, _ := (&app.Settings{WebhookSecret: "other", PrivateKey: pemKey}).LedgerSigningKey(log)
 	if !bytes.Equal(key, again) {
 		t.Error("the derived key depends on more than the private key")
 	}
 
 	// GOLIVE_LEDGER_KEY wins, and must be long enough.
 	long := strings.Repeat("L", 32)
-	if got, _ := (&settings{WebhookSecret: testSecret, PrivateKey: pemKey, LedgerKey: long}).ledgerKey(log); string(got) != long {
+	if got, _ := (&app.Settings{WebhookSecret: testSecret, PrivateKey: pemKey, LedgerKey: long}).LedgerSigningKey(log); string(got) != long {
 		t.Error("GOLIVE_LEDGER_KEY is not used")
 	}
-	if _, err := (&settings{LedgerKey: "short"}).ledgerKey(log); err == nil {
+	if _, err := (&app.Settings{LedgerKey: "short"}).LedgerSigningKey(log); err == nil {
 		t.Error("a short GOLIVE_LEDGER_KEY is accepted")
 	}
 
 	// No private key (demo, tests): derived from the webhook secret, never
 	// equal to it, with a warning.
 	logs.Reset()
-	fb, _ := (&settings{WebhookSecret: testSecret}).ledgerKey(log)
+	fb, _ := (&app.Settings{WebhookSecret: testSecret}).LedgerSigningKey(log)
 	if bytes.Equal(fb, []byte(testSecret)) || !strings.Contains(logs.String(), "demo and tests only") {
 		t.Errorf("fallback key %q, log %q", fb, logs.String())
 	}
@@ -71,8 +72,8 @@ func TestLedgerKeyIsNotTheWebhookSecret(t *testing.T) {
 func TestWireRefusesShortLedgerKey(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: -1})
-	st := &settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 1, LogLevel: "error", LedgerKey: "short"}
-	sys, err := wire(context.Background(), st, newLogger(io.Discard, "error"), worker.Options{Reconcile: -1})
+	st := &app.Settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 1, LogLevel: "error", LedgerKey: "short"}
+	sys, err := app.New(context.Background(), st, app.NewLogger(io.Discard, "error", "json"), worker.Options{Reconcile: -1})
 	if err == nil {
 		sys.Close()
 		t.Fatal("wire accepted a 5-byte GOLIVE_LEDGER_KEY")

@@ -50,7 +50,7 @@ func TestE2ELifecycleClosesIssueAfterLastWindow(t *testing.T) {
 	refresh := func(id string) {
 		t.Helper()
 		for i, n := range h.nodes {
-			if err := n.sys.worker.RequestRefresh(ctx, k, 0, id+"-"+string(rune('a'+i)), "test", false); err != nil {
+			if err := n.sys.Worker().RequestRefresh(ctx, k, 0, id+"-"+string(rune('a'+i)), "test", false); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -74,7 +74,7 @@ func TestE2ELifecycleClosesIssueAfterLastWindow(t *testing.T) {
 	if n := len(h.closingComments(t, k)); n != 0 {
 		t.Fatalf("on day 29: %d closing summaries, want 0", n)
 	}
-	store := h.nodes[0].sys.store
+	store := h.nodes[0].sys.Store()
 	if names, _ := store.Releases(ctx); len(names) != 1 {
 		t.Fatalf("on day 29 the swept releases are %v, want the merged one", names)
 	}
@@ -153,7 +153,7 @@ func TestE2ELifecycleClosesIssueAfterLastWindow(t *testing.T) {
 	}
 	if !h.redis.Real() {
 		h.redis.Advance(ttl + time.Second)
-		if snap, err := h.nodes[0].sys.worker.Snapshot(ctx, k); err != nil || snap != nil {
+		if snap, err := h.nodes[0].sys.Worker().Snapshot(ctx, k); err != nil || snap != nil {
 			t.Errorf("after the retention the record is still there (%v)", err)
 		}
 	}

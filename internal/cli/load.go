@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/githubfake"
 	"github.com/ag06mixer/golive/internal/loadgen"
 	"github.com/ag06mixer/golive/internal/redisstore"
@@ -79,7 +80,7 @@ func runLoad(e *env, args []string) error {
 		return fmt.Errorf("read payloads: %w", err)
 	}
 	var fake *githubfake.Fake
-	var sys *system
+	var sys *app.App
 	var measure func(ctx context.Context) (figures, error) // the driven golive's figures
 	var store *redisstore.Store
 	var windows string // the driven golive's coalescing
@@ -109,9 +110,9 @@ func runLoad(e *env, args []string) error {
 		fake = githubfake.New(nil)
 		defer fake.Close()
 		fake.AddRepo("Codertocat", "Hello-World")
-		st := &settings{WebhookSecret: *secret, GitHubAPI: fake.URL(), Workers: 8, LogLevel: "error",
+		st := &app.Settings{WebhookSecret: *secret, GitHubAPI: fake.URL(), Workers: 8, LogLevel: "error",
 			RedisURL: e.getenv("GOLIVE_REDIS_URL"), RedisPrefix: fmt.Sprintf("golive-load-%d", time.Now().UnixNano())}
-		sys, err = wire(e.ctx, st, newLogger(e.stderr, "error"), worker.Options{Coalesce: time.Second, MaxCoalesce: 5 * time.Second, Reconcile: -1})
+		sys, err = app.New(e.ctx, st, app.NewLogger(e.stderr, "error", "json"), worker.Options{Coalesce: time.Second, MaxCoalesce: 5 * time.Second, Reconcile: -1})
 		if err != nil {
 			return err
 		}
@@ -122,18 +123,18 @@ func runLoad(e *env, args []string) error {
 		}
 		ctx, cancel := context.WithCancel(e.ctx)
 		defer cancel()
-		go serveOn(ctx, sys, ln)
+		go sys.Serve(ctx, ln)
 		*url = "http://" + ln.Addr().String() + "/webhook"
 		where := "an embedded Redis"
 		if st.RedisURL != "" {
 			where = "the Redis of GOLIVE_REDIS_URL"
 		}
 		fmt.Fprintf(e.stdout, "golive-load: a golive of its own on %s (%s, a fake GitHub)\n", ln.Addr(), where)
-		store, windows = sys.store, "1s of quiet, 5s at most"
+		store, windows = sys.Store(), "1s of quiet, 5s at most"
 		measure = func(ctx context.Context) (figures, error) {
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
-			return figures{rss: rss(), heap: int(ms.HeapInuse), goroutines: runtime.NumGoroutine(), redis: redisUsed(ctx, sys.store.Client())}, nil
+			return figures{rss: rss(), heap: int(ms.HeapInuse), goroutines: runtime.NumGoroutine(), redis: redisUsed(ctx, sys.Store().Client())}, nil
 		}
 	}
 	// Open the releases first, then CI results spread over them.

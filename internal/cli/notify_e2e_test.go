@@ -112,7 +112,7 @@ func TestE2ENotifierSendsEachEventOnce(t *testing.T) {
 			if nd.stop == nil {
 				continue
 			}
-			if err := nd.sys.worker.RequestRefresh(ctx, k, 0, id+"-"+string(rune('a'+i)), "test", false); err != nil {
+			if err := nd.sys.Worker().RequestRefresh(ctx, k, 0, id+"-"+string(rune('a'+i)), "test", false); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -131,11 +131,11 @@ func TestE2ENotifierSendsEachEventOnce(t *testing.T) {
 
 	blocked := func(reason string) float64 {
 		t.Helper()
-		if err := h.nodes[0].sys.worker.SweepRedis(ctx); err != nil {
+		if err := h.nodes[0].sys.Worker().SweepRedis(ctx); err != nil {
 			t.Fatal(err)
 		}
 		h.settle()
-		return gaugeValue(h.nodes[0].sys.metrics.Health.Blocked.WithLabelValues(reason))
+		return gaugeValue(h.nodes[0].sys.Metrics().Health.Blocked.WithLabelValues(reason))
 	}
 	if v := blocked("signoff"); v != 1 {
 		t.Fatalf("releases blocked on a sign-off: %v, want 1", v)
@@ -188,7 +188,7 @@ func TestE2ENotifierSendsEachEventOnce(t *testing.T) {
 	var ready, signoff uint64
 	var sent float64
 	for _, nd := range h.nodes {
-		m := nd.sys.metrics
+		m := nd.sys.Metrics()
 		ready += histCount(t, m, "golive_release_time_to_ready_seconds", "")
 		signoff += histCount(t, m, "golive_release_signoff_seconds", "business")
 		sent += counterValue(m.Health.Notifications.WithLabelValues("merged", "sent"))

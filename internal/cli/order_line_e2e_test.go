@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/worker"
 )
@@ -26,8 +27,8 @@ func TestSettleWaitsForQueuedComments(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: -1})
 	signers(h)
-	st := &settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 1, LogLevel: "error"}
-	sys, err := wire(context.Background(), st, newLogger(io.Discard, "error"),
+	st := &app.Settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 1, LogLevel: "error"}
+	sys, err := app.New(context.Background(), st, app.NewLogger(io.Discard, "error", "json"),
 		worker.Options{Coalesce: -1, Reconcile: -1, SettleWindow: time.Millisecond, OrderWindow: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +38,7 @@ func TestSettleWaitsForQueuedComments(t *testing.T) {
 	handle := func(d worker.Delivery) string {
 		t.Helper()
 		d.Attempt, d.Received = 1, time.Now()
-		out, err := sys.worker.Handle(ctx, d)
+		out, err := sys.Worker().Handle(ctx, d)
 		if err != nil {
 			t.Fatalf("handle %s: %v", d.ID, err)
 		}
@@ -52,7 +53,7 @@ func TestSettleWaitsForQueuedComments(t *testing.T) {
 	}
 	final, finalID := prComment(t, h, prNum, "rita", "/approve final")
 	for _, d := range four { // received, not yet applied: a backlog
-		if _, err := sys.store.Enqueue(ctx, d); err != nil {
+		if _, err := sys.Store().Enqueue(ctx, d); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -65,13 +66,13 @@ func TestSettleWaitsForQueuedComments(t *testing.T) {
 	if r := h.replies(prNum); len(r) != 0 || len(reactionsOn(h, finalID)) != 0 {
 		t.Fatalf("settled while sign-offs were queued: replies %q, reactions %v", r, reactionsOn(h, finalID))
 	}
-	queued, err := sys.store.Read(ctx, "test", 10, 10*time.Millisecond)
+	queued, err := sys.Store().Read(ctx, "test", 10, 10*time.Millisecond)
 	if err != nil || len(queued) != 4 {
 		t.Fatalf("read %d queued, %v", len(queued), err)
 	}
 	for _, d := range queued {
 		handle(d)
-		if err := sys.store.Ack(ctx, d.Entry); err != nil {
+		if err := sys.Store().Ack(ctx, d.Entry); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -93,14 +94,14 @@ func TestE2ELockLineAppliesInGitHubOrder(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: -1})
 	signers(h)
-	st := &settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 1, LogLevel: "error"}
-	sys, err := wire(context.Background(), st, newLogger(io.Discard, "error"), worker.Options{Coalesce: -1, Reconcile: -1, OrderWindow: -1})
+	st := &app.Settings{WebhookSecret: testSecret, GitHubAPI: h.fake.URL(), RedisURL: h.redis.URL, RedisPrefix: h.redis.Prefix, Workers: 1, LogLevel: "error"}
+	sys, err := app.New(context.Background(), st, app.NewLogger(io.Discard, "error", "json"), worker.Options{Coalesce: -1, Reconcile: -1, OrderWindow: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sys.Close()
 	ctx := context.Background()
-	if _, err := sys.worker.Handle(ctx, worker.Delivery{ID: "open", Event: "pull_request", Payload: h.openPR(t, "opened", nil), Attempt: 1, Received: time.Now()}); err != nil {
+	if _, err := sys.Worker().Handle(ctx, worker.Delivery{ID: "open", Event: "pull_request", Payload: h.openPR(t, "opened", nil), Attempt: 1, Received: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	var bodies [][]byte
@@ -110,7 +111,7 @@ func TestE2ELockLineAppliesInGitHubOrder(t *testing.T) {
 		bodies = append(bodies, b)
 	}
 	rel := fmt.Sprintf("%s#%d", testRepo, prNum)
-	if err := sys.store.Acquire(ctx, rel, "blocker", time.Minute, worker.Place{}, true); err != nil {
+	if err := sys.Store().Acquire(ctx, rel, "blocker", time.Minute, worker.Place{}, true); err != nil {
 		t.Fatal(err)
 	}
 	line := h.redis.Prefix + ":{rel:" + rel + "}:lockq"
@@ -119,13 +120,13 @@ func TestE2ELockLineAppliesInGitHubOrder(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := sys.worker.Handle(ctx, worker.Delivery{ID: fmt.Sprintf("c%d", i), Event: "issue_comment", Payload: bodies[i], Attempt: 1, Received: time.Now()}); err != nil {
+			if _, err := sys.Worker().Handle(ctx, worker.Delivery{ID: fmt.Sprintf("c%d", i), Event: "issue_comment", Payload: bodies[i], Attempt: 1, Received: time.Now()}); err != nil {
 				t.Error(err)
 			}
 		}()
 		awaitOrder(t, "a seat in the lock line", func() bool { return h.redis.Client.ZCard(ctx, line).Val() == int64(k+1) })
 	}
-	if err := sys.store.Release(ctx, rel, "blocker"); err != nil {
+	if err := sys.Store().Release(ctx, rel, "blocker"); err != nil {
 		t.Fatal(err)
 	}
 	wg.Wait()

@@ -52,7 +52,7 @@ func TestE2EReceiptChainSurvivesRedisLoss(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	rdb := h.nodes[0].sys.store.Client()
+	rdb := h.nodes[0].sys.Store().Client()
 	keys, _ := rdb.Keys(ctx, h.redis.Prefix+":*").Result()
 	rdb.Del(ctx, keys...)
 	var out strings.Builder
@@ -64,7 +64,7 @@ func TestE2EReceiptChainSurvivesRedisLoss(t *testing.T) {
 		t.Fatalf("after Redis loss and reconcile: %d receipt comments, want the same 2", n)
 	}
 	k := release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: prNum}
-	kept, err := h.nodes[0].sys.worker.Receipts(ctx, k)
+	kept, err := h.nodes[0].sys.Worker().Receipts(ctx, k)
 	if err != nil || len(kept) != 2 || kept[0].Digest != chain[0].Digest || kept[1].Digest != chain[1].Digest {
 		t.Fatalf("Redis after reconcile holds %d receipts (%v), want the chain from GitHub", len(kept), err)
 	}

@@ -125,7 +125,7 @@ func TestE2EReceiptOnMerge(t *testing.T) {
 	}
 	// The receipt is kept in Redis too, for the dashboard.
 	k := release.Key{Owner: "Codertocat", Repo: "Hello-World", PR: prNum}
-	kept, err := h.nodes[0].sys.worker.Receipts(context.Background(), k)
+	kept, err := h.nodes[0].sys.Worker().Receipts(context.Background(), k)
 	if err != nil || len(kept) != 1 {
 		t.Fatalf("Redis holds %d receipts (%v), want 1", len(kept), err)
 	}

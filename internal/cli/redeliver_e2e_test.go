@@ -81,7 +81,7 @@ func TestE2ERedeliverAfterRedisOutage(t *testing.T) {
 	waitUntil(t, "golive's Redis client to reconnect", func() bool {
 		errs := make(chan error, 8)
 		for range 8 {
-			go func() { errs <- sys.store.Ping(context.Background()) }()
+			go func() { errs <- sys.Store().Ping(context.Background()) }()
 		}
 		ok := true
 		for range 8 {
@@ -95,7 +95,7 @@ func TestE2ERedeliverAfterRedisOutage(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	res, err := sys.redeliver.Sweep(ctx)
+	res, err := sys.Redeliver().Sweep(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestE2ERedeliverAfterRedisOutage(t *testing.T) {
 
 	// GitHub's log: each GUID failed once (503), then was redelivered once
 	// (202, redelivery: true, the same GUID). A second sweep asks nothing.
-	if res, err := sys.redeliver.Sweep(ctx); err != nil || res.Asked != 0 || !res.Swept {
+	if res, err := sys.Redeliver().Sweep(ctx); err != nil || res.Asked != 0 || !res.Swept {
 		t.Errorf("second sweep: %+v, %v; want a sweep that asks for nothing", res, err)
 	}
 	h.fake.WaitRedeliveries()

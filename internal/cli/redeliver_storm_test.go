@@ -37,7 +37,7 @@ func TestScenarioNothingLost(t *testing.T) {
 	signers(h)
 	ctx := context.Background()
 	reconnected := func() {
-		waitUntil(t, "golive's Redis client to reconnect", func() bool { return n.sys.store.Ping(ctx) == nil })
+		waitUntil(t, "golive's Redis client to reconnect", func() bool { return n.sys.Store().Ping(ctx) == nil })
 	}
 
 	phase, refused, faults := 0, 0, 0
@@ -76,7 +76,7 @@ func TestScenarioNothingLost(t *testing.T) {
 
 	asked, sweeps := 0, 0
 	for sweeps < 5 {
-		res, err := n.sys.redeliver.Sweep(ctx)
+		res, err := n.sys.Redeliver().Sweep(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -73,7 +73,7 @@ func TestE2EReminderRepliesAtMostOncePerDay(t *testing.T) {
 		t.Helper()
 		clock.advance(d)
 		n++
-		if err := h.nodes[0].sys.worker.RequestRefresh(context.Background(), k, 0, "at-"+string(rune('a'+n)), "test", false); err != nil {
+		if err := h.nodes[0].sys.Worker().RequestRefresh(context.Background(), k, 0, "at-"+string(rune('a'+n)), "test", false); err != nil {
 			t.Fatal(err)
 		}
 		h.settle()

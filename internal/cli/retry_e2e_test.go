@@ -30,7 +30,7 @@ func TestE2EGitHubOutageLosesNothing(t *testing.T) {
 	signers(h)
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
-	m := h.nodes[0].sys.metrics
+	m := h.nodes[0].sys.Metrics()
 
 	start := time.Now()
 	h.fake.Inject(&githubfake.Fault{Status: 503})
@@ -96,7 +96,7 @@ func TestE2EDeadLettersRequeuedWhenGitHubAnswers(t *testing.T) {
 	signers(h)
 	h.send("pull_request", h.openPR(t, "opened", nil))
 	h.settle()
-	m := h.nodes[0].sys.metrics
+	m := h.nodes[0].sys.Metrics()
 	h.fake.Inject(&githubfake.Fault{Status: 503})
 	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
 	waitUntil(t, "the sign-off to be dead-lettered", func() bool { return h.queueStats(t).Dead == 1 })

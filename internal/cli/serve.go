@@ -10,10 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ag06mixer/golive/deploy"
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/githubapi"
 	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/release"
@@ -34,10 +34,10 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := st.logger(e.stderr)
+	log := st.Logger(e.stderr)
 	opts := worker.DefaultOptions()
 	opts.Coalesce = st.Coalesce
-	sys, err := wire(e.ctx, st, log, opts)
+	sys, err := app.New(e.ctx, &st.Settings, log, opts)
 	if err != nil {
 		return err
 	}
@@ -52,19 +52,19 @@ func runServe(e *env, args []string) error {
 			ln.Close()
 			return fmt.Errorf("listen for metrics on %s (GOLIVE_METRICS_ADDR): %w", st.MetricsAddr, err)
 		}
-		msrv := &http.Server{Handler: sys.metricsHandler, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
+		msrv := &http.Server{Handler: sys.MetricsHandler(), ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
 		go msrv.Serve(mln)
 		defer msrv.Close()
 		log.Info("golive metrics", "addr", mln.Addr().String())
 	}
-	log.Info("golive serving", "addr", ln.Addr().String(), "version", version(), "github", st.GitHubAPI)
-	return serveOn(e.ctx, sys, ln)
+	log.Info("golive serving", "addr", ln.Addr().String(), "version", app.BuildVersion(), "github", st.GitHubAPI)
+	return sys.Serve(e.ctx, ln)
 }
 
 // serveSetup serves only the App registration pages, until the App's
 // credentials exist; then golive is restarted to serve for real.
 func serveSetup(e *env, st *settings) error {
-	log := st.logger(e.stderr)
+	log := st.Logger(e.stderr)
 	public := strings.TrimSuffix(st.PublicURL, "/")
 	if public == "" {
 		return usageErr("no App credentials: set GOLIVE_PUBLIC_URL to the https URL GitHub reaches golive at, to register the App at /setup (or set GOLIVE_APP_ID, GOLIVE_PRIVATE_KEY_FILE and GOLIVE_WEBHOOK_SECRET)")
@@ -94,7 +94,7 @@ func newSetup(st *settings, public string, log *slog.Logger) *server.Setup {
 		Where:     st.CredsFile,
 		Manifest:  deploy.AppManifest,
 		PublicURL: public,
-		WebURL:    st.webURL(),
+		WebURL:    st.WebURL(),
 		Exchange: func(ctx context.Context, code string) (any, error) {
 			return githubapi.ConvertManifest(ctx, st.GitHubAPI, code)
 		},
@@ -120,44 +120,6 @@ func checkWritable(path string) error {
 	return os.Remove(f.Name())
 }
 
-// serveOn runs the HTTP server and the worker until ctx ends, then shuts
-// both down: the server stops taking webhooks first, then the worker
-// finishes what it holds.
-func serveOn(ctx context.Context, sys *system, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           sys.handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		sys.worker.Run(ctx)
-	}()
-	go func() {
-		defer wg.Done()
-		sys.redeliver.Run(ctx) // returns at once when GOLIVE_REDELIVER_EVERY is 0
-	}()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	var err error
-	select {
-	case <-ctx.Done():
-	case err = <-errc:
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	srv.Shutdown(sctx)
-	wg.Wait()
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
-	return err
-}
-
 func runReconcile(e *env, args []string) error {
 	fs := newFlags(e, "reconcile", "reconcile [OWNER/REPO#PR…]")
 	st := bindSettings(fs, e.getenv, reconcileSettings...)
@@ -167,8 +129,8 @@ func runReconcile(e *env, args []string) error {
 	if err := st.check(); err != nil {
 		return err
 	}
-	log := st.logger(e.stderr)
-	sys, err := wire(e.ctx, st, log, worker.Options{Reconcile: -1})
+	log := st.Logger(e.stderr)
+	sys, err := app.New(e.ctx, &st.Settings, log, worker.Options{Reconcile: -1})
 	if err != nil {
 		return err
 	}
@@ -178,7 +140,7 @@ func runReconcile(e *env, args []string) error {
 
 // reconcile rebuilds the named releases, or every release Redis or GitHub
 // knows of, and prints one line each.
-func reconcile(e *env, sys *system, names []string) error {
+func reconcile(e *env, sys *app.App, names []string) error {
 	targets := map[release.Key]int64{}
 	for _, n := range names {
 		k, err := worker.ParseKey(n)
@@ -188,12 +150,12 @@ func reconcile(e *env, sys *system, names []string) error {
 		targets[k] = 0
 	}
 	if len(names) == 0 {
-		found, err := sys.worker.Discover(e.ctx)
+		found, err := sys.Worker().Discover(e.ctx)
 		if err != nil {
 			return fmt.Errorf("find releases on GitHub: %w", err)
 		}
 		targets = found
-		known, err := sys.store.Releases(e.ctx)
+		known, err := sys.Store().Releases(e.ctx)
 		if err != nil {
 			return err
 		}
@@ -207,7 +169,7 @@ func reconcile(e *env, sys *system, names []string) error {
 	}
 	bad := 0
 	for k, inst := range targets {
-		if err := sys.worker.Reconcile(e.ctx, k, inst); err != nil {
+		if err := sys.Worker().Reconcile(e.ctx, k, inst); err != nil {
 			bad++
 			fmt.Fprintf(e.stdout, "%s: %v\n", k, err)
 			continue
@@ -233,7 +195,7 @@ func runRequeue(e *env, args []string) error {
 	if st.RedisURL == "" {
 		return usageErr("set GOLIVE_REDIS_URL (or --redis-url): dead letters live in the Redis golive serves with")
 	}
-	rdb, closeRedis, err := openRedis(e.ctx, st.RedisURL, st.logger(e.stderr))
+	rdb, closeRedis, err := app.OpenRedis(e.ctx, st.RedisURL, st.Logger(e.stderr))
 	if err != nil {
 		return err
 	}

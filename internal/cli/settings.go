@@ -1,67 +1,28 @@
 package cli
 
 import (
-	"crypto/hkdf"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"os"
 	"slices"
 	"strings"
 	"syscall"
-	"time"
 
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/githubapi"
 )
 
-// settings are the server's settings. Each is read from, in order of
-// precedence: its flag, its GOLIVE_* environment variable, the server
-// config file (--config), its default. Every value is parsed strictly: a
-// bad one stops the command with the setting's name and the value.
+// settings are the server's settings as the command line gives them:
+// app.Settings, bound to flags, GOLIVE_* variables and the config file.
+// Each is read from, in order of precedence: its flag, its GOLIVE_*
+// environment variable, the server config file (--config), its default.
+// Every value is parsed strictly: a bad one stops the command with the
+// setting's name and the value.
 type settings struct {
-	Listen         string
-	MetricsAddr    string
-	AppID          int64
-	PrivateKey     []byte
-	PrivateKeyFile string
-	WebhookSecret  string
-	PrevSecret     string
-	GitHubAPI      string
-	RedisURL       string
-	RedisPrefix    string
-	PublicURL      string
-	ClientID       string
-	ClientSecret   string
-	SessionSecret  string
-	LedgerKey      string
-	ReceiptKey     string
-	CredsFile      string
-	ProbeAllow     string
-	NotifyURL      string
-	Probes         bool
-	ClaimIdle      time.Duration
-	Workers        int
-	Coalesce       time.Duration
-	Reconcile      time.Duration
-	RedeliverEvery time.Duration
-	RetryBudget    time.Duration
-	Retention      time.Duration
-	LogLevel       string
-	LogFormat      string
-	// InflightMB bounds the megabytes of webhook bodies held at once
-	// (0: the server's default, 32).
-	InflightMB int
-	// ConfigFile is the optional server config file (--config).
-	ConfigFile string
-	// Poll is how often open dashboard pages ask for changes (tests).
-	Poll time.Duration
-	// getenv reads GOLIVE_SECRET_* values for probe headers.
-	getenv func(string) string
+	app.Settings
 
 	// Filled by bindSettings, used by finish: the settings bound, those
 	// the environment set, and the environment's bad values.
@@ -158,7 +119,8 @@ func allSettingsExcept(names ...string) []string {
 // environment variable. A bad environment value is kept for finish to
 // report, with every other one.
 func bindSettings(fs *flag.FlagSet, getenv func(string) string, only ...string) *settings {
-	s := &settings{getenv: getenv, fs: fs, fromEnv: map[string]bool{}}
+	s := &settings{fs: fs, fromEnv: map[string]bool{}}
+	s.Getenv = getenv
 	for _, d := range settingSpecs() {
 		if len(only) > 0 && !slices.Contains(only, d.env) {
 			continue
@@ -267,14 +229,6 @@ func checkSecrets(current, previous string) error {
 	return nil
 }
 
-func (s *settings) secrets() [][]byte {
-	out := [][]byte{[]byte(s.WebhookSecret)}
-	if s.PrevSecret != "" {
-		out = append(out, []byte(s.PrevSecret))
-	}
-	return out
-}
-
 // SettingsEnv lists the GOLIVE_* environment variables the server reads;
 // deploy/ manifests may set only these (a test checks).
 func SettingsEnv() []string {
@@ -317,51 +271,6 @@ func (s *settings) loadCredentials() error {
 	return nil
 }
 
-// dashboard reports whether the dashboard is on, and why not when a half
-// of its settings is missing.
-func (s *settings) dashboard() (bool, error) {
-	switch {
-	case s.ClientID == "" && s.ClientSecret == "":
-		return false, nil
-	case s.ClientID == "" || s.ClientSecret == "":
-		return false, errors.New("the dashboard needs both GOLIVE_CLIENT_ID and GOLIVE_CLIENT_SECRET: the Client ID and a client secret from your GitHub App's General settings page")
-	case s.SessionSecret != "" && len(s.SessionSecret) < 32:
-		return false, fmt.Errorf("GOLIVE_SESSION_SECRET must be at least 32 bytes, got %d (try: openssl rand -base64 48)", len(s.SessionSecret))
-	}
-	return true, nil
-}
-
-// sessionSecret seals the dashboard's cookies. Unset, it is derived from
-// the webhook secret (HKDF with its own label), so a fresh install works;
-// rotating the webhook secret then signs everyone out.
-func (s *settings) sessionSecret() []byte {
-	if s.SessionSecret != "" {
-		return []byte(s.SessionSecret)
-	}
-	sum := sha256.Sum256([]byte("golive session secret from the webhook secret:" + s.WebhookSecret))
-	return []byte(hex.EncodeToString(sum[:]))
-}
-
-// ledgerKey signs the ledger in tracking issues. It is never the webhook
-// secret, whose MACs every tracking issue would otherwise publish for an
-// offline guess: GOLIVE_LEDGER_KEY, or a key derived with HKDF-SHA256
-// from the App's private key. Without a private key (the demo, tests),
-// it is derived from the webhook secret, with a warning.
-func (s *settings) ledgerKey(log *slog.Logger) ([]byte, error) {
-	const info = "golive ledger key v1"
-	switch {
-	case s.LedgerKey != "":
-		if len(s.LedgerKey) < 32 {
-			return nil, fmt.Errorf("GOLIVE_LEDGER_KEY must be at least 32 bytes, got %d (try: openssl rand -base64 48)", len(s.LedgerKey))
-		}
-		return []byte(s.LedgerKey), nil
-	case len(s.PrivateKey) > 0:
-		return hkdf.Key(sha256.New, s.PrivateKey, nil, info, 32)
-	}
-	log.Warn("no GitHub App private key: the tracking issue ledger is signed with a key derived from the webhook secret, fit for the demo and tests only; set GOLIVE_LEDGER_KEY or the private key")
-	return hkdf.Key(sha256.New, []byte(s.WebhookSecret), []byte("fallback"), info, 32)
-}
-
 // saveCredentials writes the new App's credentials where only this user
 // can read them, and never over an existing file.
 func (s *settings) saveCredentials(creds any) error {
@@ -378,14 +287,4 @@ func (s *settings) saveCredentials(creds any) error {
 		return err
 	}
 	return f.Close()
-}
-
-// webURL is GitHub's web root for an API root: github.com for
-// api.github.com, the host itself for GitHub Enterprise Server.
-func (s *settings) webURL() string {
-	u := strings.TrimSuffix(s.GitHubAPI, "/")
-	if u == "https://api.github.com" {
-		return "https://github.com"
-	}
-	return strings.TrimSuffix(u, "/api/v3")
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/githubfake"
 	"github.com/ag06mixer/golive/internal/server"
 )
@@ -27,7 +28,7 @@ func TestSetupManifestFlow(t *testing.T) {
 		}
 	})
 	creds := filepath.Join(t.TempDir(), "creds.json")
-	st := &settings{GitHubAPI: fake.URL(), CredsFile: creds}
+	st := &settings{Settings: app.Settings{GitHubAPI: fake.URL(), CredsFile: creds}}
 	h := server.NewSetup(newSetup(st, "https://golive.example", nil))
 	get := func(path string) (int, string) {
 		w := httptest.NewRecorder()
@@ -77,7 +78,7 @@ func TestSetupManifestFlow(t *testing.T) {
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("credentials file mode %v, want 0600", fi.Mode().Perm())
 	}
-	loaded := &settings{CredsFile: creds, Workers: 1}
+	loaded := &settings{Settings: app.Settings{CredsFile: creds, Workers: 1}}
 	if err := loaded.check(); err != nil {
 		t.Fatalf("serve would refuse the saved credentials: %v", err)
 	}
@@ -96,7 +97,7 @@ func TestSetupManifestFlow(t *testing.T) {
 // naming each missing one; none at all needs a public URL for /setup.
 func TestServeWithoutCredentials(t *testing.T) {
 	t.Parallel()
-	st := &settings{AppID: 7, Workers: 1}
+	st := &settings{Settings: app.Settings{AppID: 7, Workers: 1}}
 	err := st.check()
 	if err == nil || !strings.Contains(err.Error(), "GOLIVE_WEBHOOK_SECRET") || !strings.Contains(err.Error(), "GOLIVE_PRIVATE_KEY_FILE") || strings.Contains(err.Error(), "GOLIVE_APP_ID") {
 		t.Errorf("check: %v", err)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/app"
 	"github.com/ag06mixer/golive/internal/githubfake"
 	"github.com/ag06mixer/golive/internal/server"
 )
@@ -59,7 +60,7 @@ func TestSetupShowsCredentialsWhenSaveFails(t *testing.T) {
 	})
 	path := unwritablePath(t)
 	var logs bytes.Buffer
-	st := &settings{GitHubAPI: fake.URL(), CredsFile: path}
+	st := &settings{Settings: app.Settings{GitHubAPI: fake.URL(), CredsFile: path}}
 	h := server.NewSetup(newSetup(st, "https://golive.example", slog.New(slog.NewJSONHandler(&logs, nil))))
 	get := func(p string) (int, http.Header, string) {
 		w := httptest.NewRecorder()

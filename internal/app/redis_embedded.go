@@ -1,6 +1,6 @@
 //go:build !nodemo
 
-package cli
+package app
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 
 // embeddedRedis starts an in-memory Redis for a golive without
 // GOLIVE_REDIS_URL: the demo, and a first try on a laptop. The release
-// image is built with -tags nodemo and carries none (embedded_redis_nodemo.go).
+// image is built with -tags nodemo and carries none (redis_nodemo.go).
 func embeddedRedis(log *slog.Logger) (redis.UniversalClient, func(), error) {
 	m, err := miniredis.Run()
 	if err != nil {

@@ -1,11 +1,10 @@
-package cli
+package app
 
 import (
 	"context"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime"
@@ -26,9 +25,11 @@ import (
 	"github.com/ag06mixer/golive/internal/worker"
 )
 
-// system is golive wired together: Redis, GitHub, the worker and the HTTP
-// handler.
-type system struct {
+// App is golive wired together: Redis, GitHub, the worker, the
+// redelivery sweep and the HTTP handlers. It is the composition root:
+// the only package that names every adapter. The command line, the demo,
+// the load program and the end-to-end tests all start golive through New.
+type App struct {
 	store   *redisstore.Store
 	app     *githubapi.App
 	worker  *worker.Worker
@@ -43,7 +44,9 @@ type system struct {
 	redeliver *redeliver.Sweeper
 }
 
-func (s *system) Close() {
+// Close releases what New opened (Redis, the embedded Redis), last
+// opened first.
+func (s *App) Close() {
 	for i := len(s.closers) - 1; i >= 0; i-- {
 		s.closers[i]()
 	}
@@ -59,13 +62,9 @@ func (c clients) Installations(ctx context.Context) ([]int64, error) {
 
 var _ worker.GitHub = (*githubapi.Installation)(nil)
 
-func newLogger(w io.Writer, level string) *slog.Logger {
-	return newLogFormat(w, level, "json")
-}
-
-// openRedis connects to GOLIVE_REDIS_URL, or starts an embedded
+// OpenRedis connects to GOLIVE_REDIS_URL, or starts an embedded
 // in-memory Redis when it is unset.
-func openRedis(ctx context.Context, url string, log *slog.Logger) (redis.UniversalClient, func(), error) {
+func OpenRedis(ctx context.Context, url string, log *slog.Logger) (redis.UniversalClient, func(), error) {
 	if url == "" {
 		return embeddedRedis(log)
 	}
@@ -82,12 +81,12 @@ func openRedis(ctx context.Context, url string, log *slog.Logger) (redis.Univers
 	return rdb, func() { rdb.Close() }, nil
 }
 
-// wire builds golive from its settings. opts tunes the worker (the demo
-// and tests shorten its timings).
-func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Options) (*system, error) {
-	sys := &system{metrics: metrics.New(), log: log}
-	sys.metrics.BuildInfo(version(), runtime.Version())
-	rdb, closeRedis, err := openRedis(ctx, st.RedisURL, log)
+// New builds golive from its settings. opts tunes the worker (the demo
+// and tests shorten its timings); what it leaves zero the settings fill.
+func New(ctx context.Context, st *Settings, log *slog.Logger, opts worker.Options) (*App, error) {
+	sys := &App{metrics: metrics.New(), log: log}
+	sys.metrics.BuildInfo(BuildVersion(), runtime.Version())
+	rdb, closeRedis, err := OpenRedis(ctx, st.RedisURL, log)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +109,7 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 	sys.app = app
 	opts.Store, opts.GitHub, opts.Metrics, opts.Log = sys.store, clients{app}, sys.metrics, log
 	opts.HTTPStatus = githubapi.StatusOf
-	if opts.LedgerKey, err = st.ledgerKey(log); err != nil {
+	if opts.LedgerKey, err = st.LedgerSigningKey(log); err != nil {
 		sys.Close()
 		return nil, err
 	}
@@ -118,7 +117,7 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 		opts.ClaimIdle = st.ClaimIdle
 	}
 	if opts.Prober == nil && st.Probes {
-		getenv := st.getenv
+		getenv := st.Getenv
 		if getenv == nil {
 			getenv = func(string) string { return "" }
 		}
@@ -146,14 +145,14 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 	if opts.RetryBudget == 0 {
 		opts.RetryBudget = st.RetryBudget
 	}
-	dashOn, err := st.dashboard()
+	dashOn, err := st.Dashboard()
 	if err != nil {
 		sys.Close()
 		return nil, err
 	}
 	public := strings.TrimSuffix(st.PublicURL, "/")
 	if opts.WebURL == "" {
-		opts.WebURL = st.webURL()
+		opts.WebURL = st.WebURL()
 	}
 	if dashOn && public != "" && opts.DetailsURL == nil {
 		// The check run's "Details" link lands on the release's page.
@@ -169,26 +168,26 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 		opts.Dashboard = public // done items in the issue link to the release's page
 	}
 	sys.worker = worker.New(opts)
-	receiptKey, err := st.receiptKey(log)
+	receiptKey, err := st.ReceiptSigningKey(log)
 	if err != nil {
 		sys.Close()
 		return nil, err
 	}
-	sys.worker.UseReceipts(receiptKey, version())
+	sys.worker.UseReceipts(receiptKey, BuildVersion())
 	if st.Retention > 0 {
 		sys.worker.UseRetention(st.Retention)
 	}
 	sys.redeliver = redeliver.New(redeliver.Options{Store: sys.store, GitHub: app, Metrics: sys.metrics, Log: log, Every: st.RedeliverEvery})
 	var dash *server.Dashboard
 	if dashOn {
-		sealer, err := server.NewSealer(st.sessionSecret())
+		sealer, err := server.NewSealer(st.SessionKey())
 		if err != nil {
 			sys.Close()
 			return nil, err
 		}
 		dash = &server.Dashboard{
 			Releases:  sys.worker,
-			Accounts:  accounts{githubapi.NewAccounts(st.GitHubAPI, st.webURL(), st.ClientID, st.ClientSecret)},
+			Accounts:  accounts{githubapi.NewAccounts(st.GitHubAPI, st.WebURL(), st.ClientID, st.ClientSecret)},
 			Marks:     sys.store,
 			Sealer:    sealer,
 			PublicURL: public,
@@ -216,7 +215,7 @@ func wire(ctx context.Context, st *settings, log *slog.Logger, opts worker.Optio
 		Dashboard:   dash,
 		ReceiptKey:  receipt.PublicPEM(receiptKey.Public().(ed25519.PublicKey)),
 		Queue:       sys.store,
-		Secrets:     st.secrets(),
+		Secrets:     st.Secrets(),
 		MaxInFlight: int64(st.InflightMB) << 20,
 		Handled:     webhook.Handled,
 		Metrics:     sys.metrics,

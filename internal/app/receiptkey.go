@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"crypto/ed25519"
@@ -17,13 +17,13 @@ import (
 // tells anything of the other.
 const receiptInfo = "golive receipt key v1"
 
-// receiptKey signs decision receipts (Ed25519): GOLIVE_RECEIPT_KEY, the
+// ReceiptSigningKey signs decision receipts (Ed25519): GOLIVE_RECEIPT_KEY, the
 // standard base64 of a 32-byte seed, or a seed derived with HKDF-SHA256
 // from the App's private key. Without a private key (the demo, tests) it
 // is derived from the webhook secret, with a warning. Every replica
 // derives the same key; the public half is served at
 // /.well-known/golive-receipts.pub.
-func (s *settings) receiptKey(log *slog.Logger) (ed25519.PrivateKey, error) {
+func (s *Settings) ReceiptSigningKey(log *slog.Logger) (ed25519.PrivateKey, error) {
 	switch {
 	case s.ReceiptKey != "":
 		seed, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s.ReceiptKey))

@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"context"
@@ -12,19 +12,19 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// logger is the server's logger, in the level and format its settings
+// Logger is the server's logger, in the level and format its settings
 // name (GOLIVE_LOG_LEVEL, GOLIVE_LOG_FORMAT). go-redis logs through it
 // too, so its lines are records like the others, not plain text inside
 // the JSON stream.
-func (s *settings) logger(w io.Writer) *slog.Logger {
-	log := newLogFormat(w, s.LogLevel, s.LogFormat)
+func (s *Settings) Logger(w io.Writer) *slog.Logger {
+	log := NewLogger(w, s.LogLevel, s.LogFormat)
 	redis.SetLogger(redisLog{log})
 	return log
 }
 
-// newLogFormat logs JSON, or text for a terminal. Durations are logged
+// NewLogger logs JSON, or text for a terminal. Durations are logged
 // in milliseconds, under their key with _ms, not as Go's nanoseconds.
-func newLogFormat(w io.Writer, level, format string) *slog.Logger {
+func NewLogger(w io.Writer, level, format string) *slog.Logger {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		l = slog.LevelInfo

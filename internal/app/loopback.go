@@ -1,6 +1,6 @@
 //go:build !nodemo
 
-package cli
+package app
 
 import (
 	"context"
@@ -13,17 +13,17 @@ import (
 	"github.com/ag06mixer/golive/internal/worker"
 )
 
-var _ worker.MetricQuerier = localProber{}
+var _ worker.MetricQuerier = Loopback{}
 
 // Metric queries metric APIs on this machine's loopback only, like Run
 // does for probes; any other URL gets a failed sample without touching
 // the network.
-func (l localProber) Metric(ctx context.Context, m *checklist.Metric) release.ProbeResult {
+func (l Loopback) Metric(ctx context.Context, m *checklist.Metric) release.ProbeResult {
 	var host string
 	if u, err := url.Parse(m.URL); err == nil {
 		host = u.Hostname()
 	}
-	mq, ok := l.inner.(worker.MetricQuerier)
+	mq, ok := l.Inner.(worker.MetricQuerier)
 	if ip := net.ParseIP(host); !ok || ip == nil || !ip.IsLoopback() {
 		const why = "not queried: only loopback metric APIs are queried here"
 		return release.ProbeResult{At: time.Now().UTC(), Detail: why, Metric: &release.MetricSample{Query: m.Query, Error: why}}
@@ -31,12 +31,12 @@ func (l localProber) Metric(ctx context.Context, m *checklist.Metric) release.Pr
 	return mq.Metric(ctx, m)
 }
 
-// localProber runs probes whose target is on this machine's loopback and
+// Loopback runs probes whose target is on this machine's loopback and
 // answers every other probe with a failure, without touching the network:
 // the demo and the tests never leave the machine.
-type localProber struct{ inner worker.Prober }
+type Loopback struct{ Inner worker.Prober }
 
-func (l localProber) Run(ctx context.Context, p *checklist.Probe) release.ProbeResult {
+func (l Loopback) Run(ctx context.Context, p *checklist.Probe) release.ProbeResult {
 	var target string
 	switch {
 	case p.HTTP != nil:
@@ -53,13 +53,13 @@ func (l localProber) Run(ctx context.Context, p *checklist.Probe) release.ProbeR
 	if ip := net.ParseIP(target); ip == nil || !ip.IsLoopback() {
 		return release.ProbeResult{At: time.Now().UTC(), Detail: "not probed: only loopback targets are probed here"}
 	}
-	return l.inner.Run(ctx, p)
+	return l.Inner.Run(ctx, p)
 }
 
 // CheckTarget lets the worker ask the wrapped prober's guard about a
 // probe target before any probe runs (worker.TargetChecker).
-func (l localProber) CheckTarget(host string) error {
-	if tc, ok := l.inner.(worker.TargetChecker); ok {
+func (l Loopback) CheckTarget(host string) error {
+	if tc, ok := l.Inner.(worker.TargetChecker); ok {
 		return tc.CheckTarget(host)
 	}
 	return nil
