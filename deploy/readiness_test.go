@@ -53,7 +53,7 @@ func TestReadinessScore(t *testing.T) {
 	}
 
 	// Every named test exists in its package; every alert in the rules.
-	dirs := map[string]string{"cli": "../internal/cli", "config": "../config", "deploy": ".", "release": "../internal/release",
+	dirs := map[string]string{"cli": "../internal/cli", "e2e": "../internal/e2e", "config": "../config", "deploy": ".", "release": "../internal/release",
 		"render": "../internal/render", "server": "../internal/server", "mdtext": "../internal/mdtext", "tracker": "../internal/tracker"}
 	tests := regexp.MustCompile("`(?:([a-z]+)\\.)?((?:Test|Fuzz)[A-Za-z0-9]+)`")
 	all := strings.Join(evidence, "\n")

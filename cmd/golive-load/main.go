@@ -13,13 +13,11 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-
-	"github.com/ag06mixer/golive/internal/cli"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.RunLoad(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	code := runLoadMain(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/csv"
 	"encoding/json"
@@ -20,8 +21,8 @@ import (
 // docs/compliance.md maps each field to them.
 const controls = "SOC 2 CC8.1; ISO/IEC 27001:2022 A.8.32"
 
-// auditRow is one receipt in an audit export.
-type auditRow struct {
+// AuditRow is one receipt in an audit export (its JSON form).
+type AuditRow struct {
 	Release     string   `json:"release"`
 	Point       string   `json:"point"`
 	Kind        string   `json:"kind"`
@@ -62,12 +63,12 @@ func runAudit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return audit(e, sys, key.Public().(ed25519.PublicKey), fs.Arg(0), *since, *format)
+	return Audit(e.ctx, e.stdout, e.stderr, sys, key.Public().(ed25519.PublicKey), fs.Arg(0), *since, *format)
 }
 
-// audit lists the receipts on a repository's tracking issues that verify
-// under pub, oldest first.
-func audit(e *env, sys *app.App, pub ed25519.PublicKey, repo, sinceArg, format string) error {
+// Audit is `golive audit` on a running golive: it lists the receipts on
+// a repository's tracking issues that verify under pub, oldest first.
+func Audit(ctx context.Context, stdout, stderr io.Writer, sys *app.App, pub ed25519.PublicKey, repo, sinceArg, format string) error {
 	owner, name, ok := strings.Cut(repo, "/")
 	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
 		return usageErr("repository %q: want OWNER/REPO", repo)
@@ -84,18 +85,18 @@ func audit(e *env, sys *app.App, pub ed25519.PublicKey, repo, sinceArg, format s
 			}
 		}
 	}
-	ids, err := sys.GitHub().Installations(e.ctx)
+	ids, err := sys.GitHub().Installations(ctx)
 	if err != nil {
 		return fmt.Errorf("list installations: %w", err)
 	}
-	var rows []auditRow
+	var rows []AuditRow
 	found, rejected := false, 0
 	for _, id := range ids {
 		gh, err := sys.GitHub().For(id)
 		if err != nil {
 			return err
 		}
-		repos, err := gh.Repos(e.ctx)
+		repos, err := gh.Repos(ctx)
 		if err != nil {
 			return err
 		}
@@ -105,12 +106,12 @@ func audit(e *env, sys *app.App, pub ed25519.PublicKey, repo, sinceArg, format s
 		found = true
 		// Issues updated since the date: a receipt is a comment, and a
 		// comment updates its issue.
-		issues, err := gh.ReleaseIssues(e.ctx, owner, name, since)
+		issues, err := gh.ReleaseIssues(ctx, owner, name, since)
 		if err != nil {
 			return err
 		}
 		for _, n := range issues {
-			bodies, err := gh.CommentBodies(e.ctx, owner, name, n)
+			bodies, err := gh.CommentBodies(ctx, owner, name, n)
 			if err != nil {
 				return err
 			}
@@ -138,9 +139,9 @@ func audit(e *env, sys *app.App, pub ed25519.PublicKey, repo, sinceArg, format s
 		return fmt.Errorf("golive is not installed on %s/%s", owner, name)
 	}
 	if rejected > 0 {
-		fmt.Fprintf(e.stderr, "golive audit: %d receipt%s on %s/%s did not verify under golive's key and %s left out\n", rejected, plural(rejected), owner, name, map[bool]string{true: "was", false: "were"}[rejected == 1])
+		fmt.Fprintf(stderr, "golive audit: %d receipt%s on %s/%s did not verify under golive's key and %s left out\n", rejected, plural(rejected), owner, name, map[bool]string{true: "was", false: "were"}[rejected == 1])
 	}
-	return writeAudit(e.stdout, rows, format)
+	return writeAudit(stdout, rows, format)
 }
 
 func plural(n int) string {
@@ -150,8 +151,8 @@ func plural(n int) string {
 	return "s"
 }
 
-func rowOf(s receipt.Signed, r receipt.Receipt) auditRow {
-	row := auditRow{Release: r.Release, Point: r.Point, Kind: string(r.Kind), DecidedAt: r.DecidedAt, Ready: r.Verdict.Ready, Verdict: r.Verdict.Title,
+func rowOf(s receipt.Signed, r receipt.Receipt) AuditRow {
+	row := AuditRow{Release: r.Release, Point: r.Point, Kind: string(r.Kind), DecidedAt: r.DecidedAt, Ready: r.Verdict.Ready, Verdict: r.Verdict.Title,
 		HeadSHA: r.PR.HeadSHA, MergeCommit: r.PR.MergeCommit, Config: r.Config.SHA256, Digest: s.Digest, Previous: r.Previous, Controls: controls,
 		Signoffs: []string{}, Waivers: []string{}}
 	if g := r.Gate; g != nil {
@@ -170,11 +171,11 @@ func rowOf(s receipt.Signed, r receipt.Receipt) auditRow {
 	return row
 }
 
-func writeAudit(w io.Writer, rows []auditRow, format string) error {
+func writeAudit(w io.Writer, rows []AuditRow, format string) error {
 	switch format {
 	case "json":
 		if rows == nil {
-			rows = []auditRow{}
+			rows = []AuditRow{}
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

@@ -3,11 +3,8 @@ package cli_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -16,30 +13,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	parallelByDefault()
 	testscript.Main(m, map[string]func(){
 		"golive": func() {
 			os.Exit(cli.Run(context.Background(), os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
 		},
 	})
-}
-
-// e2eParallel is how many of this package's tests run at once unless
-// -test.parallel says otherwise. Its end-to-end tests spend their time
-// waiting on queues, timers and loopback HTTP, not on the CPU (user time
-// is about a third of wall time), so the default of GOMAXPROCS would
-// leave a 2-core machine mostly idle.
-const e2eParallel = 4
-
-func parallelByDefault() {
-	for _, a := range os.Args[1:] {
-		if strings.HasPrefix(strings.TrimLeft(a, "-"), "test.parallel") {
-			return
-		}
-	}
-	if f := flag.Lookup("test.parallel"); f != nil {
-		_ = f.Value.Set(strconv.Itoa(e2eParallel))
-	}
 }
 
 // TestScript runs testdata/script/*.txtar: golive as a user runs it.

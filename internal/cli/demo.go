@@ -220,9 +220,9 @@ func (d *demo) play() error {
 	d.items("unit-tests-comprehensive-and-passing", "staging-environment-matches-production", manual)
 	d.verdict()
 
-	plan := planReady(d.cfg)
-	d.step(fmt.Sprintf("CI reports %d passing checks on the new head; staging is redeployed", len(plan.checks)))
-	for _, name := range plan.checks {
+	plan := checklist.PlanReady(d.cfg)
+	d.step(fmt.Sprintf("CI reports %d passing checks on the new head; staging is redeployed", len(plan.Checks)))
+	for _, name := range plan.Checks {
 		if err := d.send("check_run", d.checkEvent(name, "success", "carol")); err != nil {
 			return err
 		}
@@ -235,7 +235,7 @@ func (d *demo) play() error {
 	d.step("Probes of the release's live endpoints (vars.base_url: a local server the demo runs) tick their items")
 	probed := d.probed()
 	var waivers []string
-	for _, w := range strings.Split(plan.waivers, "\n") {
+	for _, w := range strings.Split(plan.Waivers, "\n") {
 		if id := strings.Fields(w + " x x")[1]; !slices.Contains(probed, id) {
 			waivers = append(waivers, w)
 		}
@@ -250,14 +250,14 @@ func (d *demo) play() error {
 		return err
 	}
 
-	d.step(fmt.Sprintf("Adam (admin) ticks the %d hand-checked items in one comment, and waives the probes vars.host would configure (the demo has no TLS endpoint)", strings.Count(plan.ticks, "/check")))
-	for _, body := range []string{plan.ticks, strings.Join(waivers, "\n")} {
+	d.step(fmt.Sprintf("Adam (admin) ticks the %d hand-checked items in one comment, and waives the probes vars.host would configure (the demo has no TLS endpoint)", strings.Count(plan.Ticks, "/check")))
+	for _, body := range []string{plan.Ticks, strings.Join(waivers, "\n")} {
 		if err := d.comment("adam", body, false); err != nil {
 			return err
 		}
 	}
-	d.step("Sam (security) waives the one such item only security may waive: " + strings.TrimSpace(plan.secWaivers))
-	if err := d.comment("sam", plan.secWaivers, false); err != nil {
+	d.step("Sam (security) waives the one such item only security may waive: " + strings.TrimSpace(plan.SecWaivers))
+	if err := d.comment("sam", plan.SecWaivers, false); err != nil {
 		return err
 	}
 	d.verdict()

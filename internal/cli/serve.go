@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -135,12 +136,13 @@ func runReconcile(e *env, args []string) error {
 		return err
 	}
 	defer sys.Close()
-	return reconcile(e, sys, fs.Args())
+	return Reconcile(e.ctx, e.stdout, sys, fs.Args())
 }
 
-// reconcile rebuilds the named releases, or every release Redis or GitHub
-// knows of, and prints one line each.
-func reconcile(e *env, sys *app.App, names []string) error {
+// Reconcile is `golive reconcile` on a running golive: it rebuilds the
+// named releases, or every release Redis or GitHub knows of, and prints
+// one line each to out.
+func Reconcile(ctx context.Context, out io.Writer, sys *app.App, names []string) error {
 	targets := map[release.Key]int64{}
 	for _, n := range names {
 		k, err := worker.ParseKey(n)
@@ -150,12 +152,12 @@ func reconcile(e *env, sys *app.App, names []string) error {
 		targets[k] = 0
 	}
 	if len(names) == 0 {
-		found, err := sys.Worker().Discover(e.ctx)
+		found, err := sys.Worker().Discover(ctx)
 		if err != nil {
 			return fmt.Errorf("find releases on GitHub: %w", err)
 		}
 		targets = found
-		known, err := sys.Store().Releases(e.ctx)
+		known, err := sys.Store().Releases(ctx)
 		if err != nil {
 			return err
 		}
@@ -169,12 +171,12 @@ func reconcile(e *env, sys *app.App, names []string) error {
 	}
 	bad := 0
 	for k, inst := range targets {
-		if err := sys.Worker().Reconcile(e.ctx, k, inst); err != nil {
+		if err := sys.Worker().Reconcile(ctx, k, inst); err != nil {
 			bad++
-			fmt.Fprintf(e.stdout, "%s: %v\n", k, err)
+			fmt.Fprintf(out, "%s: %v\n", k, err)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "%s: reconciled\n", k)
+		fmt.Fprintf(out, "%s: reconciled\n", k)
 	}
 	if bad > 0 {
 		return errReported

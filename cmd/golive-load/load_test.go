@@ -1,0 +1,39 @@
+//go:build !nodemo
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestLoadSelf drives a golive of its own, bounded to 60 deliveries, and
+// checks the report: every delivery accepted, the queue drained, the
+// event → write figures given.
+func TestLoadSelf(t *testing.T) {
+	var out, errb bytes.Buffer
+	getenv := func(k string) string { return "" }
+	code := runLoadMain(context.Background(), []string{"--self", "--count", "60", "--rate", "0", "--releases", "2", "--duration", "20s",
+		"--payloads", "../../testdata/webhooks"}, getenv, &out, &errb)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{"check runs: 60 sent", "60 accepted, 0 duplicate, 0 failed", "drained;", "event → GitHub write", "60 of 60 events"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestLoadIsBounded: a run without bounds, or with two targets, is a
+// usage mistake.
+func TestLoadIsBounded(t *testing.T) {
+	for _, args := range [][]string{{"--self", "--count", "0"}, {"--self", "--duration", "0s"}, {"--self", "--url", "http://127.0.0.1:1/webhook"}, {}} {
+		var out, errb bytes.Buffer
+		if code := runLoadMain(context.Background(), args, func(string) string { return "" }, &out, &errb); code != exitUsage {
+			t.Errorf("%q: exit %d, want %d (%s)", args, code, exitUsage, errb.String())
+		}
+	}
+}
