@@ -74,6 +74,11 @@ type Tracker struct {
 	receipts atomic.Pointer[receiptSigner]
 }
 
+// Options are the tracker's options with its defaults filled in: the
+// worker takes the ones it shares (clock, log, metrics, consumer, the
+// reconcile interval) from here.
+func (t *Tracker) Options() Options { return t.o }
+
 // New returns a tracker with defaults filled in.
 func New(o Options) *Tracker {
 	if o.Clock == nil {

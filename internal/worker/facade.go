@@ -2,8 +2,6 @@ package worker
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"time"
 
 	"github.com/ag06mixer/golive/internal/queue"
@@ -80,10 +78,4 @@ func trackerOptions(o Options) tracker.Options {
 		DetailsURL: o.DetailsURL, Dashboard: o.Dashboard, WebURL: o.WebURL, HTTPStatus: o.HTTPStatus, OrderWindow: o.OrderWindow,
 		SettleWindow: o.SettleWindow, UnseenAfter: o.UnseenAfter,
 	}
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }

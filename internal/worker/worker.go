@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -109,31 +108,13 @@ type Worker struct {
 	breaker *breaker
 }
 
-// New returns a worker with defaults filled in.
+// New returns a worker with defaults filled in. The tracker fills the
+// options it shares with the worker (clock, log, metrics, consumer, the
+// reconcile interval) and its own; the worker takes those back from it,
+// so each default is written once.
 func New(o Options) *Worker {
-	if o.Clock == nil {
-		o.Clock = time.Now
-	}
-	if o.Monotonic == nil {
-		o.Monotonic = time.Now
-	}
-	if o.Log == nil {
-		o.Log = slog.New(slog.DiscardHandler)
-	}
-	if o.Metrics == nil {
-		o.Metrics = metrics.New()
-	}
-	if o.Consumer == "" {
-		o.Consumer = "w-" + randomHex(6)
-	}
 	if o.Workers <= 0 {
 		o.Workers = 8
-	}
-	if o.Coalesce < 0 {
-		o.Coalesce = 0
-	}
-	if o.MaxCoalesce < o.Coalesce {
-		o.MaxCoalesce = 5 * o.Coalesce
 	}
 	if o.RetryBase <= 0 {
 		o.RetryBase = DefaultRetryBase
@@ -153,38 +134,18 @@ func New(o Options) *Worker {
 	if o.ClaimIdle <= 0 {
 		o.ClaimIdle = time.Minute
 	}
-	if o.LockTTL <= 0 {
-		o.LockTTL = 30 * time.Second
-	}
-	if o.ConfigTTL <= 0 {
-		o.ConfigTTL = time.Minute
-	}
-	if o.Reconcile == 0 {
-		o.Reconcile = 10 * time.Minute
-	}
 	if o.ProbeEvery <= 0 {
 		o.ProbeEvery = 5 * time.Second
-	}
-	if o.OrderWindow == 0 {
-		o.OrderWindow = 100 * time.Millisecond
-	}
-	o.OrderWindow = max(o.OrderWindow, 0)
-	if o.UnseenAfter <= 0 {
-		o.UnseenAfter = 30 * time.Second
-	}
-	if o.SettleWindow <= 0 {
-		o.SettleWindow = 30 * time.Second
 	}
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = 20 * time.Second
 	}
-	if o.WebURL == "" {
-		o.WebURL = "https://github.com"
-	}
-	o.WebURL = strings.TrimSuffix(o.WebURL, "/")
-	w := &Worker{Tracker: tracker.New(trackerOptions(o)),
+	t := tracker.New(trackerOptions(o))
+	shared := t.Options()
+	o.Clock, o.Monotonic, o.Log, o.Metrics, o.Consumer = shared.Clock, shared.Monotonic, shared.Log, shared.Metrics, shared.Consumer
+	o.Reconcile = shared.Reconcile
+	w := &Worker{Tracker: t, o: o,
 		retry: retryPolicy{Base: o.RetryBase, Cap: o.RetryCap, Budget: o.RetryBudget}}
-	w.o = o
 	w.breaker = newBreaker(o)
 	return w
 }
