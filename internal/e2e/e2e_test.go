@@ -329,6 +329,7 @@ func TestE2EGitHubDown(t *testing.T) {
 func TestE2EBadPayloadIsDeadLettered(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOpts{})
+	h.allowDeadLetters()
 	h.send("pull_request", []byte(`{"action":"opened","pull_request":{"number":"two"}}`))
 	h.send("pull_request", []byte(`{"action":"opened","pull_request":`)) // cut short: ingest queues it
 	h.settle()

@@ -232,6 +232,7 @@ func TestE2ERefusedWriteDoesNotWedgeOutbox(t *testing.T) {
 func TestE2EPanicInOneEventIsRecovered(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: -1})
+	h.allowDeadLetters() // the panicking delivery
 	var panicking atomic.Bool
 	panicking.Store(true)
 	n := h.start(worker.Options{Coalesce: -1, DetailsURL: func(name string) string {
@@ -296,6 +297,7 @@ func TestE2ENotAReleasePR(t *testing.T) {
 			set(m, "pull_request.head.sha", head)
 			set(m, "pull_request.base.ref", "main")
 			set(m, "pull_request.title", "Add a feature")
+			inTestRepo(m) // edited.json is another repository's
 			ls := []any{}
 			for _, l := range labels {
 				ls = append(ls, map[string]any{"name": l})

@@ -2,12 +2,14 @@ package e2e
 
 import (
 	"strings"
+	"sync/atomic"
 
 	"testing"
 	"time"
 
 	"github.com/ag06mixer/golive/internal/checklist"
 	"github.com/ag06mixer/golive/internal/githubfake"
+	"github.com/ag06mixer/golive/internal/worker"
 )
 
 // TestE2EMergeGroup: the queue's group head gets golive's verdict of the
@@ -80,7 +82,14 @@ func TestE2EDeploymentGate(t *testing.T) {
 // ran fails in the merge queue once a waiver it relied on has expired.
 func TestE2EMergeGroupWaiverExpired(t *testing.T) {
 	t.Parallel()
-	h := openRelease(t)
+	// golive's wall clock, which the test moves on instead of sleeping
+	// until the waivers expire (its windows run on the monotonic clock).
+	var ahead atomic.Int64
+	clock := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	h := newHarness(t, harnessOpts{opts: worker.Options{Clock: clock}})
+	signers(h)
+	h.send("pull_request", h.openPR(t, "opened", nil))
+	h.settle()
 	plan := checklist.PlanReady(defaultCfg(t))
 	for _, name := range plan.Checks {
 		h.send("check_run", h.checkRun(t, name, headA, "success"))
@@ -101,7 +110,7 @@ func TestE2EMergeGroupWaiverExpired(t *testing.T) {
 	if cr := h.readiness(headA)[0]; cr.Conclusion != "success" {
 		t.Fatalf("the release was not ready: %s %q", cr.Conclusion, cr.Title())
 	}
-	time.Sleep(9 * time.Second) // the waivers expire
+	ahead.Store(int64(10 * time.Second)) // the waivers expire
 	h.send("merge_group", h.mergeGroup(t, prNum))
 	h.settle()
 	g := h.readiness(groupHead)

@@ -36,6 +36,13 @@ func payload(t testing.TB, name string, edit func(m map[string]any)) []byte {
 	return out
 }
 
+// inTestRepo points a payload at the test's repository.
+func inTestRepo(m map[string]any) {
+	set(m, "repository.name", "Hello-World")
+	set(m, "repository.full_name", testRepo)
+	set(m, "repository.owner.login", "Codertocat")
+}
+
 // set assigns a dotted path in a decoded payload.
 func set(m map[string]any, path string, v any) {
 	parts := strings.Split(path, ".")
@@ -67,6 +74,7 @@ func (h *harness) openPR(t testing.TB, action string, extra func(m map[string]an
 		set(m, "pull_request.base.ref", "main")
 		set(m, "pull_request.title", "Release 1.0")
 		set(m, "pull_request.created_at", "2026-11-20T09:00:00Z")
+		inTestRepo(m) // edited.json is another repository's
 		if extra != nil {
 			extra(m)
 		}
@@ -130,9 +138,7 @@ func (h *harness) tick(t testing.TB, user, id string, on bool) []byte {
 		set(m, "changes.body.from", before)
 		set(m, "sender.login", user)
 		set(m, "sender.type", "User")
-		set(m, "repository.name", "Hello-World")
-		set(m, "repository.full_name", testRepo)
-		set(m, "repository.owner.login", "Codertocat")
+		inTestRepo(m)
 	})
 }
 
@@ -179,9 +185,7 @@ func (h *harness) mergeGroup(t testing.TB, pr int) []byte {
 	return payload(t, "merge_group/checks_requested.json", func(m map[string]any) {
 		set(m, "merge_group.head_sha", groupHead)
 		set(m, "merge_group.head_ref", fmt.Sprintf("refs/heads/gh-readonly-queue/main/pr-%d-%s", pr, headA))
-		set(m, "repository.name", "Hello-World")
-		set(m, "repository.full_name", testRepo)
-		set(m, "repository.owner.login", "Codertocat")
+		inTestRepo(m)
 	})
 }
 
@@ -199,8 +203,6 @@ func (h *harness) deployGate(t testing.TB, env, sha string) []byte {
 		set(m, "deployment.environment", env)
 		set(m, "deployment_callback_url", "https://api.github.com/repos/Codertocat/Hello-World/actions/runs/777/deployment_protection_rule")
 		m["pull_requests"] = []any{}
-		set(m, "repository.name", "Hello-World")
-		set(m, "repository.full_name", testRepo)
-		set(m, "repository.owner.login", "Codertocat")
+		inTestRepo(m)
 	})
 }
