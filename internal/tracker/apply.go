@@ -81,5 +81,6 @@ func (tr *Tracker) apply(ctx context.Context, gh GitHub, k release.Key, d Delive
 	if len(rec.Applied) > maxApplied {
 		rec.Applied = slices.Clone(rec.Applied[len(rec.Applied)-maxApplied:])
 	}
-	return true, tr.commit(ctx, gh, rc, rec, change{id: delivery, eff: eff, mergeSHA: p.MergeSHA, by: ev.Actor.Login})
+	return true, tr.commit(ctx, gh, rc, rec, change{id: delivery, eff: eff, mergeSHA: p.MergeSHA, by: ev.Actor.Login,
+		opening: ev.Kind == release.EvComment && ev.Comment != nil && release.OpensOnly(ev.Comment.Body)})
 }
