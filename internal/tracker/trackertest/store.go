@@ -31,6 +31,9 @@ type Store struct {
 	Dirty map[string]Mark
 	// Values is the cache; Leases the names leased.
 	Values map[string][]byte
+	// TTLs is the time to live each cache value was set with (none kept
+	// by the fake: a test reads it).
+	TTLs   map[string]time.Duration
 	Leases map[string]bool
 	// Enqueued and Scheduled are the deliveries the tracker queued.
 	Enqueued  []queue.Delivery
@@ -202,10 +205,14 @@ func (s *Store) CacheGet(_ context.Context, key string) ([]byte, bool, error) {
 	return slices.Clone(v), ok, nil
 }
 
-func (s *Store) CacheSet(_ context.Context, key string, val []byte, _ time.Duration) error {
+func (s *Store) CacheSet(_ context.Context, key string, val []byte, ttl time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.Values[key] = slices.Clone(val)
+	if s.TTLs == nil {
+		s.TTLs = map[string]time.Duration{}
+	}
+	s.TTLs[key] = ttl
 	return nil
 }
 
