@@ -73,7 +73,7 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 		if err := tr.syncLocked(ctx, gh, rc, rec); err != nil {
 			// The retry finds the delivery applied and marks the sync
 			// owed; mark it now too, in case the retry never comes.
-			tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.o.MaxCoalesce)
+			tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.capOf(k.String()))
 			return err
 		}
 		if closeReason != "" {
@@ -86,7 +86,7 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 	if !sync {
 		return tr.finish(ctx, gh, k, rec) // the reactions owed, if any
 	}
-	d, due, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.o.MaxCoalesce)
+	d, due, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.capOf(k.String()))
 	if err != nil {
 		return err
 	}

@@ -69,3 +69,15 @@ func TestHoldWrittenAtOnce(t *testing.T) {
 		t.Fatalf("state: hold %v", s.Hold)
 	}
 }
+
+// TestCapJitteredPerRelease: a release's sync is marked with its own cap,
+// in the last quarter of MaxCoalesce, not MaxCoalesce itself.
+func TestCapJitteredPerRelease(t *testing.T) {
+	r, _ := newCoalescingRig(t)
+	r.handle("issue_comment", r.comment(900, "rita", "/approve qa"))
+	var got time.Duration
+	r.st.Do(func(s *trackertest.Store) { got = s.Dirty[key.String()].MaxWait })
+	if got >= 5*time.Minute || got < 5*time.Minute*3/4 {
+		t.Fatalf("marked with cap %v, want in [3m45s, 5m)", got)
+	}
+}

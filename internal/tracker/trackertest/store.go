@@ -49,6 +49,9 @@ type Store struct {
 type Mark struct {
 	Gen int64
 	Due time.Time
+	// MaxWait is the coalescing cap the last mark asked for (the fake
+	// keeps no cap of its own).
+	MaxWait time.Duration
 }
 
 // Scheduled is a delivery queued to be read at Due.
@@ -166,12 +169,12 @@ func (s *Store) ByRef(_ context.Context, repo, ref string) ([]string, error) {
 	return slices.Clone(s.Refs[repo+" "+ref]), nil
 }
 
-func (s *Store) MarkDirty(_ context.Context, rel string, now time.Time, window, _ time.Duration) (queue.Dirty, time.Time, error) {
+func (s *Store) MarkDirty(_ context.Context, rel string, now time.Time, window, maxWait time.Duration) (queue.Dirty, time.Time, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := s.Dirty[rel]
 	m.Gen++
-	m.Due = now.Add(window)
+	m.Due, m.MaxWait = now.Add(window), maxWait
 	s.Dirty[rel] = m
 	return queue.Dirty{Release: rel, Gen: m.Gen}, m.Due, nil
 }
