@@ -222,6 +222,7 @@ func TestE2EMembershipOutageFailsClosed(t *testing.T) {
 	t.Parallel()
 	h := openRelease(t)
 	h.fake.Inject(&githubfake.Fault{Match: "GET /orgs/{org}/teams/{team_slug}/memberships/{username}", Status: 503})
+	h.fake.Inject(&githubfake.Fault{Match: "GET /orgs/{org}/teams/{team_slug}/members", Status: 503})
 	c := h.comment(t, "sam", "/approve security", true)
 	h.send("issue_comment", c)
 	h.settle()

@@ -2,6 +2,7 @@ package githubfake
 
 import (
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 )
@@ -49,6 +50,25 @@ func (f *Fake) routeApp(mux *http.ServeMux, body []byte) {
 			out = append(out, map[string]any{"id": 1, "name": rp.Name, "full_name": rp.Owner + "/" + rp.Name, "owner": map[string]any{"login": rp.Owner}})
 		}
 		writeJSON(w, 200, map[string]any{"total_count": len(out), "repositories": out})
+	})
+	mux.HandleFunc("GET /orgs/{org}/teams/{slug}/members", func(w http.ResponseWriter, r *http.Request) {
+		var logins []string
+		for login, in := range f.teams[r.PathValue("org")+"/"+r.PathValue("slug")] {
+			if in {
+				logins = append(logins, login)
+			}
+		}
+		if logins == nil {
+			writeJSON(w, 404, map[string]string{"message": "Not Found"})
+			return
+		}
+		sort.Strings(logins)
+		from, to := f.page(w, r, len(logins))
+		out := []map[string]any{}
+		for _, l := range logins[from:to] {
+			out = append(out, map[string]any{"login": l, "type": "User"})
+		}
+		writeJSON(w, 200, out)
 	})
 	mux.HandleFunc("GET /orgs/{org}/teams/{slug}/memberships/{user}", func(w http.ResponseWriter, r *http.Request) {
 		if f.teams[r.PathValue("org")+"/"+r.PathValue("slug")][r.PathValue("user")] {

@@ -22,7 +22,7 @@ func (tr *Tracker) apply(ctx context.Context, gh GitHub, k release.Key, d Delive
 	if rec != nil && slices.Contains(rec.Applied, delivery) {
 		// Applied before a crash, a failed write or a lost ack: finish its
 		// effects, and make sure the sync it asked for happens.
-		if _, _, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.o.MaxCoalesce); err != nil {
+		if _, _, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.capOf(k.String())); err != nil {
 			return true, err
 		}
 		return true, tr.finish(ctx, gh, k, rec)
@@ -81,5 +81,6 @@ func (tr *Tracker) apply(ctx context.Context, gh GitHub, k release.Key, d Delive
 	if len(rec.Applied) > maxApplied {
 		rec.Applied = slices.Clone(rec.Applied[len(rec.Applied)-maxApplied:])
 	}
-	return true, tr.commit(ctx, gh, rc, rec, change{id: delivery, eff: eff, mergeSHA: p.MergeSHA, by: ev.Actor.Login})
+	return true, tr.commit(ctx, gh, rc, rec, change{id: delivery, eff: eff, mergeSHA: p.MergeSHA, by: ev.Actor.Login,
+		opening: ev.Kind == release.EvComment && ev.Comment != nil && release.OpensOnly(ev.Comment.Body)})
 }

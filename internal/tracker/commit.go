@@ -23,6 +23,10 @@ type change struct {
 	now bool
 	// gate is a gate's answer, written after the state is saved.
 	gate *gateAnswer
+	// opening says the pass was a comment whose commands can only open
+	// the gate (release.OpensOnly): its reactions go out at once and its
+	// sync is coalesced like any other, the gate staying closed meanwhile.
+	opening bool
 }
 
 // commit is the one executor of a release's changes, under its lock: the
@@ -62,12 +66,14 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 			return err
 		}
 	}
-	if closeReason != "" || len(rec.Outbox) > 0 || (sync && (c.now || tr.o.Coalesce == 0)) {
-		// Replies and closing need the issue now; they are rare.
+	owed := len(rec.Outbox) > 0 && !(c.opening && reactionsOnly(rec.Outbox))
+	if closeReason != "" || owed || (sync && (c.now || tr.o.Coalesce == 0)) {
+		// Replies and closing need the issue now; they are rare. So do
+		// the reactions to a command that may close the gate.
 		if err := tr.syncLocked(ctx, gh, rc, rec); err != nil {
 			// The retry finds the delivery applied and marks the sync
 			// owed; mark it now too, in case the retry never comes.
-			tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.o.MaxCoalesce)
+			tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.capOf(k.String()))
 			return err
 		}
 		if closeReason != "" {
@@ -78,11 +84,14 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 		return tr.finish(ctx, gh, k, rec)
 	}
 	if !sync {
-		return nil
+		return tr.finish(ctx, gh, k, rec) // the reactions owed, if any
 	}
-	d, due, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.o.MaxCoalesce)
-	if err != nil || due.After(tr.o.Clock()) {
+	d, due, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.capOf(k.String()))
+	if err != nil {
 		return err
+	}
+	if due.After(tr.o.Clock()) {
+		return tr.finish(ctx, gh, k, rec) // the reactions owed, if any
 	}
 	// The cap has passed under a steady stream of events. Sync while
 	// holding the lock: the flusher would have to win the lock against
@@ -99,4 +108,15 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 		return err
 	}
 	return tr.finish(ctx, gh, k, rec)
+}
+
+// reactionsOnly reports whether the outbox owes nothing but reactions,
+// which need no tracking issue.
+func reactionsOnly(out []owed) bool {
+	for _, o := range out {
+		if o.Kind != "react" {
+			return false
+		}
+	}
+	return true
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -159,111 +157,6 @@ func toProblems(name string, err error) []release.ConfigProblem {
 			path = name
 		}
 		out = append(out, release.ConfigProblem{Path: path, Line: p.Pos.Line, Col: p.Pos.Col, Message: p.Msg})
-	}
-	return out
-}
-
-// principalGen is the cache key whose value changes whenever a membership
-// or team event arrives, making every cached principal stale.
-const principalGen = "principal-gen"
-
-// principalTTL is how long a person's permission and team memberships are
-// trusted before they are asked of GitHub again.
-const principalTTL = 5 * time.Minute
-
-// principal learns the actor's standing: repo permission and config roles.
-// If GitHub cannot say, Known stays false (nothing they do counts) and the
-// error says why, so the caller may retry first.
-func (tr *Tracker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config, owner, repo string, p release.Principal) (release.Principal, error) {
-	if p.Login == "" || p.Bot {
-		return p, nil
-	}
-	// One generation for all orgs: a team of any org can hold a role of
-	// this repo, and membership events are rare.
-	gen, _, _ := tr.o.Cache.CacheGet(ctx, principalGen)
-	key := fmt.Sprintf("principal:%s:%s/%s:%s", gen, owner, repo, strings.ToLower(p.Login))
-	if b, ok, err := tr.o.Cache.CacheGet(ctx, key); err == nil && ok {
-		var c release.Principal
-		if json.Unmarshal(b, &c) == nil && c.Login == p.Login {
-			c.Teams = teamsOf(c.Roles)
-			c.Roles = rolesOf(cfg, c, nil)
-			return c, nil
-		}
-	}
-	perm, err := gh.Permission(ctx, owner, repo, p.Login)
-	if err != nil {
-		tr.o.Log.Warn("permission unknown", "repo", owner+"/"+repo, "user", p.Login, "err", err)
-		return p, err
-	}
-	p.Permission, p.Known, p.CheckedAt = perm, true, tr.o.Clock()
-	teams := map[string]bool{}
-	for _, r := range cfg.Roles {
-		for _, t := range r.Teams {
-			if _, done := teams[t]; done {
-				continue
-			}
-			org, slug, ok := strings.Cut(t, "/")
-			if !ok {
-				continue
-			}
-			in, err := gh.TeamMember(ctx, org, slug, p.Login)
-			if err != nil {
-				tr.o.Log.Warn("team membership unknown", "team", t, "user", p.Login, "err", err)
-				p.Known = false
-				return p, err
-			}
-			teams[t] = in
-		}
-	}
-	p.Roles = rolesOf(cfg, p, teams)
-	cached := p
-	cached.Roles = nil
-	for t, in := range teams {
-		if in {
-			cached.Roles = append(cached.Roles, "team:"+t)
-		}
-	}
-	slices.Sort(cached.Roles)
-	p.Teams = teamsOf(cached.Roles)
-	b, _ := json.Marshal(cached)
-	tr.o.Cache.CacheSet(ctx, key, b, principalTTL)
-	return p, nil
-}
-
-// teamsOf lists the teams in a cached principal's "team:…" entries.
-func teamsOf(roles []string) []string {
-	var out []string
-	for _, r := range roles {
-		if t, ok := strings.CutPrefix(r, "team:"); ok {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// rolesOf lists the config roles p holds. teams maps "org/slug" to
-// membership; when nil, memberships come from p.Roles entries "team:…".
-func rolesOf(cfg *checklist.Config, p release.Principal, teams map[string]bool) []string {
-	if teams == nil {
-		teams = map[string]bool{}
-		for _, r := range p.Roles {
-			if t, ok := strings.CutPrefix(r, "team:"); ok {
-				teams[t] = true
-			}
-		}
-	}
-	var out []string
-	for _, r := range cfg.Roles {
-		held := slices.ContainsFunc(r.Users, func(u string) bool { return strings.EqualFold(u, p.Login) })
-		for _, t := range r.Teams {
-			held = held || teams[t]
-		}
-		if r.Permission != "" && checklist.PermissionRank(p.Permission) >= checklist.PermissionRank(r.Permission) {
-			held = true
-		}
-		if held {
-			out = append(out, r.ID)
-		}
 	}
 	return out
 }

@@ -102,6 +102,10 @@ func (tr *Tracker) refresh(ctx context.Context, d Delivery) (string, error) {
 	if err != nil {
 		return "dead", permanent(err)
 	}
+	if r.Reason == sweepReason {
+		// Taken from the queue: the next sweep may queue another.
+		tr.o.Cache.CacheSet(ctx, sweepMark+r.Release, []byte(sweepDone), tr.sweepPeriod())
+	}
 	if err := tr.Reconcile(ctx, k, r.Installation); err != nil {
 		return "", err
 	}

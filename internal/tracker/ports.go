@@ -107,6 +107,9 @@ type Reads interface {
 	ConfigFiles(ctx context.Context, owner, repo string) (repoFile, orgFile []byte, err error)
 	Permission(ctx context.Context, owner, repo, user string) (string, error)
 	TeamMember(ctx context.Context, org, slug, user string) (bool, error)
+	// TeamMembers lists a team's members; complete is false when it has
+	// more than one bounded list holds.
+	TeamMembers(ctx context.Context, org, slug string) (logins []string, complete bool, err error)
 	CommitTree(ctx context.Context, owner, repo, sha string) (string, error)
 	CompareFiles(ctx context.Context, owner, repo, base, head string) ([]string, bool, error)
 	PullRequest(ctx context.Context, owner, repo string, n int) (release.PRInfo, error)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/release"
@@ -169,12 +170,34 @@ func (tr *Tracker) SweepRedis(ctx context.Context) error {
 		if err != nil {
 			continue
 		}
-		if err := tr.RequestRefresh(ctx, k, 0, fmt.Sprintf("sweep-%d-%s", bucket, n), "periodic reconcile", false); err != nil {
-			errs = append(errs, err)
+		// One sweep's refresh still queued (a backlog): another would only
+		// lengthen the queue (issue #18).
+		mark := sweepMark + n
+		if v, ok, err := tr.o.Cache.CacheGet(ctx, mark); err == nil && ok && string(v) != sweepDone {
+			continue
 		}
+		id := fmt.Sprintf("sweep-%d-%s", bucket, n)
+		if err := tr.RequestRefresh(ctx, k, 0, id, sweepReason, false); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		// Kept three periods at most: a refresh lost never stops sweeps.
+		tr.o.Cache.CacheSet(ctx, mark, []byte(id), 3*tr.sweepPeriod())
 	}
 	return errors.Join(errs...)
 }
+
+// sweepPeriod is the reconcile period, a minute when sweeps are off (a
+// test sweeping by hand).
+func (tr *Tracker) sweepPeriod() time.Duration { return max(tr.o.Reconcile, time.Minute) }
+
+// sweepMark prefixes the cache key saying a release's sweep refresh is
+// queued (its id) or was taken (sweepDone).
+const (
+	sweepMark   = "sweep-queued:"
+	sweepDone   = "done"
+	sweepReason = "periodic reconcile"
+)
 
 // Discover finds the releases GitHub knows of through their open tracking
 // issues in every repository of every installation, for when Redis has

@@ -73,7 +73,7 @@ func (tr *Tracker) unseenTick(ctx context.Context, d Delivery) (string, error) {
 			if err := tr.save(ctx, rec); err != nil {
 				return err
 			}
-			_, _, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.o.MaxCoalesce)
+			_, _, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.capOf(k.String()))
 			did = true
 			return err
 		}

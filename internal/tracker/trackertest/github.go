@@ -74,6 +74,12 @@ type GitHub struct {
 	Perms       map[string]string
 	Trees       map[string]string
 	CI          map[string][]release.CheckResult
+	// Teams maps "org/slug" to its members; BigTeams lists the teams
+	// whose member list is too long to be read whole.
+	Teams    map[string][]string
+	BigTeams map[string]bool
+	// Calls counts every call by method name.
+	Calls map[string]int
 
 	Issues    map[int]*Issue
 	Comments  map[int64]*Comment
@@ -110,6 +116,10 @@ func (g *GitHub) Installations(context.Context) ([]int64, error) { return []int6
 // call takes the lock and returns the error set for method, if any.
 func (g *GitHub) call(method string) error {
 	g.mu.Lock()
+	if g.Calls == nil {
+		g.Calls = map[string]int{}
+	}
+	g.Calls[method]++
 	return g.Errors[method]
 }
 

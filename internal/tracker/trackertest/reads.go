@@ -3,6 +3,7 @@ package trackertest
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/ag06mixer/golive/internal/release"
 )
@@ -22,10 +23,23 @@ func (g *GitHub) Permission(_ context.Context, _, _, user string) (string, error
 	return "none", nil
 }
 
-func (g *GitHub) TeamMember(context.Context, string, string, string) (bool, error) {
+func (g *GitHub) TeamMember(_ context.Context, org, slug, user string) (bool, error) {
 	err := g.call("TeamMember")
 	defer g.mu.Unlock()
-	return false, err
+	return slices.ContainsFunc(g.Teams[org+"/"+slug], func(m string) bool { return strings.EqualFold(m, user) }), err
+}
+
+func (g *GitHub) TeamMembers(_ context.Context, org, slug string) ([]string, bool, error) {
+	err := g.call("TeamMembers")
+	defer g.mu.Unlock()
+	if err != nil {
+		return nil, false, err
+	}
+	t := org + "/" + slug
+	if g.BigTeams[t] {
+		return slices.Clone(g.Teams[t][:min(len(g.Teams[t]), 1)]), false, nil
+	}
+	return slices.Clone(g.Teams[t]), true, nil
 }
 
 func (g *GitHub) CommitTree(_ context.Context, _, _, sha string) (string, error) {

@@ -31,6 +31,9 @@ type Store struct {
 	Dirty map[string]Mark
 	// Values is the cache; Leases the names leased.
 	Values map[string][]byte
+	// TTLs is the time to live each cache value was set with (none kept
+	// by the fake: a test reads it).
+	TTLs   map[string]time.Duration
 	Leases map[string]bool
 	// Enqueued and Scheduled are the deliveries the tracker queued.
 	Enqueued  []queue.Delivery
@@ -46,6 +49,9 @@ type Store struct {
 type Mark struct {
 	Gen int64
 	Due time.Time
+	// MaxWait is the coalescing cap the last mark asked for (the fake
+	// keeps no cap of its own).
+	MaxWait time.Duration
 }
 
 // Scheduled is a delivery queued to be read at Due.
@@ -163,12 +169,12 @@ func (s *Store) ByRef(_ context.Context, repo, ref string) ([]string, error) {
 	return slices.Clone(s.Refs[repo+" "+ref]), nil
 }
 
-func (s *Store) MarkDirty(_ context.Context, rel string, now time.Time, window, _ time.Duration) (queue.Dirty, time.Time, error) {
+func (s *Store) MarkDirty(_ context.Context, rel string, now time.Time, window, maxWait time.Duration) (queue.Dirty, time.Time, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := s.Dirty[rel]
 	m.Gen++
-	m.Due = now.Add(window)
+	m.Due, m.MaxWait = now.Add(window), maxWait
 	s.Dirty[rel] = m
 	return queue.Dirty{Release: rel, Gen: m.Gen}, m.Due, nil
 }
@@ -202,10 +208,14 @@ func (s *Store) CacheGet(_ context.Context, key string) ([]byte, bool, error) {
 	return slices.Clone(v), ok, nil
 }
 
-func (s *Store) CacheSet(_ context.Context, key string, val []byte, _ time.Duration) error {
+func (s *Store) CacheSet(_ context.Context, key string, val []byte, ttl time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.Values[key] = slices.Clone(val)
+	if s.TTLs == nil {
+		s.TTLs = map[string]time.Duration{}
+	}
+	s.TTLs[key] = ttl
 	return nil
 }
 
