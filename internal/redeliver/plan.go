@@ -2,16 +2,18 @@
 // did not take: it lists the App's deliveries (GET /app/hook/deliveries),
 // finds those golive answered with anything but 2xx or never answered,
 // within GitHub's three-day redelivery window, and asks for each once
-// (POST /app/hook/deliveries/{id}/attempts).
+// (POST /app/hook/deliveries/{id}/attempts); again, up to MaxAsks in all,
+// when every redelivery asked for came back failed.
 //
 // The decision (Failed, Plan, Since, Done) is pure: no I/O, no clock. The
 // Sweeper around it reads GitHub and Redis through two small interfaces,
 // holds a lease so one replica sweeps at a time, and remembers what it
-// asked for, so no delivery is requested twice.
+// asked for, so no ask is made twice.
 package redeliver
 
 import (
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -108,13 +110,53 @@ func Failed(read []Delivery, now time.Time, window time.Duration) []Delivery {
 	return out
 }
 
-// Plan is Failed without the GUIDs already asked for: the deliveries a
-// sweep asks GitHub to redeliver.
+// MaxAsks is how often one delivery is asked for at most. A redelivery
+// can fail too (it reaches a replica in the second its Redis client takes
+// to reconnect, or during a rolling restart): when every redelivery asked
+// for so far has come back failed, the delivery is asked for again, up to
+// this many times in all.
+const MaxAsks = 3
+
+// Slot names one ask for a delivery: its GUID for the first, GUID#n for
+// the (n+1)th, asked once every n earlier redeliveries have come back
+// failed. The sweeper remembers slots, so each ask happens once however
+// many sweeps see it; "" means the delivery has been asked for MaxAsks
+// times.
+func Slot(read []Delivery, guid string) string {
+	failed := 0
+	for _, d := range read {
+		if d.GUID == guid && d.Redelivery && !d.Taken() {
+			failed++
+		}
+	}
+	switch {
+	case failed == 0:
+		return guid
+	case failed >= MaxAsks:
+		return ""
+	}
+	return guid + "#" + strconv.Itoa(failed)
+}
+
+// Plan is Failed without the asks already made (asked holds slots): the
+// deliveries a sweep asks GitHub to redeliver.
 func Plan(read []Delivery, asked map[string]bool, now time.Time, window time.Duration) []Delivery {
 	var out []Delivery
 	for _, d := range Failed(read, now, window) {
-		if !asked[d.GUID] {
+		if slot := Slot(read, d.GUID); slot != "" && !asked[slot] {
 			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Slots are the slots of the deliveries' next asks, in order (see Slot);
+// a delivery asked for MaxAsks times has none.
+func Slots(read, ds []Delivery) []string {
+	var out []string
+	for _, d := range ds {
+		if slot := Slot(read, d.GUID); slot != "" {
+			out = append(out, slot)
 		}
 	}
 	return out

@@ -97,3 +97,31 @@ func TestSinceAndDone(t *testing.T) {
 		t.Error("read on past an empty page")
 	}
 }
+
+// TestSlot: the first ask is the GUID; each redelivery that came back
+// failed earns one more, up to MaxAsks.
+func TestSlot(t *testing.T) {
+	read := []redeliver.Delivery{{ID: 1, GUID: "a", At: at(3 * time.Minute), StatusCode: 503}}
+	if got := redeliver.Slot(read, "a"); got != "a" {
+		t.Errorf("first ask: slot %q, want a", got)
+	}
+	read = append(read, redeliver.Delivery{ID: 2, GUID: "a", At: at(2 * time.Minute), StatusCode: 0, Redelivery: true})
+	if got := redeliver.Slot(read, "a"); got != "a#1" {
+		t.Errorf("after one failed redelivery: slot %q, want a#1", got)
+	}
+	if got := redeliver.GUIDs(redeliver.Plan(read, map[string]bool{"a": true}, now, redeliver.Window)); len(got) != 1 {
+		t.Errorf("a failed redelivery is not asked for again: plan %v", got)
+	}
+	if got := redeliver.Plan(read, map[string]bool{"a": true, "a#1": true}, now, redeliver.Window); len(got) != 0 {
+		t.Errorf("the second ask made twice: plan %v", got)
+	}
+	for i := range redeliver.MaxAsks {
+		read = append(read, redeliver.Delivery{ID: int64(3 + i), GUID: "a", At: at(time.Minute), StatusCode: 503, Redelivery: true})
+	}
+	if got := redeliver.Slot(read, "a"); got != "" {
+		t.Errorf("after %d failed redeliveries: slot %q, want none", redeliver.MaxAsks+1, got)
+	}
+	if got := redeliver.Plan(read, map[string]bool{}, now, redeliver.Window); len(got) != 0 {
+		t.Errorf("asked past MaxAsks: plan %v", got)
+	}
+}

@@ -184,7 +184,7 @@ func (s *Sweeper) Sweep(ctx context.Context) (Result, error) {
 	}
 	res.Read = len(read)
 	failed := Failed(read, start, s.o.Window)
-	asked, err := st.Asked(ctx, GUIDs(failed))
+	asked, err := st.Asked(ctx, Slots(read, failed))
 	if err != nil {
 		return res, err
 	}
@@ -192,7 +192,8 @@ func (s *Sweeper) Sweep(ctx context.Context) (Result, error) {
 		if err := s.renew(ctx); err != nil {
 			return res, err
 		}
-		first, err := st.MarkAsked(ctx, d.GUID, AskedTTL)
+		slot := Slot(read, d.GUID)
+		first, err := st.MarkAsked(ctx, slot, AskedTTL)
 		if err != nil {
 			return res, err
 		}
@@ -204,7 +205,7 @@ func (s *Sweeper) Sweep(ctx context.Context) (Result, error) {
 		case err == nil:
 			res.Asked++
 			s.count("accepted")
-			s.o.Log.Info("asked GitHub to redeliver", "delivery", d.GUID, "attempt", d.ID, "event", d.Event, "status", d.StatusCode, "at", d.At)
+			s.o.Log.Info("asked GitHub to redeliver", "delivery", d.GUID, "ask", slot, "attempt", d.ID, "event", d.Event, "status", d.StatusCode, "at", d.At)
 		case errors.Is(err, ErrRefused):
 			res.Refused++
 			s.count("refused")
@@ -212,7 +213,7 @@ func (s *Sweeper) Sweep(ctx context.Context) (Result, error) {
 		default:
 			res.Errors++
 			s.count("error")
-			if uerr := st.UnmarkAsked(context.WithoutCancel(ctx), d.GUID); uerr != nil {
+			if uerr := st.UnmarkAsked(context.WithoutCancel(ctx), slot); uerr != nil {
 				return res, fmt.Errorf("redeliver %s: %w; and forget it: %w", d.GUID, err, uerr)
 			}
 			s.o.Log.Warn("redelivery request failed; the next sweep asks again", "delivery", d.GUID, "err", err)

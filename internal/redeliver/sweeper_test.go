@@ -288,3 +288,45 @@ func TestStoreContract(t *testing.T) {
 		t.Error("the lease a dropped is not free")
 	}
 }
+
+// TestSweepAsksAgainWhenRedeliveryFails: a redelivery can fail too (it
+// lands on a replica whose Redis client is still reconnecting). When every
+// redelivery asked for has come back failed, the next sweep asks again,
+// MaxAsks times in all and never more; one taken ends it.
+func TestSweepAsksAgainWhenRedeliveryFails(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name     string
+		takenAt  int // the ask whose redelivery golive takes; 0: none is
+		wantAsks int
+	}{
+		{"every redelivery fails", 0, redeliver.MaxAsks},
+		{"the second redelivery is taken", 2, 2},
+		{"the first redelivery is taken", 1, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := redistest.New(t)
+			st := redisstore.New(r.Client, r.Prefix)
+			l := newLog()
+			l.taken = false
+			l.add("g", at(5*time.Minute), 503)
+			clock := now
+			s := sweeper(st, l, &clock)
+			for i := range 2 * redeliver.MaxAsks {
+				l.mu.Lock()
+				asks := 0
+				for _, n := range l.asked {
+					asks += n
+				}
+				l.taken = c.takenAt > 0 && asks+1 >= c.takenAt
+				l.mu.Unlock()
+				if _, err := s.Sweep(ctx); err != nil {
+					t.Fatalf("sweep %d: %v", i, err)
+				}
+			}
+			if got := l.askedGUIDs()["g"]; got != c.wantAsks {
+				t.Errorf("asked %d times, want %d", got, c.wantAsks)
+			}
+		})
+	}
+}
