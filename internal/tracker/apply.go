@@ -54,7 +54,7 @@ func (tr *Tracker) apply(ctx context.Context, gh GitHub, k release.Key, d Delive
 		}
 	}
 	if ev.Kind == release.EvIssueEdited || ev.Kind == release.EvComment {
-		actor, err := tr.principal(ctx, gh, rc.cfg, k.Owner, k.Repo, ev.Actor)
+		actor, err := tr.principal(ctx, gh, p.Event.Installation, rc.cfg, k.Owner, k.Repo, ev.Actor)
 		if err != nil && d.Attempt < failClosedAfter {
 			return false, err // a GitHub hiccup: try again before refusing
 		}

@@ -51,7 +51,7 @@ func (tr *Tracker) Overview(ctx context.Context, k release.Key, viewer string) (
 	if viewer == "" || len(rel.MissingSignoffs()) == 0 {
 		return rel, nil, nil
 	}
-	p, err := tr.principal(ctx, gh, rc.cfg, k.Owner, k.Repo, release.Principal{Login: viewer})
+	p, err := tr.principal(ctx, gh, rec.State.Installation, rc.cfg, k.Owner, k.Repo, release.Principal{Login: viewer})
 	if err != nil {
 		return rel, nil, nil // principal logged why
 	}

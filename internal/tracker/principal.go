@@ -23,7 +23,7 @@ const principalTTL = 5 * time.Minute
 // principal learns the actor's standing: repo permission and config roles.
 // If GitHub cannot say, Known stays false (nothing they do counts) and the
 // error says why, so the caller may retry first.
-func (tr *Tracker) principal(ctx context.Context, gh GitHub, cfg *checklist.Config, owner, repo string, p release.Principal) (release.Principal, error) {
+func (tr *Tracker) principal(ctx context.Context, gh GitHub, inst int64, cfg *checklist.Config, owner, repo string, p release.Principal) (release.Principal, error) {
 	if p.Login == "" || p.Bot {
 		return p, nil
 	}
@@ -31,7 +31,7 @@ func (tr *Tracker) principal(ctx context.Context, gh GitHub, cfg *checklist.Conf
 	// this repo, and membership events are rare.
 	// Unsure of the generation, nothing cached is trusted.
 	gen, _, genErr := tr.o.Cache.CacheGet(ctx, principalGen)
-	key := fmt.Sprintf("principal:%s:%s/%s:%s", gen, owner, repo, strings.ToLower(p.Login))
+	key := fmt.Sprintf("principal:%s:%d:%s/%s:%s", gen, inst, strings.ToLower(owner), strings.ToLower(repo), strings.ToLower(p.Login))
 	if b, ok, err := tr.o.Cache.CacheGet(ctx, key); genErr == nil && err == nil && ok {
 		var c release.Principal
 		if json.Unmarshal(b, &c) == nil && c.Login == p.Login {
@@ -56,7 +56,7 @@ func (tr *Tracker) principal(ctx context.Context, gh GitHub, cfg *checklist.Conf
 			if !ok {
 				continue
 			}
-			in, at, err := tr.inTeam(ctx, gh, gen, genErr == nil, org, slug, p.Login)
+			in, at, err := tr.inTeam(ctx, gh, inst, gen, genErr == nil, org, slug, p.Login)
 			if err != nil {
 				tr.o.Log.Warn("team membership unknown", "team", t, "user", p.Login, "err", err)
 				p.Known = false
@@ -103,8 +103,10 @@ type teamList struct {
 // team event starts a new generation. A team too large for the bounded
 // list is asked of person by person, as before. Not trusted (the
 // generation unknown), the cache is not read.
-func (tr *Tracker) inTeam(ctx context.Context, gh GitHub, gen []byte, trusted bool, org, slug, login string) (bool, time.Time, error) {
-	key := fmt.Sprintf("team:%s:%s/%s", gen, strings.ToLower(org), strings.ToLower(slug))
+func (tr *Tracker) inTeam(ctx context.Context, gh GitHub, inst int64, gen []byte, trusted bool, org, slug, login string) (bool, time.Time, error) {
+	// One installation's view: another's token may read the same team
+	// differently (not at all, or another org of that name).
+	key := fmt.Sprintf("team:%s:%d:%s/%s", gen, inst, strings.ToLower(org), strings.ToLower(slug))
 	var l teamList
 	if b, ok, err := tr.o.Cache.CacheGet(ctx, key); !trusted || err != nil || !ok || json.Unmarshal(b, &l) != nil || l.At.IsZero() {
 		now := tr.o.Clock()
@@ -116,8 +118,12 @@ func (tr *Tracker) inTeam(ctx context.Context, gh GitHub, gen []byte, trusted bo
 		if complete {
 			l.Logins = logins
 		}
-		b, _ := json.Marshal(l)
-		tr.o.Cache.CacheSet(ctx, key, b, principalTTL)
+		// Kept for what is left of its five minutes from when it was
+		// asked, not from when the last page came.
+		if ttl := principalTTL - tr.o.Clock().Sub(now); ttl > 0 {
+			b, _ := json.Marshal(l)
+			tr.o.Cache.CacheSet(ctx, key, b, ttl)
+		}
 	}
 	if l.Big {
 		now := tr.o.Clock()

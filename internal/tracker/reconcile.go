@@ -177,12 +177,18 @@ func (tr *Tracker) SweepRedis(ctx context.Context) error {
 			continue
 		}
 		id := fmt.Sprintf("sweep-%d-%s", bucket, n)
-		if err := tr.RequestRefresh(ctx, k, 0, id, sweepReason, false); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		// Kept three periods at most: a refresh lost never stops sweeps.
+		// Marked before it is queued, so a worker taking it at once
+		// writes "done" last; kept three periods at most.
 		tr.o.Cache.CacheSet(ctx, mark, []byte(id), 3*tr.sweepPeriod())
+		dup, err := tr.o.Queue.Enqueue(ctx, queue.Refresh(k, 0, id, sweepReason, false, tr.o.Clock()))
+		if err != nil || dup {
+			// Nothing new queued (this period's was queued and taken
+			// already, by this replica or another): no wait to mark.
+			tr.o.Cache.CacheSet(ctx, mark, []byte(sweepDone), tr.sweepPeriod())
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }
