@@ -5,15 +5,18 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo deve
 LDFLAGS := -s -w -X github.com/ag06mixer/golive/internal/app.Version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: help build test race lint bench fuzz demo load storm soak
+.PHONY: help build test test-long race lint bench fuzz demo load storm soak
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
 build: ## build ./golive the way the Dockerfile does
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o golive ./cmd/golive
 
-test: ## run the tests (an embedded Redis stands in unless GOLIVE_TEST_REDIS_URL is set)
+test: ## run the tests (an embedded Redis stands in unless GOLIVE_TEST_REDIS_URL is set); the long ones skip
 	$(GO) test $(PKGS)
+
+test-long: ## the long tests only (TestScenario…: the demo, probe intervals, kill, storm, faults), as CI's own step
+	GOLIVE_TEST_LONG=1 $(GO) test -count=1 -run '^TestScenario' ./internal/e2e
 
 race: ## run the tests with the race detector
 	$(GO) test -race -count=1 $(PKGS)
@@ -38,7 +41,7 @@ load: ## drive a golive of its own at 1,000 deliveries/s for up to a minute; pri
 	$(GO) run ./cmd/golive-load --self --rate 1000 --count 20000 --duration 60s --releases 200
 
 storm: ## the load and fault scenarios at full size (200 releases × 50 checks, 3 pushes, 4 sign-offs); RUN=Kill for one
-	$(GO) test ./internal/e2e -run 'Scenario$(RUN)' -storm.full -timeout 30m -v
+	GOLIVE_TEST_LONG=1 $(GO) test ./internal/e2e -run 'Scenario$(RUN)' -storm.full -timeout 30m -v
 
 soak: ## 30 minutes at 50 deliveries/s against golive serve in its own process (needs GOLIVE_REDIS_URL); its memory, goroutines and Redis sampled every minute (not in CI)
 	$(GO) build -o bin/golive ./cmd/golive

@@ -58,6 +58,7 @@ func annotations(t *testing.T, c githubfake.CheckRun) []map[string]any {
 // without being decoded. Each head is checked once, however often GitHub
 // delivers the event.
 func TestE2EConfigPRCheck(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("pull_request", h.mergeNow(t))
 	h.settle()

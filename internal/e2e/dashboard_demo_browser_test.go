@@ -16,16 +16,14 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 )
 
-// TestDashboardDemoFlowInBrowser clicks through what `golive demo
+// TestScenarioDemoFlowInBrowser clicks through what `golive demo
 // --dashboard` offers a person, in Chromium: sign in on the fake GitHub,
 // the release list, the release, its sign-offs, the exports. With
 // GOLIVE_SCREENSHOTS=DIR it saves PNGs of the list, the release and the
 // demo's final tracking issue rendered as GitHub Flavored Markdown (what
 // docs/screenshots/ holds).
-func TestDashboardDemoFlowInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("plays the whole demo")
-	}
+func TestScenarioDemoFlowInBrowser(t *testing.T) {
+	long(t)
 	ctx := newChrome(t, 1440, 1000)
 	shots := os.Getenv("GOLIVE_SCREENSHOTS")
 	if shots != "" {
@@ -149,6 +147,7 @@ input[type=checkbox] { margin-right: .4em; } li:has(> input[type=checkbox]) { li
 // TestReadmeScreenshots: every screenshot the README links is in
 // docs/screenshots as a PNG, and every PNG there is linked.
 func TestReadmeScreenshots(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 // when a deleted issue is recreated; without the dashboard no line links
 // to it.
 func TestE2EIssueLinksDashboard(t *testing.T) {
+	t.Parallel()
 	const public = "https://golive.example.com"
 	const unit = "unit-tests-comprehensive-and-passing"
 	page := fmt.Sprintf("%s/releases/Codertocat/Hello-World/%d", public, prNum)

@@ -14,14 +14,12 @@ import (
 	"github.com/ag06mixer/golive/internal/cli"
 )
 
-// TestDemoEndsClearly plays the demo: it ends on the merge and the
+// TestScenarioDemoEndsClearly plays the demo: it ends on the merge and the
 // windows being watched, with a summary of what it cost, and with no
 // failure on screen.
-func TestDemoEndsClearly(t *testing.T) {
+func TestScenarioDemoEndsClearly(t *testing.T) {
+	long(t)
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("plays the whole demo")
-	}
 	var out, errb bytes.Buffer
 	if code := cli.Run(context.Background(), []string{"demo"}, func(string) string { return "" }, nil, &out, &errb); code != 0 {
 		t.Fatalf("demo: exit %d\n%s\n%s", code, out.String(), errb.String())
@@ -62,14 +60,12 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// TestDemoDashboard: with --dashboard the demo keeps serving after it
+// TestScenarioDemoDashboard: with --dashboard the demo keeps serving after it
 // ends, prints the dashboard's URL, signs people in through the fake
 // GitHub, and stops when its context ends.
-func TestDemoDashboard(t *testing.T) {
+func TestScenarioDemoDashboard(t *testing.T) {
+	long(t)
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("plays the whole demo")
-	}
 	d := startDemoDashboard(t, 2*time.Minute, "demo", "--dashboard")
 	base := d.base
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

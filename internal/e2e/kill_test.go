@@ -63,6 +63,7 @@ func (p *golivesProcess) kill() {
 // no duplicate issue, comment or sign-off.
 func TestScenarioKill(t *testing.T) {
 	long(t)
+	t.Parallel()
 	if _, err := exec.LookPath("golive"); err != nil {
 		t.Skip("golive is not on PATH (run through go test, whose TestMain installs it)")
 	}

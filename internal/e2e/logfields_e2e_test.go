@@ -39,6 +39,7 @@ func withMsg(recs []map[string]any, msg string) []map[string]any {
 // took in ms; each event applied names the delivery, the release and the
 // repo; each sync names the release, the repo and the decision it wrote.
 func TestE2ELogFields(t *testing.T) {
+	t.Parallel()
 	var logs syncBuffer
 	h := newHarness(t, harnessOpts{logs: &logs})
 	signers(h)

@@ -89,12 +89,13 @@ func realPrometheus(t *testing.T, target, metric string) string {
 
 const metricItem = "performance-requirements-defined"
 
-// TestE2EMetricFromRealPrometheus: a real Prometheus scrapes an exporter
+// TestScenarioMetricFromRealPrometheus: a real Prometheus scrapes an exporter
 // the test controls; a metric item over it fails with the value shown
 // while the error ratio is high, and ticks with the value as evidence once
 // it falls under the threshold. The result goes through the queue and
 // Apply like a probe's.
-func TestE2EMetricFromRealPrometheus(t *testing.T) {
+func TestScenarioMetricFromRealPrometheus(t *testing.T) {
+	long(t)
 	t.Parallel()
 	var ratio atomic.Value
 	ratio.Store("0.25")

@@ -90,6 +90,7 @@ const notifySecret = "/services/T0/B0/n0tifyS3cret"
 // shape and links the tracking issue; the notifier's logs name no part of
 // the URL. The release-health metrics moved with the flow.
 func TestE2ENotifierSendsEachEventOnce(t *testing.T) {
+	t.Parallel()
 	rcv := &chatReceiver{}
 	srv := httptest.NewServer(rcv)
 	defer srv.Close()

@@ -88,11 +88,12 @@ func (c *countingProber) Run(ctx context.Context, p *checklist.Probe) release.Pr
 	return c.inner.Run(ctx, p)
 }
 
-// TestE2ETLSProbeGatesTheRelease: a release with everything else done
+// TestScenarioTLSProbeGatesTheRelease: a release with everything else done
 // stays blocked while its TLS probe finds an expired certificate; once
 // the certificate is replaced the next probe ticks the item and the check
 // turns green.
-func TestE2ETLSProbeGatesTheRelease(t *testing.T) {
+func TestScenarioTLSProbeGatesTheRelease(t *testing.T) {
+	long(t)
 	t.Parallel()
 	site := newTLSSite(t)
 	site.serve(t, -1) // expired yesterday
@@ -146,9 +147,10 @@ override:
 	}
 }
 
-// TestE2ETwoSchedulersProbeOncePerInterval: two replicas on one Redis run
+// TestScenarioTwoSchedulersProbeOncePerInterval: two replicas on one Redis run
 // each probe once per interval between them.
-func TestE2ETwoSchedulersProbeOncePerInterval(t *testing.T) {
+func TestScenarioTwoSchedulersProbeOncePerInterval(t *testing.T) {
+	long(t)
 	t.Parallel()
 	site := newTLSSite(t)
 	site.serve(t, 90)

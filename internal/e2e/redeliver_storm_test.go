@@ -22,6 +22,7 @@ import (
 // effect is there, once. The figures go to docs/benchmarks.md.
 func TestScenarioNothingLost(t *testing.T) {
 	long(t)
+	t.Parallel()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Skip("redis-server is not installed")
 	}

@@ -71,6 +71,7 @@ func (r *redisProcess) restart() {
 // identical, byte for byte, and no second issue appears.
 func TestScenarioRedis(t *testing.T) {
 	long(t)
+	t.Parallel()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Skip("redis-server is not installed")
 	}

@@ -58,6 +58,7 @@ sections:
 // reply names only Operations (olga; the config's invalid login is not a
 // mention). Syncs in between post nothing.
 func TestE2EReminderRepliesAtMostOncePerDay(t *testing.T) {
+	t.Parallel()
 	clock := &testClock{}
 	h := newHarness(t, harnessOpts{opts: worker.Options{Clock: clock.now}})
 	signers(h)

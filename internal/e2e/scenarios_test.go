@@ -257,6 +257,7 @@ func nodeURLs(h *harness) func() []string {
 // many releases; every release ends right, and GitHub writes are counted.
 func TestScenarioStorm(t *testing.T) {
 	long(t)
+	t.Parallel()
 	h := newHarness(t, harnessOpts{opts: worker.Options{Coalesce: 300 * time.Millisecond}})
 	s, p, took := runStorm(t, h, nodeURLs(h))
 	s.verify()
@@ -269,6 +270,7 @@ func TestScenarioStorm(t *testing.T) {
 // Redis, deliveries spread over both; no duplicate effects.
 func TestScenarioTwoReplicas(t *testing.T) {
 	long(t)
+	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: 2, opts: worker.Options{Coalesce: 300 * time.Millisecond}})
 	s, p, took := runStorm(t, h, nodeURLs(h))
 	s.verify()
@@ -280,6 +282,7 @@ func TestScenarioTwoReplicas(t *testing.T) {
 // applied in the end, and no request goes out before Retry-After allows.
 func TestScenarioGitHubFaults(t *testing.T) {
 	long(t)
+	t.Parallel()
 	h := newHarness(t, harnessOpts{opts: worker.Options{Coalesce: 300 * time.Millisecond, RetryBase: 100 * time.Millisecond}})
 	h.fake.Inject(&githubfake.Fault{Status: 502, Every: 5})
 	h.fake.Inject(&githubfake.Fault{Delay: 2 * time.Second, Every: 40, Times: 3})

@@ -43,16 +43,17 @@ func vmHWM(t *testing.T, pid int) int64 {
 	return 0
 }
 
-// TestServeBoundsUnsignedBodies runs `golive serve` as a process and sends
+// TestScenarioServeBoundsUnsignedBodies runs `golive serve` as a process and sends
 // it 16 unsigned 25 MB bodies at once, each with a well-formed wrong
 // signature (so it must be read to be refused; one with none is refused
 // from its headers alone). Its
 // peak memory stays far under the manifests' 512 MiB limit: the bodies in
 // memory at once are bounded by GOLIVE_WEBHOOK_INFLIGHT_MB (32 MB), not
 // by how many arrive. Before the bound, the same traffic took it past 1 GB.
-func TestServeBoundsUnsignedBodies(t *testing.T) {
+func TestScenarioServeBoundsUnsignedBodies(t *testing.T) {
+	long(t)
 	t.Parallel()
-	if testing.Short() || raceOn {
+	if raceOn {
 		t.Skip("sends 400 MB through a golive process; its memory is only meaningful without -race")
 	}
 	if _, err := exec.LookPath("golive"); err != nil {

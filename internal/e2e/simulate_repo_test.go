@@ -72,6 +72,7 @@ func optionalPreMerge(t *testing.T, c *checklist.Config) string {
 // receipt on the issues are reported, never replayed; --last and PR
 // numbers narrow what is read.
 func TestSimulateRepoLast20(t *testing.T) {
+	t.Parallel()
 	fake := githubfake.New(loadSpec(t))
 	t.Cleanup(func() {
 		fake.Close()

@@ -12,6 +12,7 @@ import (
 // when it accepted the sign-off (permission, teams, when) — carried in the
 // signed ledger, not looked up again.
 func TestE2ESignoffStandingSurvivesRedisLoss(t *testing.T) {
+	t.Parallel()
 	h := openRelease(t)
 	h.send("issue_comment", h.comment(t, "sam", "/approve security", true))
 	h.settle()
