@@ -83,55 +83,6 @@ func TestTeamListOfAnotherInstallationRefusesNobody(t *testing.T) {
 	}
 }
 
-// TestSweepMarkAfterDuplicate: two replicas sweep in one period
-// (every replica sweeps; the id collapses repeats). The first queues the
-// refresh, a worker takes it (mark "done"), then the second replica's
-// sweep, in the same bucket, enqueues the same id, which the queue drops
-// as a duplicate, and still writes the "queued" mark. Nothing is queued,
-// yet the next sweeps skip the release until the mark's three periods
-// run out: the repair sweep of a missed webhook is three times rarer.
-func TestSweepMarkAfterDuplicate(t *testing.T) {
-	r := newRig(t)
-	now := t0.Add(time.Hour)
-	r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.gh,
-		HTTPStatus: trackertest.Status, OrderWindow: -1, Reconcile: 10 * time.Minute, Clock: func() time.Time { return now }})
-	r.open()
-	ctx := context.Background()
-	sweeps := func() []queue.Delivery {
-		var out []queue.Delivery
-		r.st.Do(func(s *trackertest.Store) {
-			for _, d := range s.Enqueued {
-				if len(d.ID) > 6 && d.ID[:6] == "sweep-" {
-					out = append(out, d)
-				}
-			}
-		})
-		return out
-	}
-	now = now.Truncate(10 * time.Minute).Add(time.Minute) // early in a bucket
-	if err := r.tr.SweepRedis(ctx); err != nil {          // replica A
-		t.Fatal(err)
-	}
-	got := sweeps()
-	if len(got) != 1 {
-		t.Fatalf("%d sweep refreshes, want 1", len(got))
-	}
-	if _, err := r.tr.Handle(ctx, got[0]); err != nil { // a worker takes it at once
-		t.Fatal(err)
-	}
-	now = now.Add(2 * time.Minute)
-	if err := r.tr.SweepRedis(ctx); err != nil { // replica B, same bucket: a duplicate
-		t.Fatal(err)
-	}
-	now = now.Add(10 * time.Minute) // next period
-	if err := r.tr.SweepRedis(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(sweeps()); n != 2 {
-		t.Fatalf("%d sweep refreshes after the next period, want 2: the duplicate left a \"queued\" mark with nothing queued", n)
-	}
-}
-
 // slowLists is the fake GitHub whose team lists take a while to read (three
 // pages behind a slow or rate-limited API): each list moves the clock.
 type slowLists struct {
