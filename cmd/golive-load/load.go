@@ -80,6 +80,7 @@ func runLoad(e *env, args []string) error {
 	releases := fs.Int("releases", 50, "spread deliveries over this many release PRs")
 	dir := fs.String("payloads", "testdata/webhooks", "`directory` of GitHub's example payloads")
 	sample := fs.Duration("sample", 10*time.Second, "with --self or --spawn, how often to print memory and goroutines")
+	latency := fs.Duration("github-latency", 0, "with --self or --spawn, the fake GitHub answers every request this much later (GitHub's own writes take a few hundred ms)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -88,6 +89,9 @@ func runLoad(e *env, args []string) error {
 	}
 	if n := btoi(*url != "") + btoi(*self) + btoi(*spawn != ""); n != 1 {
 		return usageErr("give one of --url of a running golive, --self or --spawn")
+	}
+	if *latency < 0 || (*latency > 0 && *url != "") {
+		return usageErr("--github-latency is a duration, with --self or --spawn only")
 	}
 	if *count <= 0 || *duration <= 0 || *releases <= 0 {
 		return usageErr("--count, --duration and --releases must be positive: every run is bounded")
@@ -107,9 +111,8 @@ func runLoad(e *env, args []string) error {
 	var windows string // the driven golive's coalescing
 	if *spawn != "" {
 		*secret = "load-secret-0123456789"
-		fake = githubfake.New(nil)
+		fake = newFake(*latency)
 		defer fake.Close()
-		fake.AddRepo("Codertocat", "Hello-World")
 		child, err := spawnGolive(e.ctx, *spawn, fake.URL(), e.getenv("GOLIVE_REDIS_URL"), *secret)
 		if err != nil {
 			return err
@@ -128,9 +131,8 @@ func runLoad(e *env, args []string) error {
 	}
 	if *self {
 		*secret = "load-secret-0123456789"
-		fake = githubfake.New(nil)
+		fake = newFake(*latency)
 		defer fake.Close()
-		fake.AddRepo("Codertocat", "Hello-World")
 		st := &app.Settings{WebhookSecret: *secret, GitHubAPI: fake.URL(), Workers: 8, LogLevel: "error",
 			RedisURL: e.getenv("GOLIVE_REDIS_URL"), RedisPrefix: fmt.Sprintf("golive-load-%d", time.Now().UnixNano())}
 		sys, err = app.New(e.ctx, st, app.NewLogger(e.stderr, "error", "json"), worker.Options{Coalesce: time.Second, MaxCoalesce: 5 * time.Second, Reconcile: -1})
@@ -227,6 +229,7 @@ func runLoad(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "check runs: %v\n", res)
 	if measure != nil {
 		if err := drain(e.ctx, store, 30*time.Second); err != nil {
+			fmt.Fprintf(e.stdout, "GitHub requests by route so far:\n%s\n", fake.CountsTable())
 			return err
 		}
 		var lastSent time.Time
@@ -240,6 +243,7 @@ func runLoad(e *env, args []string) error {
 		lat := eventToWrite(fake, sent, *releases)
 		fmt.Fprintf(e.stdout, "event → GitHub write (each event to the first write to its release after it; %d of %d events): p50 %v p95 %v p99 %v\n",
 			len(lat), len(sent), quantile(lat, 0.50), quantile(lat, 0.95), quantile(lat, 0.99))
+		fmt.Fprintf(e.stdout, "GitHub requests by route:\n%s\n", fake.CountsTable())
 		sampleOnce(e, measure, *releases)
 	}
 	if res.Failed > 0 {
@@ -383,3 +387,14 @@ func rss() int {
 
 func mib(n int) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 func kib(n int) string { return fmt.Sprintf("%.1f KiB", float64(n)/1024) }
+
+// newFake is the fake GitHub of --self and --spawn, with its repository,
+// answering each request latency later.
+func newFake(latency time.Duration) *githubfake.Fake {
+	fake := githubfake.New(nil)
+	fake.AddRepo("Codertocat", "Hello-World")
+	if latency > 0 {
+		fake.Inject(&githubfake.Fault{Delay: latency})
+	}
+	return fake
+}

@@ -5,8 +5,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestLoadSelf drives a golive of its own, bounded to 60 deliveries, and
@@ -20,7 +22,8 @@ func TestLoadSelf(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
 	}
-	for _, want := range []string{"check runs: 60 sent", "60 accepted, 0 duplicate, 0 failed", "drained;", "event → GitHub write", "60 of 60 events"} {
+	for _, want := range []string{"check runs: 60 sent", "60 accepted, 0 duplicate, 0 failed", "drained;", "event → GitHub write", "60 of 60 events",
+		"GitHub requests by route:", "POST /repos/{owner}/{repo}/issues\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out.String())
 		}
@@ -30,10 +33,29 @@ func TestLoadSelf(t *testing.T) {
 // TestLoadIsBounded: a run without bounds, or with two targets, is a
 // usage mistake.
 func TestLoadIsBounded(t *testing.T) {
-	for _, args := range [][]string{{"--self", "--count", "0"}, {"--self", "--duration", "0s"}, {"--self", "--url", "http://127.0.0.1:1/webhook"}, {}} {
+	for _, args := range [][]string{{"--self", "--count", "0"}, {"--self", "--duration", "0s"}, {"--self", "--url", "http://127.0.0.1:1/webhook"}, {},
+		{"--url", "http://127.0.0.1:1/webhook", "--github-latency", "1s"}, {"--self", "--github-latency", "-1s"}} {
 		var out, errb bytes.Buffer
 		if code := runLoadMain(context.Background(), args, func(string) string { return "" }, &out, &errb); code != exitUsage {
 			t.Errorf("%q: exit %d, want %d (%s)", args, code, exitUsage, errb.String())
 		}
+	}
+}
+
+// TestFakeLatency: --github-latency's fake GitHub answers no request
+// sooner than the latency asked (GitHub's own pace, for measuring golive
+// against it), and answers it.
+func TestFakeLatency(t *testing.T) {
+	const latency = 40 * time.Millisecond
+	fake := newFake(latency)
+	defer fake.Close()
+	start := time.Now()
+	res, err := http.Get(fake.URL() + "/repos/Codertocat/Hello-World")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if took := time.Since(start); took < latency || res.StatusCode != http.StatusOK {
+		t.Fatalf("answered %d after %v, want 200 no sooner than %v", res.StatusCode, took, latency)
 	}
 }

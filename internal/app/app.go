@@ -168,6 +168,9 @@ func New(ctx context.Context, st *Settings, log *slog.Logger, opts worker.Option
 		opts.Dashboard = public // done items in the issue link to the release's page
 	}
 	sys.worker = worker.New(opts)
+	// Closed before Redis (closers run last first): a cap sync still on
+	// its way gets a moment, then is cancelled, its mark kept.
+	sys.closers = append(sys.closers, func() { sys.worker.StopCapSyncs(5 * time.Second) })
 	receiptKey, err := st.ReceiptSigningKey(log)
 	if err != nil {
 		sys.Close()

@@ -13,9 +13,10 @@ import (
 
 // TestSyncAtTheCapWithoutTheFlusher: under a steady stream of events a
 // release's quiet window never comes, and the flusher may never win its
-// lock; the worker that applies an event past the cap writes the release
-// itself. Here no flusher runs at all (the worker's loops are not
-// started), so only that path can write the tracking issue.
+// lock; the worker that applies an event past the cap hands the sync to
+// the cap pool, which takes the lock next (tracker/capsync.go). Here no
+// flusher runs at all (the worker's loops are not started), so only that
+// path can write the tracking issue.
 func TestSyncAtTheCapWithoutTheFlusher(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOpts{replicas: -1})
@@ -48,9 +49,10 @@ func TestSyncAtTheCapWithoutTheFlusher(t *testing.T) {
 	// (the quiet window alone would put it 2 s out).
 	advance(9500 * time.Millisecond)
 	handle("check_run", h.checkRun(t, "CI / integration", headA, "failure"), "c2")
+	sys.Worker().StopCapSyncs(time.Minute) // waits for the pool's sync
 	is := h.issues()
 	if len(is) != 1 {
-		t.Fatalf("%d issues after an event past the cap; want the worker to have written it", len(is))
+		t.Fatalf("%d issues after an event past the cap; want the cap pool to have written it", len(is))
 	}
 	if !ticked(t, is[0].Body, "unit-tests-comprehensive-and-passing") {
 		t.Error("the issue written at the cap lacks the evidence applied before it")

@@ -162,3 +162,29 @@ func TestLockLineExcludes(t *testing.T) {
 		t.Errorf("got %d overlaps and %d turns, want 0 and 30", overlaps.Load(), done.Load())
 	}
 }
+
+// TestLockLineZeroPlaceLeads: a wish at the zero place (the tracker's cap
+// sync, which applies no event) is first in line, ahead of events
+// waiting since before it asked, and takes the lock as it is released.
+func TestLockLineZeroPlaceLeads(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	if err := s.Acquire(ctx, "o/r#1", "holder", time.Minute, queue.Place{At: lineT0}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Acquire(ctx, "o/r#1", "event", time.Minute, queue.Place{At: lineT0.Add(time.Second)}, true); !errors.Is(err, queue.ErrLockQueued) {
+		t.Fatalf("the waiting event got %v, want ErrLockQueued", err)
+	}
+	if err := s.Acquire(ctx, "o/r#1", "capsync", time.Minute, queue.Place{}, true); !errors.Is(err, queue.ErrLockQueued) {
+		t.Fatalf("the cap sync got %v, want ErrLockQueued: first in line", err)
+	}
+	if err := s.Release(ctx, "o/r#1", "holder"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Acquire(ctx, "o/r#1", "event", time.Minute, queue.Place{At: lineT0.Add(time.Second)}, true); !errors.Is(err, redisstore.ErrLockHeld) || errors.Is(err, queue.ErrLockQueued) {
+		t.Fatalf("the event got %v, want ErrLockHeld behind the cap sync", err)
+	}
+	if err := s.Acquire(ctx, "o/r#1", "capsync", time.Minute, queue.Place{}, true); err != nil {
+		t.Fatalf("the cap sync after the release: %v", err)
+	}
+}

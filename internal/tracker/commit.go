@@ -93,17 +93,24 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 	if due.After(tr.o.Clock()) {
 		return tr.finish(ctx, gh, k, rec) // the reactions owed, if any
 	}
-	// The cap has passed under a steady stream of events. Sync while
-	// holding the lock: the flusher would have to win the lock against
-	// the workers handling that stream, and could lose every time (seen
-	// with golive-load, 2026-11-27: a release's first write came only
-	// when its events stopped).
+	// The cap has passed under a steady stream of events. The sync goes
+	// to the cap pool, which takes the lock next, ahead of the stream
+	// (capsync.go); the flusher, asking at the present moment, could lose
+	// the lock to the stream every time (seen with golive-load,
+	// 2026-11-27: a release's first write came only when its events
+	// stopped).
+	if tr.handOverCap(k, d) {
+		return tr.finish(ctx, gh, k, rec) // the reactions owed, if any
+	}
+	// The pool is full: sync here, holding the lock.
 	if err := tr.syncLocked(ctx, gh, rc, rec); err != nil {
 		// The change is applied; the mark stays and the flusher retries
 		// the sync with its backoff.
+		tr.o.Metrics.Syncs.WithLabelValues("error").Inc()
 		tr.o.Log.Warn("sync at the coalescing cap", "release", k.String(), "err", err)
 		return nil
 	}
+	tr.o.Metrics.Syncs.WithLabelValues("ok").Inc()
 	if _, err := tr.o.Marks.ClearDirty(ctx, d); err != nil {
 		return err
 	}

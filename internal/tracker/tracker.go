@@ -60,6 +60,11 @@ type Options struct {
 
 	// Notifier posts release events to a chat channel; nil posts none.
 	Notifier Notifier
+	// CapSyncs bounds the syncs made due at a release's coalescing cap
+	// that run on their own, off the event workers (capsync.go; default
+	// DefaultCapSyncs).
+	CapSyncs int
+
 	// Dashboard is the dashboard's public root (https://golive.example.com):
 	// each done item of a tracking issue links to its evidence on the
 	// release's page there. "" links each to its evidence on GitHub.
@@ -72,6 +77,7 @@ type Tracker struct {
 	cfgs     configCache
 	backoff  syncBackoff
 	receipts atomic.Pointer[receiptSigner]
+	caps     *capSyncs
 }
 
 // Options are the tracker's options with its defaults filled in: the
@@ -126,7 +132,10 @@ func New(o Options) *Tracker {
 		o.WebURL = "https://github.com"
 	}
 	o.WebURL = strings.TrimSuffix(o.WebURL, "/")
-	return &Tracker{o: o, cfgs: configCache{m: map[string]repoConfig{}}}
+	if o.CapSyncs <= 0 {
+		o.CapSyncs = DefaultCapSyncs
+	}
+	return &Tracker{o: o, cfgs: configCache{m: map[string]repoConfig{}}, caps: newCapSyncs(o.CapSyncs)}
 }
 
 // ParseKey reads "owner/repo#pr" (release.ParseKey).

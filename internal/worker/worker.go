@@ -197,6 +197,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 	}()
 	w.read(ctx, jobs)
+	stopping := w.o.Monotonic()
 	close(jobs)
 	loops.Wait()
 	done := make(chan struct{})
@@ -208,6 +209,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		cancelWork()
 		<-done
 	}
+	// The syncs handed to the cap pool get what is left of the grace;
+	// one cut short leaves its mark for the flusher.
+	w.StopCapSyncs(max(w.o.ShutdownGrace-w.o.Monotonic().Sub(stopping), 0))
 	return nil
 }
 

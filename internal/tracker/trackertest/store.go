@@ -23,8 +23,11 @@ type Store struct {
 	// States are the saved records by release; Open says which are open.
 	States map[string][]byte
 	Open   map[string]bool
-	// Holders are the lock holders by release.
+	// Holders are the lock holders by release; Asked logs every Acquire,
+	// in order (the fake keeps no line: the first to ask a free lock
+	// takes it).
 	Holders map[string]string
+	Asked   []LockAsk
 	// Commits and Refs index releases by "owner/repo sha|ref".
 	Commits, Refs map[string][]string
 	// Dirty are the sync marks by release: generation and due time.
@@ -45,13 +48,22 @@ type Store struct {
 	SaveErr, LoadErr, AcquireErr error
 }
 
+// LockAsk is one call of Acquire: who asked for which release's lock,
+// at which place in its line.
+type LockAsk struct {
+	Release, Token string
+	Place          queue.Place
+}
+
 // Mark is a release's sync mark.
 type Mark struct {
 	Gen int64
 	Due time.Time
-	// MaxWait is the coalescing cap the last mark asked for (the fake
-	// keeps no cap of its own).
+	// MaxWait is the coalescing cap the last mark asked for; as Redis's
+	// mark does, Due never passes First + MaxWait.
 	MaxWait time.Duration
+	// First is when the release was first marked since its last sync.
+	First time.Time
 }
 
 // Scheduled is a delivery queued to be read at Due.
@@ -106,9 +118,10 @@ func (s *Store) Releases(context.Context) ([]string, error) {
 	return out, nil
 }
 
-func (s *Store) Acquire(_ context.Context, rel, token string, _ time.Duration, _ queue.Place, take bool) error {
+func (s *Store) Acquire(_ context.Context, rel, token string, _ time.Duration, p queue.Place, take bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.Asked = append(s.Asked, LockAsk{Release: rel, Token: token, Place: p})
 	if s.AcquireErr != nil {
 		return s.AcquireErr
 	}
@@ -172,9 +185,15 @@ func (s *Store) ByRef(_ context.Context, repo, ref string) ([]string, error) {
 func (s *Store) MarkDirty(_ context.Context, rel string, now time.Time, window, maxWait time.Duration) (queue.Dirty, time.Time, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m := s.Dirty[rel]
+	m, ok := s.Dirty[rel]
+	if !ok {
+		m.First = now
+	}
 	m.Gen++
 	m.Due, m.MaxWait = now.Add(window), maxWait
+	if capped := m.First.Add(maxWait); maxWait > 0 && capped.Before(m.Due) {
+		m.Due = capped
+	}
 	s.Dirty[rel] = m
 	return queue.Dirty{Release: rel, Gen: m.Gen}, m.Due, nil
 }

@@ -1,0 +1,212 @@
+package tracker_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/queue"
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/tracker"
+	"github.com/ag06mixer/golive/internal/tracker/trackertest"
+)
+
+// heldEdits is the fake GitHub whose edits of one issue hang until the
+// test lets them go (or the caller gives up): a slow GitHub under the
+// sync at a release's cap.
+type heldEdits struct {
+	*trackertest.GitHub
+	issue   int
+	entered chan struct{}
+	let     chan struct{}
+}
+
+func (h *heldEdits) Installation(int64) (tracker.GitHub, error) { return h, nil }
+
+func (h *heldEdits) EditIssueBody(ctx context.Context, owner, repo string, n int, body string) error {
+	if n == h.issue {
+		select {
+		case h.entered <- struct{}{}:
+		default:
+		}
+		select {
+		case <-h.let:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return h.GitHub.EditIssueBody(ctx, owner, repo, n, body)
+}
+
+const capConfig = "version: 1\nroles:\n  - id: qa\n    users: [rita]\n  - id: sec\n    users: [sam]\n"
+
+// capRig is two releases (PRs 2 and 3) on a tracker that coalesces for a
+// minute, capped at 5 minutes, its clock moved by the test, with edits of
+// PR 2's tracking issue held (held.let releases them).
+type capRig struct {
+	*rig
+	now  time.Time
+	held *heldEdits
+}
+
+func newCapRig(t *testing.T, pool int) *capRig {
+	r := &capRig{rig: newRig(t), now: t0.Add(time.Hour)}
+	r.gh.ConfigRepo = []byte(capConfig)
+	r.gh.Perms["sam"] = "write"
+	r.gh.PRs[3] = release.PRInfo{Title: "Release 2.0", Author: "Codertocat", HeadRef: "release/2.0", BaseRef: "main", HeadSHA: headB, State: "open"}
+	r.held = &heldEdits{GitHub: r.gh, entered: make(chan struct{}, 1), let: make(chan struct{})}
+	t.Cleanup(func() {
+		select {
+		case <-r.held.let:
+		default:
+			close(r.held.let)
+		}
+		r.tr.StopCapSyncs(10 * time.Second)
+	})
+	r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.held,
+		HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute, CapSyncs: pool,
+		Clock: func() time.Time { return r.now }})
+	r.open()
+	r.handle("pull_request", payload(t, "pull_request/opened.json", map[string]any{
+		"number": 3, "pull_request.number": 3, "pull_request.head.ref": "release/2.0", "pull_request.head.sha": headB,
+		"pull_request.base.ref": "main", "pull_request.title": "Release 2.0", "pull_request.created_at": t0.Format(time.RFC3339),
+	}))
+	r.now = r.now.Add(2 * time.Minute)
+	if n, err := r.tr.Flush(context.Background()); err != nil || n != 2 {
+		t.Fatalf("flush after the openings synced %d: %v", n, err)
+	}
+	r.held.issue = r.state().Issue // PR 2's
+	if r.held.issue == 0 {
+		t.Fatal("no tracking issue of PR 2")
+	}
+	// Each release gets a sign-off, then, past its cap, another: a
+	// steady stream whose second event finds the sync due at the cap.
+	for _, pr := range []int{prNum, 3} {
+		r.handle("issue_comment", r.commentOn(pr, int64(900+pr), "rita", "/approve qa"))
+	}
+	r.now = r.now.Add(6 * time.Minute)
+	return r
+}
+
+// commentOn is r.comment on PR pr.
+func (r *capRig) commentOn(pr int, id int64, user, body string) []byte {
+	return payload(r.t, "issue_comment/created.json", map[string]any{
+		"comment.id": id, "comment.body": body, "comment.user.login": user, "comment.created_at": r.now.Format(time.RFC3339),
+		"sender.login": user, "sender.type": "User", "issue.number": pr, "issue.body": "",
+		"issue.pull_request": map[string]any{"url": fmt.Sprintf("https://api.github.com/repos/%s/%s/pulls/%d", owner, repo, pr)},
+		"installation":       map[string]any{"id": 1},
+	})
+}
+
+// handleAsync applies a delivery on another goroutine, as a worker does;
+// the channel gets its error when Handle returns.
+func (r *capRig) handleAsync(event string, body []byte) <-chan error {
+	r.n++
+	d := queue.Delivery{ID: fmt.Sprintf("d-%d", r.n), Event: event, Payload: body, Attempt: 1, Received: t0}
+	out := make(chan error, 1)
+	go func() { _, err := r.tr.Handle(context.Background(), d); out <- err }()
+	return out
+}
+
+// waitFor fails the test unless ch yields within a bound far above any
+// honest wait (the bound only keeps a broken build from hanging).
+func waitFor[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: still waiting after 10 s", what)
+	}
+	var zero T
+	return zero
+}
+
+func (r *capRig) dirty(rel string) bool {
+	ok := false
+	r.st.Do(func(s *trackertest.Store) { _, ok = s.Dirty[rel] })
+	return ok
+}
+
+// TestCapSyncOffTheWorker: the event that finds its release's sync due
+// at the cap is handled, and its worker freed, while that sync is still
+// writing (a slow GitHub); the sync runs on the cap pool, asks for the
+// lock first in the release's line, and clears the mark once written.
+func TestCapSyncOffTheWorker(t *testing.T) {
+	r := newCapRig(t, 2)
+	m := r.mark()
+	handled := r.handleAsync("issue_comment", r.commentOn(prNum, 950, "sam", "/approve sec"))
+	if err := waitFor(t, handled, "the event at the cap, with its sync held by GitHub (was the sync made on the event's worker?)"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, r.held.entered, "the cap sync's issue edit")
+	lead := false
+	r.st.Do(func(s *trackertest.Store) {
+		for _, a := range s.Asked {
+			lead = lead || (a.Release == key.String() && a.Place == tracker.Place{})
+		}
+	})
+	if !lead {
+		t.Error("the cap sync did not ask for the lock first in line: the stream's events could take it every time")
+	}
+	if !r.dirty(key.String()) {
+		t.Error("the mark was cleared before its sync was written")
+	}
+	close(r.held.let)
+	r.tr.StopCapSyncs(10 * time.Second)
+	if got := r.writes(m); !has(got, fmt.Sprintf("EditIssueBody %d", r.held.issue)) {
+		t.Fatalf("writes = %v, want the cap sync's issue edit", got)
+	}
+	if r.dirty(key.String()) {
+		t.Error("the mark stays after the cap sync: the flusher would sync the release again")
+	}
+}
+
+// TestCapSyncPoolFullSyncsInline: with the pool's one slot busy (PR 2's
+// sync held by GitHub), PR 3's sync at its cap is made by the event's own
+// worker before Handle returns: a full pool slows the stream, it drops
+// nothing.
+func TestCapSyncPoolFullSyncsInline(t *testing.T) {
+	r := newCapRig(t, 1)
+	m := r.mark()
+	if err := waitFor(t, r.handleAsync("issue_comment", r.commentOn(prNum, 950, "sam", "/approve sec")), "PR 2's event at the cap"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, r.held.entered, "PR 2's cap sync")
+	r.handle("issue_comment", r.commentOn(3, 951, "sam", "/approve sec"))
+	edits := 0
+	for _, w := range r.writes(m) {
+		if has([]string{w}, "EditIssueBody") && w != fmt.Sprintf("EditIssueBody %d", r.held.issue) {
+			edits++
+		}
+	}
+	if edits != 1 {
+		t.Fatalf("writes = %v, want PR 3's issue edited before its event's Handle returned", r.writes(m))
+	}
+	if r.dirty("Codertocat/Hello-World#3") {
+		t.Error("PR 3's mark stays after its inline sync")
+	}
+}
+
+// TestCapSyncStopped: stopping gives a held cap sync its grace, then
+// cancels it; its mark stays for the flusher, and a sync due at the cap
+// after the stop is made inline.
+func TestCapSyncStopped(t *testing.T) {
+	r := newCapRig(t, 2)
+	if err := waitFor(t, r.handleAsync("issue_comment", r.commentOn(prNum, 950, "sam", "/approve sec")), "the event at the cap"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, r.held.entered, "the cap sync")
+	stopped := make(chan struct{})
+	go func() { r.tr.StopCapSyncs(20 * time.Millisecond); close(stopped) }()
+	waitFor(t, stopped, "StopCapSyncs past its grace")
+	if !r.dirty(key.String()) {
+		t.Fatal("the cancelled cap sync cleared its mark: the flusher would never write the sign-off")
+	}
+	m := r.mark()
+	r.handle("issue_comment", r.commentOn(3, 951, "sam", "/approve sec"))
+	if got := r.writes(m); !has(got, "EditIssueBody") {
+		t.Fatalf("writes = %v, want the sync at the cap made inline once the pool stopped", got)
+	}
+}
