@@ -121,8 +121,8 @@ func TestCapacityFigures(t *testing.T) {
 			t.Errorf("docs/capacity.md quotes %q, which docs/benchmarks.md does not say", quote)
 		}
 	}
-	perRelease, dedupe := 39.0, 80.0 // KiB per release, MiB per delivery/s
-	if !strings.Contains(string(b), "releases kept × 39 KiB + deliveries per second × 80 MiB") {
+	perRelease, dedupe := 30.0, 80.0 // KiB per release, MiB per delivery/s
+	if !strings.Contains(string(b), "releases kept × 30 KiB + deliveries per second × 80 MiB") {
 		t.Fatal("docs/capacity.md's formula changed: change the test's figures with it")
 	}
 	rows := section("Projections")
