@@ -15,7 +15,7 @@ import (
 // another package, or renamed, cannot leave the table pointing nowhere.
 func TestDocsNameRealTests(t *testing.T) {
 	have := testsByPackage(t)
-	cite := regexp.MustCompile("\\b([a-z][a-z0-9]*)\\.((?:Test|Benchmark|Fuzz)[A-Za-z0-9_]+)")
+	cite := regexp.MustCompile(`\b([a-z][a-z0-9]*)\.((?:Test|Benchmark|Fuzz)[A-Za-z0-9_]+)`)
 	docs, _ := filepath.Glob(filepath.Join("..", "docs", "*.md"))
 	docs = append(docs, filepath.Join("..", "README.md"))
 	checked := 0
