@@ -77,24 +77,27 @@ func (tr *Tracker) handOverCap(k release.Key, d queue.Dirty) bool {
 
 // capSync runs in the pool: it takes k's lock first in line, syncs the
 // release as it stands then, and clears the mark. A failure leaves the
-// mark, and the flusher retries the sync with its backoff.
+// mark, and the flusher retries the sync with its backoff; so does a sync
+// that could not get the lock (its holder ran past lockWait).
 func (tr *Tracker) capSync(k release.Key) {
 	p := tr.caps
 	name := k.String()
 	defer p.wg.Done()
 	defer func() { <-p.slots }()
 	locked := false
-	err := tr.withLockAt(p.ctx, name, capLead, time.Time{}, func(ctx context.Context) error {
-		locked = true
-		p.mu.Lock()
-		d := p.owed[name]
-		delete(p.owed, name) // a later event hands over a new sync
-		p.mu.Unlock()
-		if err := tr.Sync(ctx, k); err != nil {
+	err := Recover(func() error { // Acquire, Leave and logging included
+		return tr.withLockAt(p.ctx, name, capLead, time.Time{}, func(ctx context.Context) error {
+			locked = true
+			p.mu.Lock()
+			d := p.owed[name]
+			delete(p.owed, name) // a later event hands over a new sync
+			p.mu.Unlock()
+			if err := tr.Sync(ctx, k); err != nil {
+				return err
+			}
+			_, err := tr.o.Marks.ClearDirty(ctx, d)
 			return err
-		}
-		_, err := tr.o.Marks.ClearDirty(ctx, d)
-		return err
+		})
 	})
 	if !locked {
 		p.mu.Lock()
@@ -106,12 +109,18 @@ func (tr *Tracker) capSync(k release.Key) {
 	case errors.As(err, &pe):
 		tr.o.Metrics.Panics.WithLabelValues("sync").Inc()
 		tr.o.Log.Error("panic while syncing a release at its cap", "release", name, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
-	case err != nil && p.ctx.Err() == nil:
-		// The change is applied and the mark stays: the flusher syncs it.
+		tr.backoff.failed(name, tr.o.Monotonic(), tr.o.SyncBackoff)
+	case !locked:
+		// Never tried (the lock stayed held, or the pool was stopped):
+		// the mark stays for the flusher or the next event at the cap.
+		tr.o.Log.Debug("cap sync gave way", "release", name, "err", err)
+	case err != nil:
 		tr.o.Metrics.Syncs.WithLabelValues("error").Inc()
 		tr.o.Log.Warn("sync at the coalescing cap", "release", name, "err", err)
-	case err == nil:
+		tr.backoff.failed(name, tr.o.Monotonic(), tr.o.SyncBackoff)
+	default:
 		tr.o.Metrics.Syncs.WithLabelValues("ok").Inc()
+		tr.backoff.ok(name)
 	}
 }
 

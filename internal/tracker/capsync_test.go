@@ -3,6 +3,7 @@ package tracker_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,11 +21,16 @@ type heldEdits struct {
 	issue   int
 	entered chan struct{}
 	let     chan struct{}
+	mu      sync.Mutex
+	tries   map[int]int // edits asked, by issue
 }
 
 func (h *heldEdits) Installation(int64) (tracker.GitHub, error) { return h, nil }
 
 func (h *heldEdits) EditIssueBody(ctx context.Context, owner, repo string, n int, body string) error {
+	h.mu.Lock()
+	h.tries[n]++
+	h.mu.Unlock()
 	if n == h.issue {
 		select {
 		case h.entered <- struct{}{}:
@@ -39,7 +45,7 @@ func (h *heldEdits) EditIssueBody(ctx context.Context, owner, repo string, n int
 	return h.GitHub.EditIssueBody(ctx, owner, repo, n, body)
 }
 
-const capConfig = "version: 1\nroles:\n  - id: qa\n    users: [rita]\n  - id: sec\n    users: [sam]\n"
+const capConfig = "version: 1\nroles:\n  - id: qa\n    users: [rita]\n  - id: sec\n    users: [sam]\n  - id: ops\n    users: [olga]\n"
 
 // capRig is two releases (PRs 2 and 3) on a tracker that coalesces for a
 // minute, capped at 5 minutes, its clock moved by the test, with edits of
@@ -53,9 +59,9 @@ type capRig struct {
 func newCapRig(t *testing.T, pool int) *capRig {
 	r := &capRig{rig: newRig(t), now: t0.Add(time.Hour)}
 	r.gh.ConfigRepo = []byte(capConfig)
-	r.gh.Perms["sam"] = "write"
+	r.gh.Perms["sam"], r.gh.Perms["olga"] = "write", "write"
 	r.gh.PRs[3] = release.PRInfo{Title: "Release 2.0", Author: "Codertocat", HeadRef: "release/2.0", BaseRef: "main", HeadSHA: headB, State: "open"}
-	r.held = &heldEdits{GitHub: r.gh, entered: make(chan struct{}, 1), let: make(chan struct{})}
+	r.held = &heldEdits{GitHub: r.gh, entered: make(chan struct{}, 1), let: make(chan struct{}), tries: map[int]int{}}
 	t.Cleanup(func() {
 		select {
 		case <-r.held.let:
@@ -65,7 +71,7 @@ func newCapRig(t *testing.T, pool int) *capRig {
 		r.tr.StopCapSyncs(10 * time.Second)
 	})
 	r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.held,
-		HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute, CapSyncs: pool,
+		HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute, CapSyncs: pool, SyncBackoff: time.Hour,
 		Clock: func() time.Time { return r.now }})
 	r.open()
 	r.handle("pull_request", payload(t, "pull_request/opened.json", map[string]any{
@@ -208,5 +214,83 @@ func TestCapSyncStopped(t *testing.T) {
 	r.handle("issue_comment", r.commentOn(3, 951, "sam", "/approve sec"))
 	if got := r.writes(m); !has(got, "EditIssueBody") {
 		t.Fatalf("writes = %v, want the sync at the cap made inline once the pool stopped", got)
+	}
+}
+
+// TestCapSyncBacksOff: a sync at the cap that GitHub fails is not tried
+// again by the next event at the cap, nor by the flusher, before its
+// backoff has passed: under a steady stream every event would otherwise
+// start a sync that holds the lock for GitHub's timeout.
+func TestCapSyncBacksOff(t *testing.T) {
+	r := newCapRig(t, 2)
+	close(r.held.let)
+	r.tr.StopCapSyncs(10 * time.Second) // syncs at the cap inline from here: one at a time, in this goroutine
+	r.gh.Do(func(g *trackertest.GitHub) { g.Errors["EditIssueBody"] = trackertest.StatusError{Code: 502} })
+	issue3 := 0
+	if s, err := r.tr.Snapshot(context.Background(), release.Key{Owner: owner, Repo: repo, PR: 3}); err != nil || s == nil || s.Issue == 0 {
+		t.Fatalf("PR 3's record: %v %v", s, err)
+	} else {
+		issue3 = s.Issue
+	}
+	tries := func() int {
+		r.held.mu.Lock()
+		defer r.held.mu.Unlock()
+		return r.held.tries[issue3]
+	}
+	r.handle("issue_comment", r.commentOn(3, 951, "sam", "/approve sec"))
+	if got := tries(); got != 1 {
+		t.Fatalf("%d edits of PR 3's issue tried at the cap, want 1", got)
+	}
+	r.handle("issue_comment", r.commentOn(3, 952, "rita", "/approve qa"))
+	if _, err := r.tr.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := tries(); got != 1 {
+		t.Fatalf("%d edits of PR 3's issue tried within the backoff, want 1: the next event at the cap or the flusher tried again", got)
+	}
+	if !r.dirty("Codertocat/Hello-World#3") {
+		t.Fatal("the failed sync's mark is gone: nobody would write the sign-off")
+	}
+}
+
+// lockedClears are the store's marks, noting for each clear whether the
+// release's lock was held while it was made.
+type lockedClears struct {
+	*trackertest.Store
+	unlocked []string
+}
+
+func (l *lockedClears) ClearDirty(ctx context.Context, d queue.Dirty) (bool, error) {
+	l.Do(func(s *trackertest.Store) {
+		if s.Holders[d.Release] == "" {
+			l.unlocked = append(l.unlocked, d.Release)
+		}
+	})
+	return l.Store.ClearDirty(ctx, d)
+}
+
+// TestFlushClearsUnderTheLock: the flusher clears a mark while it holds
+// the lock it synced under. Let go first, an event could mark the release
+// again in between, and with the mark's counter started over by another
+// clear (the cap pool's, another replica's) the new mark can carry the
+// old one's generation: the clear would take it, and the event's change
+// would never be written.
+func TestFlushClearsUnderTheLock(t *testing.T) {
+	r := newRig(t)
+	now := t0.Add(time.Hour)
+	marks := &lockedClears{Store: r.st}
+	r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: marks, Cache: r.st, Queue: r.st, GitHub: r.gh,
+		HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute,
+		Clock: func() time.Time { return now }})
+	r.open()
+	now = now.Add(2 * time.Minute)
+	if n, err := r.tr.Flush(context.Background()); err != nil || n != 1 {
+		t.Fatalf("flush synced %d: %v", n, err)
+	}
+	if r.mark() == 0 {
+		t.Fatal("the flush wrote nothing")
+	}
+	if len(marks.unlocked) != 0 {
+		t.Fatalf("marks of %v cleared without the release's lock", marks.unlocked)
 	}
 }

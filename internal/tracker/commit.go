@@ -90,7 +90,10 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 	if err != nil {
 		return err
 	}
-	if due.After(tr.o.Clock()) {
+	if due.After(tr.o.Clock()) || !tr.backoff.ready(k.String(), tr.o.Monotonic()) {
+		// Not due; or due, but its last sync failed and GitHub gets its
+		// pause first: the mark stays for the flusher, which keeps the
+		// backoff.
 		return tr.finish(ctx, gh, k, rec) // the reactions owed, if any
 	}
 	// The cap has passed under a steady stream of events. The sync goes
@@ -108,9 +111,11 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 		// the sync with its backoff.
 		tr.o.Metrics.Syncs.WithLabelValues("error").Inc()
 		tr.o.Log.Warn("sync at the coalescing cap", "release", k.String(), "err", err)
+		tr.backoff.failed(k.String(), tr.o.Monotonic(), tr.o.SyncBackoff)
 		return nil
 	}
 	tr.o.Metrics.Syncs.WithLabelValues("ok").Inc()
+	tr.backoff.ok(k.String())
 	if _, err := tr.o.Marks.ClearDirty(ctx, d); err != nil {
 		return err
 	}

@@ -29,7 +29,18 @@ func (tr *Tracker) Flush(ctx context.Context) (int, error) {
 			tr.o.Marks.ClearDirty(ctx, d)
 			continue
 		}
-		err = tr.withLock(ctx, d.Release, func(ctx context.Context) error { return tr.Sync(ctx, k) })
+		// The mark is cleared under the lock it was synced under: after
+		// the lock is let go, an event may mark the release again, and a
+		// mark counter started over (a clear by another replica or the cap
+		// pool resets it) could give it this mark's generation, which a
+		// clear then would take for this one, losing the event's write.
+		err = tr.withLock(ctx, d.Release, func(ctx context.Context) error {
+			if err := tr.Sync(ctx, k); err != nil {
+				return err
+			}
+			_, err := tr.o.Marks.ClearDirty(ctx, d)
+			return err
+		})
 		if errors.Is(err, ErrLockHeld) {
 			continue // its holder marks it again or syncs it
 		}
@@ -46,9 +57,6 @@ func (tr *Tracker) Flush(ctx context.Context) (int, error) {
 		}
 		tr.backoff.ok(d.Release)
 		tr.o.Metrics.Syncs.WithLabelValues("ok").Inc()
-		if _, err := tr.o.Marks.ClearDirty(ctx, d); err != nil {
-			return n, err
-		}
 		n++
 	}
 	return n, nil
