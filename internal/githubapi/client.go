@@ -277,43 +277,6 @@ func (in *Installation) CloseIssue(ctx context.Context, owner, repo string, n in
 	return nil
 }
 
-// FindComment returns the id of the comment on issue n holding marker, or 0.
-func (in *Installation) FindComment(ctx context.Context, owner, repo string, n int, marker string) (int64, error) {
-	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		cs, resp, err := in.c.Issues.ListComments(ctx, owner, repo, n, opt)
-		if err != nil {
-			return 0, fmt.Errorf("list comments of %s/%s#%d: %w", owner, repo, n, err)
-		}
-		for _, c := range cs {
-			if strings.Contains(c.GetBody(), marker) {
-				return c.GetID(), nil
-			}
-		}
-		if resp.NextPage == 0 {
-			return 0, nil
-		}
-		opt.Page = resp.NextPage
-	}
-}
-
-// CreateComment comments on an issue or PR.
-func (in *Installation) CreateComment(ctx context.Context, owner, repo string, n int, body string) (int64, error) {
-	c, _, err := in.c.Issues.CreateComment(ctx, owner, repo, n, &github.IssueComment{Body: &body})
-	if err != nil {
-		return 0, fmt.Errorf("comment on %s/%s#%d: %w", owner, repo, n, err)
-	}
-	return c.GetID(), nil
-}
-
-// EditComment replaces a comment's body.
-func (in *Installation) EditComment(ctx context.Context, owner, repo string, id int64, body string) error {
-	if _, _, err := in.c.Issues.EditComment(ctx, owner, repo, id, &github.IssueComment{Body: &body}); err != nil {
-		return fmt.Errorf("edit comment %d in %s/%s: %w", id, owner, repo, err)
-	}
-	return nil
-}
-
 // Permission returns a user's permission on the repo: admin, maintain,
 // write, triage, read or none.
 func (in *Installation) Permission(ctx context.Context, owner, repo, user string) (string, error) {
@@ -339,16 +302,6 @@ func (in *Installation) TeamMember(ctx context.Context, org, slug, user string) 
 		return false, fmt.Errorf("membership of %s in %s/%s: %w", user, org, slug, err)
 	}
 	return m.GetState() == "active", nil
-}
-
-// AddReaction reacts to an issue or PR comment: golive's receipt for a
-// command. GitHub keeps one reaction of a kind per user, so giving it again
-// changes nothing.
-func (in *Installation) AddReaction(ctx context.Context, owner, repo string, commentID int64, content string) error {
-	if _, _, err := in.c.Reactions.CreateIssueCommentReaction(ctx, owner, repo, commentID, content); err != nil {
-		return fmt.Errorf("react %s to comment %d in %s/%s: %w", content, commentID, owner, repo, err)
-	}
-	return nil
 }
 
 // CommitTree returns the tree SHA of a commit.

@@ -213,3 +213,34 @@ func TestFindIssuePointedReadsEveryCommentPage(t *testing.T) {
 		}
 	})
 }
+
+// TestFindCommentOnlyGolives: a person's comment that quotes golive's
+// comment marker, posted before golive's own, is not taken for it: golive
+// would edit a comment it may not, and every sync of the release fail.
+func TestFindCommentOnlyGolives(t *testing.T) {
+	f := newFake(t)
+	rp := f.AddRepo("o", "r")
+	k := release.Key{Owner: "o", Repo: "r", PR: 5}
+	app, err := githubapi.New(githubapi.Config{BaseURL: f.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := app.For(7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Do(func(map[string]*githubfake.Repo) {
+		rp.Comments = append(rp.Comments, &githubfake.Comment{ID: 9001, Issue: k.PR, Body: "see " + render.CommentMarker(k), Author: "mallory"})
+	})
+	ctx := context.Background()
+	if got, err := in.FindComment(ctx, "o", "r", k.PR, render.CommentMarker(k)); err != nil || got != 0 {
+		t.Fatalf("FindComment = %d, %v; want 0: only mallory's comment holds the marker", got, err)
+	}
+	id, err := in.CreateComment(ctx, "o", "r", k.PR, render.PRComment(k, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := in.FindComment(ctx, "o", "r", k.PR, render.CommentMarker(k)); err != nil || got != id {
+		t.Fatalf("FindComment = %d, %v; want golive's %d", got, err, id)
+	}
+}
