@@ -63,14 +63,7 @@ func TestClientSpeaksRealAPI(t *testing.T) {
 	rp.Files[".github/golive.yml"] = "version: 1\n"
 	rp.Perms["alice"] = "admin"
 	f.AddTeamMember("ag06mixer/security", "sam")
-	app, err := githubapi.New(githubapi.Config{BaseURL: f.URL()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := app.For(7)
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := installation(t, f)
 	ctx := context.Background()
 	repoFile, orgFile, err := in.ConfigFiles(ctx, "ag06mixer", "mixer")
 	if err != nil || string(repoFile) != "version: 1\n" || orgFile != nil {
@@ -122,6 +115,21 @@ func TestClientSpeaksRealAPI(t *testing.T) {
 	if ok, err := in.TeamMember(ctx, "ag06mixer", "security", "mallory"); ok || err != nil {
 		t.Errorf("non-member: %v %v", ok, err)
 	}
+}
+
+// installation is installation 7's client on the fake, no App key (the
+// fake answers unauthenticated requests).
+func installation(t *testing.T, f *githubfake.Fake) *githubapi.Installation {
+	t.Helper()
+	app, err := githubapi.New(githubapi.Config{BaseURL: f.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := app.For(7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
 }
 
 // TestRateLimitWaits proves no request is sent before GitHub allows it:

@@ -221,14 +221,7 @@ func TestFindCommentOnlyGolives(t *testing.T) {
 	f := newFake(t)
 	rp := f.AddRepo("o", "r")
 	k := release.Key{Owner: "o", Repo: "r", PR: 5}
-	app, err := githubapi.New(githubapi.Config{BaseURL: f.URL()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := app.For(7)
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := installation(t, f)
 	f.Do(func(map[string]*githubfake.Repo) {
 		rp.Comments = append(rp.Comments, &githubfake.Comment{ID: 9001, Issue: k.PR, Body: "see " + render.CommentMarker(k), Author: "mallory"})
 	})
