@@ -41,7 +41,7 @@ load: ## drive a golive of its own at 1,000 deliveries/s for up to a minute; pri
 	$(GO) run ./cmd/golive-load --self --rate 1000 --count 20000 --duration 60s --releases 200
 
 storm: ## the load and fault scenarios at full size (200 releases × 50 checks, 3 pushes, 4 sign-offs); RUN=Kill for one
-	GOLIVE_TEST_LONG=1 $(GO) test ./internal/e2e -run 'Scenario$(RUN)' -storm.full -timeout 30m -v
+	GOLIVE_TEST_LONG=1 $(GO) test ./internal/e2e -run 'Scenario$(RUN)' -storm.full -parallel 1 -timeout 60m -v
 
 soak: ## 30 minutes at 50 deliveries/s against golive serve in its own process (needs GOLIVE_REDIS_URL); its memory, goroutines and Redis sampled every minute (not in CI)
 	$(GO) build -o bin/golive ./cmd/golive
