@@ -117,8 +117,8 @@ func commandStats(t *testing.T, h *harness) string {
 		calls[strings.TrimPrefix(name, "cmdstat_")] = n
 		total += n
 	}
-	return fmt.Sprintf("Redis commands over the story: %d in all; multi %d, exec %d, set %d, sadd %d, evalsha %d",
-		total, calls["multi"], calls["exec"], calls["set"], calls["sadd"], calls["evalsha"])
+	return fmt.Sprintf("Redis commands over the story: %d in all; multi %d, exec %d, set %d, sadd %d, expire %d, evalsha %d, eval %d",
+		total, calls["multi"], calls["exec"], calls["set"], calls["sadd"], calls["expire"], calls["evalsha"], calls["eval"])
 }
 
 // recordSize checks the release's record at the end of the story (the

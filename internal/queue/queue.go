@@ -65,3 +65,23 @@ type Enqueuer interface {
 	Enqueue(ctx context.Context, d Delivery) (dup bool, err error)
 	Schedule(ctx context.Context, d Delivery, due time.Time) error
 }
+
+// Commit is what one pass over a release writes to the store, in one
+// round trip where the store can (redisstore.Store.Commit): the record,
+// the index entries that changed, and the sync mark.
+type Commit struct {
+	Release string
+	State   []byte
+	// Open is written to the open-release index when WriteOpen is set.
+	Open, WriteOpen bool
+	// Repo's SHAs (a head, a merge commit) and Refs (a head branch) are
+	// indexed as the release's; only those to write now are named.
+	Repo       string
+	SHAs, Refs []string
+	// Mark, when set, marks the release owed a sync at Now, due after
+	// Window of quiet but no later than its first mark + MaxWait
+	// (MarkDirty).
+	Mark            bool
+	Now             time.Time
+	Window, MaxWait time.Duration
+}

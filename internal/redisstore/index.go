@@ -72,9 +72,17 @@ return {due, gen}`)
 // quiet window. The mark lives in Redis, so a sync owed by a replica that
 // dies is done by another. It returns the mark and when it falls due.
 func (s *Store) MarkDirty(ctx context.Context, release string, now time.Time, window, maxWait time.Duration) (Dirty, time.Time, error) {
-	v, err := markScript.Run(ctx, s.rdb, []string{s.dirtyKey(), s.dirtyFirstKey(), s.dirtyGenKey()}, release,
-		now.UnixMilli(), window.Milliseconds(), maxWait.Milliseconds()).Int64Slice()
-	if err != nil || len(v) != 2 {
+	return markResult(release, markScript.Run(ctx, s.rdb, []string{s.dirtyKey(), s.dirtyFirstKey(), s.dirtyGenKey()}, release,
+		now.UnixMilli(), window.Milliseconds(), maxWait.Milliseconds()))
+}
+
+// markResult reads markScript's answer: the due time and the generation.
+func markResult(release string, cmd *redis.Cmd) (Dirty, time.Time, error) {
+	v, err := cmd.Int64Slice()
+	if err == nil && len(v) != 2 {
+		err = fmt.Errorf("the mark script answered %v", v)
+	}
+	if err != nil {
 		return Dirty{}, time.Time{}, fmt.Errorf("mark %s for sync: %w", release, err)
 	}
 	return Dirty{Release: release, Gen: v[1]}, time.UnixMilli(v[0]), nil

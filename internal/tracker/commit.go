@@ -30,11 +30,12 @@ type change struct {
 }
 
 // commit is the one executor of a release's changes, under its lock: the
-// record is saved first (replies and reactions in its outbox), the
-// release indexed, a refresh queued, a gate's answer given (its receipt
-// before it), then the GitHub objects synced: at once when a reply, a
-// close or the caller needs the issue now, else marked for the coalesced
-// sync. Events, reconciles, probe results and gates all end here.
+// record is saved first (replies and reactions in its outbox), with the
+// index entries that changed and, when the sync is coalesced, the sync
+// mark, all in one round trip; then a refresh is queued, a gate's answer
+// given (its receipt before it), and the GitHub objects synced at once
+// when a reply, a close or the caller needs the issue now. Events,
+// reconciles, probe results and gates all end here.
 func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *record, c change) error {
 	k := rec.State.Key
 	sync, closeReason, refresh := false, "", false
@@ -53,7 +54,12 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 			refresh = true
 		}
 	}
-	if err := tr.saveIndexed(ctx, rec, c.mergeSHA); err != nil { // record.go
+	owed := len(rec.Outbox) > 0 && !(c.opening && reactionsOnly(rec.Outbox))
+	syncNow := closeReason != "" || owed || (sync && (c.now || tr.o.Coalesce == 0))
+	// The save, the index entries that changed and the sync mark go in
+	// one round trip (record.go).
+	d, due, err := tr.commitWrite(ctx, rec, c.mergeSHA, sync && !syncNow)
+	if err != nil {
 		return err
 	}
 	if refresh {
@@ -66,8 +72,7 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 			return err
 		}
 	}
-	owed := len(rec.Outbox) > 0 && !(c.opening && reactionsOnly(rec.Outbox))
-	if closeReason != "" || owed || (sync && (c.now || tr.o.Coalesce == 0)) {
+	if syncNow {
 		// Replies and closing need the issue now; they are rare. So do
 		// the reactions to a command that may close the gate.
 		if err := tr.syncLocked(ctx, gh, rc, rec); err != nil {
@@ -85,10 +90,6 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 	}
 	if !sync {
 		return tr.finish(ctx, gh, k, rec) // the reactions owed, if any
-	}
-	d, due, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.capOf(k.String()))
-	if err != nil {
-		return err
 	}
 	if due.After(tr.o.Clock()) || !tr.backoff.ready(k.String(), tr.o.Monotonic()) {
 		// Not due; or due, but its last sync failed and GitHub gets its

@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
+	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/render"
 )
@@ -16,6 +20,8 @@ type record struct {
 	State   *release.State `json:"state"`
 	Outbox  []owed         `json:"outbox,omitempty"`
 	Applied []string       `json:"applied,omitempty"`
+	// Indexed is what the release was last indexed under (commitWrite).
+	Indexed *indexed `json:"indexed,omitempty"`
 
 	// searched, set by rebuild, says the tracking issue was looked for
 	// under the lock held now and not found: the sync creates it without
@@ -33,54 +39,117 @@ type owed struct {
 	Reaction  string `json:"reaction,omitempty"`
 }
 
-// saveIndexer is a store that saves a record and its index changes in
-// one round trip (redisstore.Store.SaveIndexed).
-type saveIndexer interface {
-	SaveIndexed(ctx context.Context, release string, state []byte, open bool, repo string, shas, refs []string) error
+// committer is a store that writes a commit's record, index entries and
+// sync mark in one round trip (redisstore.Store.Commit).
+type committer interface {
+	Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error)
 }
 
-// saveIndexed saves the record and indexes the release: in one round trip
-// where the store can, else as save and index.
-func (tr *Tracker) saveIndexed(ctx context.Context, rec *record, mergeSHA string) error {
-	si, ok := tr.o.States.(saveIndexer)
-	if !ok || any(tr.o.Index) != any(tr.o.States) { // the index where ByCommit reads
-		if err := tr.save(ctx, rec); err != nil {
-			return err
+// indexed is what a record says golive indexed it under: "open" and
+// "sha:"/"ref:" entries, and when they were last all written.
+type indexed struct {
+	Keys []string  `json:"keys"`
+	At   time.Time `json:"at"`
+}
+
+// IndexRefresh is how long a record's index entries are trusted before a
+// commit writes them all again: it keeps their expiry (redisstore's
+// IndexTTL) far off while the release lives, and bounds how long an entry
+// a failed write lost stays lost.
+const IndexRefresh = time.Hour
+
+// commitWrite saves the record with the index entries that changed since
+// the last commit (a head, a merge commit, a branch, the open index) and,
+// when mark is set, the release's sync mark: in one round trip where the
+// store can, else as separate calls. The record says what was indexed
+// (Indexed), so an event that changes neither costs the save alone.
+func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string, mark bool) (queue.Dirty, time.Time, error) {
+	s := rec.State
+	k := s.Key
+	now := tr.o.Clock()
+	want := []string{}
+	if !s.Finished() {
+		want = append(want, "open")
+	}
+	for _, sha := range []string{s.HeadSHA, mergeSHA} {
+		if sha != "" {
+			want = append(want, "sha:"+sha)
 		}
-		return tr.index(ctx, rec.State.Key, rec.State, mergeSHA)
+	}
+	if s.HeadRef != "" {
+		want = append(want, "ref:"+s.HeadRef)
+	}
+	prev := rec.Indexed
+	var had []string // entries trusted as written
+	if prev != nil && now.Sub(prev.At) < IndexRefresh && !now.Before(prev.At) {
+		had = prev.Keys
+	}
+	c := queue.Commit{Release: k.String(), Open: !s.Finished(), Repo: k.FullRepo(),
+		Mark: mark, Now: now, Window: tr.o.Coalesce, MaxWait: tr.capOf(k.String())}
+	full := len(had) == 0 // the first commit, or the refresh is due
+	c.WriteOpen = full
+	for _, e := range want {
+		if slices.Contains(had, e) {
+			continue
+		}
+		switch kind, v, _ := strings.Cut(e, ":"); kind {
+		case "sha":
+			c.SHAs = append(c.SHAs, v)
+		case "ref":
+			c.Refs = append(c.Refs, v)
+		default:
+			c.WriteOpen = true
+		}
+	}
+	if slices.Contains(had, "open") && s.Finished() {
+		c.WriteOpen = true // finished: out of the open index
+	}
+	if len(c.SHAs)+len(c.Refs) > 0 || c.WriteOpen {
+		at := now
+		if !full {
+			at = prev.At // a refresh still comes when it is due
+		}
+		rec.Indexed = &indexed{Keys: want, At: at}
 	}
 	b, err := json.Marshal(rec)
 	if err != nil {
-		return fmt.Errorf("encode state: %w", err)
+		rec.Indexed = prev
+		return queue.Dirty{}, time.Time{}, fmt.Errorf("encode state: %w", err)
 	}
-	s := rec.State
-	var shas, refs []string
-	for _, sha := range []string{s.HeadSHA, mergeSHA} {
-		if sha != "" {
-			shas = append(shas, sha)
-		}
+	c.State = b
+	var d queue.Dirty
+	var due time.Time
+	if cm, ok := tr.o.States.(committer); ok && any(tr.o.Index) == any(tr.o.States) && any(tr.o.Marks) == any(tr.o.States) {
+		d, due, err = cm.Commit(ctx, c)
+	} else {
+		d, due, err = tr.commitApart(ctx, c)
 	}
-	if s.HeadRef != "" {
-		refs = append(refs, s.HeadRef)
+	if err != nil {
+		rec.Indexed = prev // in this process; the retry reloads the record
 	}
-	return si.SaveIndexed(ctx, s.Key.String(), b, !s.Finished(), s.Key.FullRepo(), shas, refs)
+	return d, due, err
 }
 
-// index lets statuses and deployments that name only a commit or branch
-// find the release.
-func (tr *Tracker) index(ctx context.Context, k release.Key, s *release.State, mergeSHA string) error {
-	full := k.FullRepo()
-	for _, sha := range []string{s.HeadSHA, mergeSHA} {
-		if sha != "" {
-			if err := tr.o.Index.IndexCommit(ctx, full, sha, k.String()); err != nil {
-				return err
-			}
+// commitApart is commitWrite's calls one by one, for a store without
+// Commit: the index entries, the record, the mark.
+func (tr *Tracker) commitApart(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
+	for _, sha := range c.SHAs {
+		if err := tr.o.Index.IndexCommit(ctx, c.Repo, sha, c.Release); err != nil {
+			return queue.Dirty{}, time.Time{}, err
 		}
 	}
-	if s.HeadRef != "" {
-		return tr.o.Index.IndexRef(ctx, full, s.HeadRef, k.String())
+	for _, ref := range c.Refs {
+		if err := tr.o.Index.IndexRef(ctx, c.Repo, ref, c.Release); err != nil {
+			return queue.Dirty{}, time.Time{}, err
+		}
 	}
-	return nil
+	if err := tr.o.States.SaveState(ctx, c.Release, c.State, c.Open); err != nil {
+		return queue.Dirty{}, time.Time{}, err
+	}
+	if !c.Mark {
+		return queue.Dirty{}, time.Time{}, nil
+	}
+	return tr.o.Marks.MarkDirty(ctx, c.Release, c.Now, c.Window, c.MaxWait)
 }
 
 func (tr *Tracker) load(ctx context.Context, k release.Key) (*record, error) {
@@ -97,12 +166,11 @@ func (tr *Tracker) load(ctx context.Context, k release.Key) (*record, error) {
 	return &rec, nil
 }
 
+// save saves the record, with the index entries that changed (commitWrite;
+// a finished release leaves the open index, so it is not swept).
 func (tr *Tracker) save(ctx context.Context, rec *record) error {
-	b, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("encode state: %w", err)
-	}
-	return tr.o.States.SaveState(ctx, rec.State.Key.String(), b, !rec.State.Finished()) // a finished release is not swept
+	_, _, err := tr.commitWrite(ctx, rec, "", false)
+	return err
 }
 
 // finish posts the replies and reactions still owed and saves after each,

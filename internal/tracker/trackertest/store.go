@@ -30,6 +30,10 @@ type Store struct {
 	Asked   []LockAsk
 	// Commits and Refs index releases by "owner/repo sha|ref".
 	Commits, Refs map[string][]string
+	// CommitCalls counts the calls of Commit, CommitMarks those that
+	// carried a sync mark; IndexWrites the index entries (a commit, a
+	// ref, the open index) written by any call.
+	CommitCalls, CommitMarks, IndexWrites int
 	// Dirty are the sync marks by release: generation and due time.
 	Dirty map[string]Mark
 	// Values is the cache; Leases the names leased.
@@ -105,6 +109,38 @@ func (s *Store) SaveState(_ context.Context, rel string, state []byte, open bool
 	return nil
 }
 
+// Commit is redisstore's one-round-trip commit, as its own calls would
+// make it: the index entries named, the record, the mark.
+func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
+	s.mu.Lock()
+	s.CommitCalls++
+	if c.Mark {
+		s.CommitMarks++
+	}
+	err := s.SaveErr
+	s.mu.Unlock()
+	if err != nil {
+		return queue.Dirty{}, time.Time{}, err
+	}
+	for _, sha := range c.SHAs {
+		s.IndexCommit(ctx, c.Repo, sha, c.Release)
+	}
+	for _, ref := range c.Refs {
+		s.IndexRef(ctx, c.Repo, ref, c.Release)
+	}
+	s.mu.Lock()
+	s.States[c.Release] = slices.Clone(c.State)
+	if c.WriteOpen {
+		s.Open[c.Release] = c.Open
+		s.IndexWrites++
+	}
+	s.mu.Unlock()
+	if !c.Mark {
+		return queue.Dirty{}, time.Time{}, nil
+	}
+	return s.MarkDirty(ctx, c.Release, c.Now, c.Window, c.MaxWait)
+}
+
 func (s *Store) Releases(context.Context) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -164,6 +200,7 @@ func (s *Store) IndexRef(_ context.Context, repo, ref, rel string) error {
 func (s *Store) index(m map[string][]string, key, rel string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.IndexWrites++
 	if !slices.Contains(m[key], rel) {
 		m[key] = append(m[key], rel)
 	}
