@@ -73,6 +73,7 @@ func runLoad(e *env, args []string) error {
 	url := fs.String("url", "", "POST /webhook `URL` of the golive to drive (or --self)")
 	self := fs.Bool("self", false, "start a golive of its own (embedded Redis, fake GitHub) and drive that")
 	spawn := fs.String("spawn", "", "start `BINARY` serve as a process of its own against a fake GitHub and GOLIVE_REDIS_URL, and measure that process")
+	baseline := fs.Bool("baseline", false, "start the bare ingest (net/http, ValidatePayload, one XADD) as a process of its own against GOLIVE_REDIS_URL, and drive that: --spawn's yardstick")
 	secret := fs.String("secret", e.getenv("GOLIVE_WEBHOOK_SECRET"), "webhook `secret` (GOLIVE_WEBHOOK_SECRET)")
 	rate := fs.Float64("rate", 200, "deliveries per `second`; 0 sends flat out")
 	count := fs.Int("count", 10000, "send at most `N` deliveries")
@@ -87,10 +88,10 @@ func runLoad(e *env, args []string) error {
 		}
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if n := btoi(*url != "") + btoi(*self) + btoi(*spawn != ""); n != 1 {
-		return usageErr("give one of --url of a running golive, --self or --spawn")
+	if n := btoi(*url != "") + btoi(*self) + btoi(*spawn != "") + btoi(*baseline); n != 1 {
+		return usageErr("give one of --url of a running golive, --self, --spawn or --baseline")
 	}
-	if *latency < 0 || (*latency > 0 && *url != "") {
+	if *latency < 0 || (*latency > 0 && (*url != "" || *baseline)) {
 		return usageErr("--github-latency is a duration, with --self or --spawn only")
 	}
 	if *count <= 0 || *duration <= 0 || *releases <= 0 {
@@ -128,6 +129,16 @@ func runLoad(e *env, args []string) error {
 		}
 		*url = "http://" + child.addr + "/webhook"
 		fmt.Fprintf(e.stdout, "golive-load: %s serve in process %d on %s (the Redis of GOLIVE_REDIS_URL, a fake GitHub in this process)\n", *spawn, child.cmd.Process.Pid, child.addr)
+	}
+	if *baseline {
+		*secret = "load-secret-0123456789"
+		child, err := spawnBaseline(e.ctx, e.getenv("GOLIVE_REDIS_URL"), *secret)
+		if err != nil {
+			return err
+		}
+		defer child.Close()
+		*url = "http://" + child.addr + "/webhook"
+		fmt.Fprintf(e.stdout, "golive-load: the bare ingest baseline in process %d on %s (the Redis of GOLIVE_REDIS_URL)\n", child.cmd.Process.Pid, child.addr)
 	}
 	if *self {
 		*secret = "load-secret-0123456789"
@@ -361,40 +372,4 @@ func redisUsed(ctx context.Context, rdb redis.UniversalClient) int {
 		}
 	}
 	return 0
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// rss reads the process's resident memory from /proc (Linux).
-func rss() int {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-			return kb * 1024
-		}
-	}
-	return 0
-}
-
-func mib(n int) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
-func kib(n int) string { return fmt.Sprintf("%.1f KiB", float64(n)/1024) }
-
-// newFake is the fake GitHub of --self and --spawn, with its repository,
-// answering each request latency later.
-func newFake(latency time.Duration) *githubfake.Fake {
-	fake := githubfake.New(nil)
-	fake.AddRepo("Codertocat", "Hello-World")
-	if latency > 0 {
-		fake.Inject(&githubfake.Fault{Delay: latency})
-	}
-	return fake
 }

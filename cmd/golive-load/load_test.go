@@ -6,9 +6,14 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ag06mixer/golive/internal/redisstore/redistest"
 )
 
 // TestLoadSelf drives a golive of its own, bounded to 60 deliveries, and
@@ -30,11 +35,13 @@ func TestLoadSelf(t *testing.T) {
 	}
 }
 
-// TestLoadIsBounded: a run without bounds, or with two targets, is a
+// TestLoadIsBounded: a run without bounds, with two targets, with a
+// GitHub latency and no fake GitHub, or --baseline without a Redis, is a
 // usage mistake.
 func TestLoadIsBounded(t *testing.T) {
 	for _, args := range [][]string{{"--self", "--count", "0"}, {"--self", "--duration", "0s"}, {"--self", "--url", "http://127.0.0.1:1/webhook"}, {},
-		{"--url", "http://127.0.0.1:1/webhook", "--github-latency", "1s"}, {"--self", "--github-latency", "-1s"}} {
+		{"--url", "http://127.0.0.1:1/webhook", "--github-latency", "1s"}, {"--self", "--github-latency", "-1s"},
+		{"--baseline", "--github-latency", "1s"}, {"--baseline", "--self"}, {"--baseline", "--payloads", "../../testdata/webhooks"}} {
 		var out, errb bytes.Buffer
 		if code := runLoadMain(context.Background(), args, func(string) string { return "" }, &out, &errb); code != exitUsage {
 			t.Errorf("%q: exit %d, want %d (%s)", args, code, exitUsage, errb.String())
@@ -57,5 +64,46 @@ func TestFakeLatency(t *testing.T) {
 	res.Body.Close()
 	if took := time.Since(start); took < latency || res.StatusCode != http.StatusOK {
 		t.Fatalf("answered %d after %v, want 200 no sooner than %v", res.StatusCode, took, latency)
+	}
+}
+
+// TestMain lets the test binary be --baseline's process, as golive-load
+// itself is (main.go).
+func TestMain(m *testing.M) {
+	if addr := os.Getenv(baselineAddrEnv); addr != "" {
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+		code := baselineMain(ctx, addr)
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+// TestLoadBaseline: --baseline starts the bare ingest in a process of
+// its own on the test Redis and drives it; every delivery reaches the
+// baseline's stream (a signature it refuses would fail them), and the
+// stream is gone when the process stops.
+func TestLoadBaseline(t *testing.T) {
+	r := redistest.New(t)
+	var out, errb bytes.Buffer
+	getenv := func(k string) string {
+		if k == "GOLIVE_REDIS_URL" {
+			return r.URL
+		}
+		return ""
+	}
+	code := runLoadMain(context.Background(), []string{"--baseline", "--count", "40", "--rate", "0", "--releases", "2", "--duration", "20s",
+		"--payloads", "../../testdata/webhooks"}, getenv, &out, &errb)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{"the bare ingest baseline in process", "opened 2 releases", "check runs: 40 sent", "40 accepted, 0 duplicate, 0 failed"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, out.String())
+		}
+	}
+	keys, err := r.Client.Keys(context.Background(), "golive-load-*:baseline").Result()
+	if err != nil || len(keys) != 0 {
+		t.Errorf("the baseline's streams left behind: %v (%v)", keys, err)
 	}
 }

@@ -17,6 +17,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	if addr := os.Getenv(baselineAddrEnv); addr != "" {
+		os.Exit(baselineMain(ctx, addr))
+	}
 	code := runLoadMain(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

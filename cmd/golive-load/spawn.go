@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/githubfake"
 	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/redis/go-redis/v9"
 )
@@ -44,18 +45,14 @@ func spawnGolive(ctx context.Context, bin, githubURL, redisURL, secret string) (
 		return nil, err
 	}
 	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
-	mln, err := net.Listen("tcp", "127.0.0.1:0")
+	maddr, err := freeAddr()
 	if err != nil {
-		ln.Close()
 		return nil, err
 	}
-	addr, maddr := ln.Addr().String(), mln.Addr().String()
-	ln.Close()
-	mln.Close()
 	prefix := fmt.Sprintf("golive-load-%d", time.Now().UnixNano())
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "GOLIVE_LISTEN="+addr, "GOLIVE_METRICS_ADDR="+maddr, "GOLIVE_APP_ID=1", "GOLIVE_PRIVATE_KEY="+string(pemKey),
@@ -72,23 +69,42 @@ func spawnGolive(ctx context.Context, bin, githubURL, redisURL, secret string) (
 	}
 	rdb := redis.NewClient(opts)
 	s := &spawned{cmd: cmd, addr: addr, metrics: maddr, rdb: rdb, store: redisstore.New(rdb, prefix)}
+	if err := s.waitReady(ctx, bin+" serve"); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// freeAddr is a loopback address no one listens on now.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// waitReady waits up to 20 s for the process's /readyz to answer 200; it
+// stops the process when it does not.
+func (s *spawned) waitReady(ctx context.Context, name string) error {
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
+		if resp, err := http.Get("http://" + s.addr + "/readyz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return s, nil
+				return nil
 			}
 		}
 		select {
 		case <-ctx.Done():
 			s.Close()
-			return nil, ctx.Err()
+			return ctx.Err()
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
 	s.Close()
-	return nil, fmt.Errorf("%s serve did not become ready on %s within 20s", bin, addr)
+	return fmt.Errorf("%s did not become ready on %s within 20s", name, s.addr)
 }
 
 // Close stops the process the way Kubernetes does: SIGTERM, then a wait
@@ -125,4 +141,40 @@ func (s *spawned) sample(ctx context.Context) (rss, heap, goroutines int, err er
 		}
 	}
 	return rss, heap, goroutines, sc.Err()
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// rss reads the process's resident memory from /proc (Linux).
+func rss() int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func mib(n int) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+func kib(n int) string { return fmt.Sprintf("%.1f KiB", float64(n)/1024) }
+
+// newFake is the fake GitHub of --self and --spawn, with its repository,
+// answering each request latency later.
+func newFake(latency time.Duration) *githubfake.Fake {
+	fake := githubfake.New(nil)
+	fake.AddRepo("Codertocat", "Hello-World")
+	if latency > 0 {
+		fake.Inject(&githubfake.Fault{Delay: latency})
+	}
+	return fake
 }

@@ -2,15 +2,12 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
-	"github.com/google/go-github/v60/github"
-	"github.com/redis/go-redis/v9"
-
+	"github.com/ag06mixer/golive/internal/loadgen"
 	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/redisstore/redistest"
 	"github.com/ag06mixer/golive/internal/server"
@@ -44,23 +41,12 @@ func BenchmarkIngest(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deliveries/s")
 }
 
-// BenchmarkIngestBaseline is the least an ingest can do: bare net/http,
-// ValidatePayload and one XADD, with no dedupe, decode, gin or metrics.
+// BenchmarkIngestBaseline is the least an ingest can do (loadgen.Baseline):
+// bare net/http, ValidatePayload and one XADD, with no dedupe, decode, gin
+// or metrics.
 func BenchmarkIngestBaseline(b *testing.B) {
 	r := redistest.New(b)
-	key := r.Prefix + ":baseline"
-	h := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		payload, err := github.ValidatePayload(req, []byte("s"))
-		if err != nil {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		if err := r.Client.XAdd(context.Background(), &redis.XAddArgs{Stream: key, Values: []any{"payload", payload}}).Err(); err != nil {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			return
-		}
-		w.WriteHeader(http.StatusAccepted)
-	})
+	h := loadgen.Baseline(r.Client, r.Prefix+":baseline", []byte("s"))
 	body := readPayload(b, "check_run/completed.json")
 	sig := sign("s", body)
 	b.SetBytes(int64(len(body)))
