@@ -1,6 +1,8 @@
 // Package webhook turns GitHub webhook payloads into golive's normalized
-// release events. It decodes with go-github's types and hands out only
-// release types: nothing past this package sees a GitHub payload.
+// release events. It decodes the CI events (most deliveries) with slim
+// types naming only the fields golive reads (checks.go), the others with
+// go-github's types, and hands out only release types: nothing past this
+// package sees a GitHub payload.
 //
 // It does no I/O. Finding which release a commit belongs to, and who the
 // sender is in the repo, is left to the worker, which has Redis and GitHub.
@@ -89,21 +91,35 @@ func Parse(event string, payload []byte, received time.Time) (Parsed, error) {
 	if !Handled[event] {
 		return Parsed{Ignore: "golive does not handle " + event + " events"}, nil
 	}
-	raw, err := github.ParseWebHook(event, payload)
-	if err != nil {
-		return Parsed{}, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
 	var p Parsed
 	p.Event.At = received
+	slim, err := decodeSlim(event, payload) // checks.go: the CI events
+	switch {
+	case err != nil:
+	case slim != nil:
+		err = p.parseSlim(slim)
+	default:
+		err = p.parseFull(event, payload)
+	}
+	if err != nil {
+		return Parsed{}, err
+	}
+	if p.Ignore == "" && (p.Owner == "" || p.Repo == "") {
+		return Parsed{}, fmt.Errorf("%w: %s event without a repository", ErrMalformed, event)
+	}
+	return p, nil
+}
+
+// parseFull normalizes the events other than CI's, decoded with
+// go-github's types.
+func (p *Parsed) parseFull(event string, payload []byte) error {
+	raw, err := github.ParseWebHook(event, payload)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
 	switch e := raw.(type) {
 	case *github.PullRequestEvent:
 		err = p.pullRequest(e)
-	case *github.CheckRunEvent:
-		err = p.checkRun(e)
-	case *github.CheckSuiteEvent:
-		err = p.checkSuite(e)
-	case *github.StatusEvent:
-		err = p.status(e)
 	case *github.DeploymentStatusEvent:
 		err = p.deploymentStatus(e)
 	case *github.IssuesEvent:
@@ -149,13 +165,7 @@ func Parse(event string, payload []byte, received time.Time) (Parsed, error) {
 	default:
 		p.Ignore = "golive does not handle " + event + " events"
 	}
-	if err != nil {
-		return Parsed{}, err
-	}
-	if p.Ignore == "" && (p.Owner == "" || p.Repo == "") {
-		return Parsed{}, fmt.Errorf("%w: %s event without a repository", ErrMalformed, event)
-	}
-	return p, nil
+	return err
 }
 
 func (p *Parsed) repo(r *github.Repository, inst *github.Installation, sender *github.User) {
