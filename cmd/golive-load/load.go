@@ -101,6 +101,10 @@ func runLoad(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read payloads: %w (run from the repository, or give --payloads)", err)
 	}
+	check, err := newCheckTemplate(raw)
+	if err != nil {
+		return err
+	}
 	opened, err := os.ReadFile(filepath.Join(*dir, "pull_request", "opened.json"))
 	if err != nil {
 		return fmt.Errorf("read payloads: %w", err)
@@ -205,11 +209,7 @@ func runLoad(e *env, args []string) error {
 	sent := make([]time.Time, *count) // each index is written by one sender
 	res, err = loadgen.Run(e.ctx, loadgen.Config{URL: *url, Secret: []byte(*secret), Rate: *rate, Count: *count, Duration: *duration,
 		Next: func(i int) loadgen.Delivery {
-			// Next runs on many goroutines: each call decodes its own copy.
-			var check map[string]any
-			json.Unmarshal(raw, &check)
 			r := i % *releases
-			cr := check["check_run"].(map[string]any)
 			round := i / *releases
 			name := names[round%len(names)]
 			// Every other pass over the names fails: CI re-runs flip items,
@@ -218,18 +218,14 @@ func runLoad(e *env, args []string) error {
 			if (round/len(names))%2 == 1 {
 				conclusion = "failure"
 			}
-			cr["name"], cr["conclusion"] = name, conclusion
-			cr["id"] = 5000000 + i
-			cr["head_sha"] = sha(r, 0)
-			cr["completed_at"] = time.Now().UTC().Format(time.RFC3339)
+			vals := map[string]any{"name": name, "conclusion": conclusion, "id": 5000000 + i, "head_sha": sha(r, 0),
+				"completed_at": time.Now().UTC().Format(time.RFC3339), "html_url": "", "pr": 1000 + r}
 			if fake != nil { // golive re-reads a head's checks from GitHub
 				c := fake.AddCheckRun("Codertocat/Hello-World", name, sha(r, 0), "completed", conclusion)
-				cr["id"], cr["html_url"] = c.ID, c.HTMLURL
-				cr["completed_at"] = c.CompletedAt.Format(time.RFC3339)
+				vals["id"], vals["html_url"] = c.ID, c.HTMLURL
+				vals["completed_at"] = c.CompletedAt.Format(time.RFC3339)
 			}
-			cr["pull_requests"].([]any)[0].(map[string]any)["number"] = 1000 + r
-			check["installation"] = map[string]any{"id": 1}
-			b, _ := json.Marshal(check)
+			b := check.render(vals)
 			sent[i] = time.Now()
 			return loadgen.Delivery{Event: "check_run", ID: fmt.Sprintf("load-%d-%d", run, i), Body: b}
 		}})

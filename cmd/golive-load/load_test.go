@@ -5,15 +5,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"os/signal"
+	"reflect"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ag06mixer/golive/internal/redisstore/redistest"
+	"github.com/ag06mixer/golive/internal/webhook"
 )
 
 // TestLoadSelf drives a golive of its own, bounded to 60 deliveries, and
@@ -105,5 +109,38 @@ func TestLoadBaseline(t *testing.T) {
 	keys, err := r.Client.Keys(context.Background(), "golive-load-*:baseline").Result()
 	if err != nil || len(keys) != 0 {
 		t.Errorf("the baseline's streams left behind: %v (%v)", keys, err)
+	}
+}
+
+// TestCheckTemplate: a rendered delivery is GitHub's check_run payload
+// with the delivery's values in their fields and every other field as
+// recorded, and golive reads it as that check run.
+func TestCheckTemplate(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/webhooks/check_run/completed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := newCheckTemplate(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := tmpl.render(map[string]any{"name": `CI / "unit" tests`, "conclusion": "failure", "id": int64(5000007), "head_sha": "abc",
+		"completed_at": "2026-12-03T09:00:00Z", "html_url": "https://github.com/o/r/runs/7", "pr": 1003})
+	var got, want map[string]any
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatalf("rendered %q: %v", body, err)
+	}
+	json.Unmarshal(raw, &want)
+	cr := want["check_run"].(map[string]any)
+	cr["name"], cr["conclusion"], cr["id"], cr["head_sha"] = `CI / "unit" tests`, "failure", 5000007.0, "abc"
+	cr["completed_at"], cr["html_url"] = "2026-12-03T09:00:00Z", "https://github.com/o/r/runs/7"
+	cr["pull_requests"].([]any)[0].(map[string]any)["number"] = 1003.0
+	want["installation"] = map[string]any{"id": 1.0}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rendered payload differs from the recorded one with the delivery's values:\n%s", body)
+	}
+	p, err := webhook.Parse("check_run", body, time.Now())
+	if err != nil || p.Event.Check == nil || p.Event.Check.Name != `CI / "unit" tests` || p.Event.Check.ID != 5000007 || !slices.Equal(p.PRs, []int{1003}) {
+		t.Errorf("golive reads %+v (%v), want check run 5000007 of PR 1003", p, err)
 	}
 }
