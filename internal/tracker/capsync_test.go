@@ -2,8 +2,10 @@ package tracker_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -56,8 +58,15 @@ type capRig struct {
 	held *heldEdits
 }
 
-func newCapRig(t *testing.T, pool int) *capRig {
+func newCapRig(t *testing.T, pool int) *capRig { return newCapRigLocks(t, pool, nil) }
+
+// newCapRigLocks is newCapRig whose lock calls go through wrap's Locks.
+func newCapRigLocks(t *testing.T, pool int, wrap func(*trackertest.Store) tracker.Locks) *capRig {
 	r := &capRig{rig: newRig(t), now: t0.Add(time.Hour)}
+	var locks tracker.Locks = r.st
+	if wrap != nil {
+		locks = wrap(r.st)
+	}
 	r.gh.ConfigRepo = []byte(capConfig)
 	r.gh.Perms["sam"], r.gh.Perms["olga"] = "write", "write"
 	r.gh.PRs[3] = release.PRInfo{Title: "Release 2.0", Author: "Codertocat", HeadRef: "release/2.0", BaseRef: "main", HeadSHA: headB, State: "open"}
@@ -70,7 +79,7 @@ func newCapRig(t *testing.T, pool int) *capRig {
 		}
 		r.tr.StopCapSyncs(10 * time.Second)
 	})
-	r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.held,
+	r.tr = tracker.New(tracker.Options{States: r.st, Locks: locks, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.held,
 		HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute, CapSyncs: pool, SyncBackoff: time.Hour,
 		Clock: func() time.Time { return r.now }})
 	r.open()
@@ -292,5 +301,54 @@ func TestFlushClearsUnderTheLock(t *testing.T) {
 	}
 	if len(marks.unlocked) != 0 {
 		t.Fatalf("marks of %v cleared without the release's lock", marks.unlocked)
+	}
+}
+
+// leadRefused fails the lock asks made first in line (the cap pool's),
+// as a Redis failing those calls would, and counts them.
+type leadRefused struct {
+	*trackertest.Store
+	asks atomic.Int64
+}
+
+func (l *leadRefused) Acquire(ctx context.Context, rel, token string, ttl time.Duration, p queue.Place, take bool) error {
+	if p == (tracker.Place{}) {
+		l.asks.Add(1)
+		return errors.New("redis: connection reset by peer")
+	}
+	return l.Store.Acquire(ctx, rel, token, ttl, p, take)
+}
+
+// TestCapSyncWithoutTheLock: a cap sync that never gets the lock gives
+// way without counting a failed sync: the release is owed nothing by the
+// pool (a later event at the cap hands its sync over again), no backoff
+// starts, and the mark stays, so the flusher makes the sync at once.
+func TestCapSyncWithoutTheLock(t *testing.T) {
+	var locks *leadRefused
+	r := newCapRigLocks(t, 2, func(s *trackertest.Store) tracker.Locks {
+		locks = &leadRefused{Store: s}
+		return locks
+	})
+	m := r.mark()
+	r.handle("issue_comment", r.commentOn(prNum, 950, "sam", "/approve sec"))
+	r.tr.WaitCapSyncs()
+	if n := locks.asks.Load(); n != 1 {
+		t.Fatalf("the cap pool asked for the lock %d times, want once (was the sync handed over?)", n)
+	}
+	if n := r.tr.CapSyncsOwed(); n != 0 {
+		t.Errorf("the pool still owes %d syncs after giving way: a later event at the cap would hand nothing over", n)
+	}
+	if !r.dirty(key.String()) {
+		t.Fatal("the mark went though no sync was made")
+	}
+	close(r.held.let)
+	if _, err := r.tr.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r.dirty(key.String()) {
+		t.Error("the flusher left the release owed its sync: a backoff started though no sync failed")
+	}
+	if got := r.writes(m); !has(got, fmt.Sprintf("EditIssueBody %d", r.held.issue)) {
+		t.Errorf("writes = %v, want the flusher's issue edit", got)
 	}
 }
