@@ -15,11 +15,14 @@ const maxApplied = 256
 
 // appliedID is how the record keeps a delivery it applied: 12 characters
 // of the id's SHA-256 (72 bits), not GitHub's 36-character UUID, so the
-// 256 kept take 3.5 KB of the record instead of 10 KB. A new delivery
-// taken for one of 256 kept by chance is a 2^-64 event. GitHub's delivery
-// ids are not the sender's to choose (a replay of a signed body is
-// refused by ingest's dedupe first).
+// 256 kept take 3.5 KB of the record instead of 10 KB; an id no longer
+// than that is kept as it is. A new delivery taken for one of 256 kept by
+// chance is a 2^-64 event. GitHub's delivery ids are not the sender's to
+// choose (a replay of a signed body is refused by ingest's dedupe first).
 func appliedID(delivery string) string {
+	if len(delivery) <= 12 {
+		return delivery
+	}
 	h := sha256.Sum256([]byte(delivery))
 	return base64.RawURLEncoding.EncodeToString(h[:9])
 }
