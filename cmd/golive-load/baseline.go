@@ -48,7 +48,7 @@ func serveBaseline(ctx context.Context, addr string, getenv func(string) string)
 	srv := &http.Server{Handler: loadgen.Baseline(rdb, stream, []byte(getenv("GOLIVE_WEBHOOK_SECRET"))), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		<-ctx.Done()
-		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		srv.Shutdown(shut)
 	}()
