@@ -219,7 +219,7 @@ func runLoad(e *env, args []string) error {
 				conclusion = "failure"
 			}
 			vals := map[string]any{"name": name, "conclusion": conclusion, "id": 5000000 + i, "head_sha": sha(r, 0),
-				"completed_at": time.Now().UTC().Format(time.RFC3339), "html_url": "", "pr": 1000 + r}
+				"completed_at": time.Now().UTC().Format(time.RFC3339), "pr": 1000 + r}
 			if fake != nil { // golive re-reads a head's checks from GitHub
 				c := fake.AddCheckRun("Codertocat/Hello-World", name, sha(r, 0), "completed", conclusion)
 				vals["id"], vals["html_url"] = c.ID, c.HTMLURL

@@ -139,6 +139,14 @@ func TestCheckTemplate(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("rendered payload differs from the recorded one with the delivery's values:\n%s", body)
 	}
+	// A slot the delivery leaves unset keeps the recorded value.
+	var kept map[string]any
+	json.Unmarshal(tmpl.render(map[string]any{"name": "n", "conclusion": "success", "id": 1, "head_sha": "s", "completed_at": "t", "pr": 1}), &kept)
+	recorded := map[string]any{}
+	json.Unmarshal(raw, &recorded)
+	if u, w := kept["check_run"].(map[string]any)["html_url"], recorded["check_run"].(map[string]any)["html_url"]; u != w {
+		t.Errorf("html_url left unset rendered as %v, want the recorded %v", u, w)
+	}
 	p, err := webhook.Parse("check_run", body, time.Now())
 	if err != nil || p.Event.Check == nil || p.Event.Check.Name != `CI / "unit" tests` || p.Event.Check.ID != 5000007 || !slices.Equal(p.PRs, []int{1003}) {
 		t.Errorf("golive reads %+v (%v), want check run 5000007 of PR 1003", p, err)

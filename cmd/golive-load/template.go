@@ -17,6 +17,9 @@ import (
 type checkTemplate struct {
 	parts [][]byte // parts[i] comes before slot i; the last after them all
 	slots []string
+	// recorded are the payload's own values, for the slots a delivery
+	// leaves unset.
+	recorded map[string]any
 }
 
 // checkSlots are the check run's fields a delivery sets.
@@ -32,7 +35,9 @@ func newCheckTemplate(raw []byte) (*checkTemplate, error) {
 	if !ok || len(prs) == 0 {
 		return nil, fmt.Errorf("check_run payload: no check_run with a pull request")
 	}
+	recorded := map[string]any{"pr": prs[0].(map[string]any)["number"]}
 	for _, s := range checkSlots[:len(checkSlots)-1] {
+		recorded[s] = cr[s]
 		cr[s] = "@@" + s + "@@"
 	}
 	prs[0].(map[string]any)["number"] = "@@pr@@"
@@ -41,7 +46,7 @@ func newCheckTemplate(raw []byte) (*checkTemplate, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &checkTemplate{}
+	t := &checkTemplate{recorded: recorded}
 	for len(b) > 0 {
 		i := bytes.Index(b, []byte(`"@@`))
 		if i < 0 {
@@ -59,8 +64,9 @@ func newCheckTemplate(raw []byte) (*checkTemplate, error) {
 	return t, nil
 }
 
-// render is the payload with vals in its slots: strings are quoted as
-// JSON strings, ints written as numbers.
+// render is the payload with vals in its slots, and the recorded values
+// in those vals leaves out: strings are quoted as JSON strings, ints
+// written as numbers.
 func (t *checkTemplate) render(vals map[string]any) []byte {
 	n := 0
 	for _, p := range t.parts {
@@ -72,16 +78,18 @@ func (t *checkTemplate) render(vals map[string]any) []byte {
 		if i == len(t.slots) {
 			break
 		}
-		switch v := vals[t.slots[i]].(type) {
+		v, ok := vals[t.slots[i]]
+		if !ok {
+			v = t.recorded[t.slots[i]]
+		}
+		switch v := v.(type) {
 		case int:
 			out = strconv.AppendInt(out, int64(v), 10)
 		case int64:
 			out = strconv.AppendInt(out, v, 10)
-		case string:
+		default: // a string, or a recorded value as decoded
 			q, _ := json.Marshal(v)
 			out = append(out, q...)
-		default:
-			out = append(out, "null"...)
 		}
 	}
 	return out

@@ -45,8 +45,8 @@ type committer interface {
 	Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error)
 }
 
-// indexed is what a record says golive indexed it under: "open" and
-// "sha:"/"ref:" entries, and when they were last all written.
+// indexed is what a record says golive indexed it under ("sha:" and
+// "ref:" entries), and when they were last all written.
 type indexed struct {
 	Keys []string  `json:"keys"`
 	At   time.Time `json:"at"`
@@ -55,22 +55,24 @@ type indexed struct {
 // IndexRefresh is how long a record's index entries are trusted before a
 // commit writes them all again: it keeps their expiry (redisstore's
 // IndexTTL) far off while the release lives, and bounds how long an entry
-// a failed write lost stays lost.
+// a failed write lost stays lost (meanwhile a status or deployment of
+// that commit finds the release through GitHub's list of the commit's
+// pull requests, as after a Redis loss).
 const IndexRefresh = time.Hour
 
 // commitWrite saves the record with the index entries that changed since
-// the last commit (a head, a merge commit, a branch, the open index) and,
-// when mark is set, the release's sync mark: in one round trip where the
-// store can, else as separate calls. The record says what was indexed
-// (Indexed), so an event that changes neither costs the save alone.
+// the last commit (a head, a merge commit, a branch) and, when mark is
+// set, the release's sync mark: in one round trip where the store can,
+// else as separate calls. The record says what was indexed (Indexed), so
+// an event that changes none of them costs the save and the open index.
+// The open index (SADD or SREM, one command) is written every time: it
+// is what the sweep and the reconcile walk, and an entry a failed write
+// lost there would not come back through any fallback.
 func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string, mark bool) (queue.Dirty, time.Time, error) {
 	s := rec.State
 	k := s.Key
 	now := tr.o.Clock()
 	want := []string{}
-	if !s.Finished() {
-		want = append(want, "open")
-	}
 	for _, sha := range []string{s.HeadSHA, mergeSHA} {
 		if sha != "" {
 			want = append(want, "sha:"+sha)
@@ -81,30 +83,23 @@ func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string
 	}
 	prev := rec.Indexed
 	var had []string // entries trusted as written
-	if prev != nil && now.Sub(prev.At) < IndexRefresh && !now.Before(prev.At) {
+	full := prev == nil || now.Sub(prev.At) >= IndexRefresh || now.Before(prev.At) // the first commit, or the refresh is due
+	if !full {
 		had = prev.Keys
 	}
-	c := queue.Commit{Release: k.String(), Open: !s.Finished(), Repo: k.FullRepo(),
+	c := queue.Commit{Release: k.String(), Open: !s.Finished(), WriteOpen: true, Repo: k.FullRepo(),
 		Mark: mark, Now: now, Window: tr.o.Coalesce, MaxWait: tr.capOf(k.String())}
-	full := len(had) == 0 // the first commit, or the refresh is due
-	c.WriteOpen = full
 	for _, e := range want {
 		if slices.Contains(had, e) {
 			continue
 		}
-		switch kind, v, _ := strings.Cut(e, ":"); kind {
-		case "sha":
+		if v, ok := strings.CutPrefix(e, "sha:"); ok {
 			c.SHAs = append(c.SHAs, v)
-		case "ref":
-			c.Refs = append(c.Refs, v)
-		default:
-			c.WriteOpen = true
+		} else {
+			c.Refs = append(c.Refs, strings.TrimPrefix(e, "ref:"))
 		}
 	}
-	if slices.Contains(had, "open") && s.Finished() {
-		c.WriteOpen = true // finished: out of the open index
-	}
-	if len(c.SHAs)+len(c.Refs) > 0 || c.WriteOpen {
+	if full || len(c.SHAs)+len(c.Refs) > 0 {
 		at := now
 		if !full {
 			at = prev.At // a refresh still comes when it is due

@@ -31,8 +31,8 @@ type Store struct {
 	// Commits and Refs index releases by "owner/repo sha|ref".
 	Commits, Refs map[string][]string
 	// CommitCalls counts the calls of Commit, CommitMarks those that
-	// carried a sync mark; IndexWrites the index entries (a commit, a
-	// ref, the open index) written by any call.
+	// carried a sync mark; IndexWrites the commit and ref index entries
+	// written by any call.
 	CommitCalls, CommitMarks, IndexWrites int
 	// Dirty are the sync marks by release: generation and due time.
 	Dirty map[string]Mark
@@ -132,7 +132,6 @@ func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.T
 	s.States[c.Release] = slices.Clone(c.State)
 	if c.WriteOpen {
 		s.Open[c.Release] = c.Open
-		s.IndexWrites++
 	}
 	s.mu.Unlock()
 	if !c.Mark {
