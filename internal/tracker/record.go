@@ -82,8 +82,10 @@ func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string
 		want = append(want, "ref:"+s.HeadRef)
 	}
 	prev := rec.Indexed
-	var had []string                                                               // entries trusted as written
-	full := prev == nil || now.Sub(prev.At) >= IndexRefresh || now.Before(prev.At) // the first commit, or the refresh is due
+	// full: the first commit, or the refresh is due; had: the entries
+	// trusted as written.
+	full := prev == nil || now.Sub(prev.At) >= IndexRefresh || now.Before(prev.At)
+	var had []string
 	if !full {
 		had = prev.Keys
 	}
