@@ -46,9 +46,11 @@ func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.T
 	}
 	set := pipe.SetArgs(ctx, s.key(releaseTag(c.Release), "state"), c.State, redis.SetArgs{KeepTTL: true}) // an expiry set by retention.go stays
 	var mark *redis.Cmd
-	markKeys := []string{s.dirtyKey(), s.dirtyFirstKey(), s.dirtyGenKey()}
-	markArgs := []any{c.Release, c.Now.UnixMilli(), c.Window.Milliseconds(), c.MaxWait.Milliseconds()}
+	var markKeys []string
+	var markArgs []any
 	if c.Mark {
+		markKeys = []string{s.dirtyKey(), s.dirtyFirstKey(), s.dirtyGenKey()}
+		markArgs = []any{c.Release, c.Now.UnixMilli(), c.Window.Milliseconds(), c.MaxWait.Milliseconds()}
 		mark = markScript.EvalSha(ctx, pipe, markKeys, markArgs...)
 	}
 	_, _ = pipe.Exec(ctx) // each command's own error is read below
