@@ -115,3 +115,22 @@ func (s *State) UnmarshalJSON(b []byte) error {
 	s.schema, s.unknown = max(v.Schema, 1), all
 	return nil
 }
+
+// strictState is the state's members and its version, with no methods,
+// so encoding/json decodes it in the one pass of its enclosing value.
+type strictState struct {
+	*stateFields
+	Schema int `json:"schema"`
+}
+
+// StrictTarget gives a value to decode the state into, as a member of a
+// bigger document read by a json.Decoder with DisallowUnknownFields: the
+// document is scanned once, not once more for the state as UnmarshalJSON
+// needs (tracker's record load, the hot path of every event). done
+// finishes the state after a successful decode. A decode that fails (a
+// member this version does not know, say) leaves the state to be read
+// again with UnmarshalJSON, which keeps such members.
+func (s *State) StrictTarget() (target any, done func()) {
+	v := &strictState{stateFields: (*stateFields)(s)}
+	return v, func() { s.schema, s.unknown = max(v.Schema, 1), nil }
+}

@@ -2,7 +2,6 @@ package tracker
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -108,7 +107,7 @@ func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string
 		}
 		rec.Indexed = &indexed{Keys: want, At: at}
 	}
-	b, err := json.Marshal(rec)
+	b, err := encodeRecord(rec)
 	if err != nil {
 		rec.Indexed = prev
 		return queue.Dirty{}, time.Time{}, fmt.Errorf("encode state: %w", err)
@@ -154,13 +153,13 @@ func (tr *Tracker) load(ctx context.Context, k release.Key) (*record, error) {
 	if err != nil || raw == nil {
 		return nil, err
 	}
-	var rec record
-	if err := json.Unmarshal(raw, &rec); err != nil || rec.State == nil {
+	rec, err := decodeRecord(raw)
+	if err != nil {
 		// A record golive cannot read is rebuilt from GitHub, not trusted.
 		tr.o.Log.Error("unreadable release state; rebuilding from GitHub", "release", k.String(), "err", err)
 		return nil, nil
 	}
-	return &rec, nil
+	return rec, nil
 }
 
 // save saves the record, with the index entries that changed (commitWrite;
