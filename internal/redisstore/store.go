@@ -181,7 +181,14 @@ func (l *Lock) Unlock(ctx context.Context) error {
 // order the workers took the events in, across replicas.
 const waitBeat = 3 * time.Second
 
+// acquireScript's first lines are the common case, an empty room and a
+// free lock, taken in two commands instead of ten (the room's seat added
+// and removed again); anyone waiting, even a waiter gone stale, takes the
+// room's way, which orders and clears them.
 var acquireScript = redis.NewScript(`
+if ARGV[7] == "1" and redis.call("ZCARD", KEYS[2]) == 0 then
+  if redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2], "NX") then return 1 end
+end
 local now = tonumber(ARGV[5])
 local stale = redis.call("ZRANGEBYSCORE", KEYS[3], "-inf", now)
 for _, m in ipairs(stale) do
