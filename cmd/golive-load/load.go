@@ -112,6 +112,8 @@ func runLoad(e *env, args []string) error {
 	var fake *githubfake.Fake
 	var sys *app.App
 	var measure func(ctx context.Context) (figures, error) // the driven golive's figures
+	var meter *cpuMeter                                    // the spawned process's CPU and its Redis's (--spawn, --baseline)
+	var who string
 	var store *redisstore.Store
 	var windows string // the driven golive's coalescing
 	if *spawn != "" {
@@ -132,6 +134,7 @@ func runLoad(e *env, args []string) error {
 			return f, err
 		}
 		*url = "http://" + child.addr + "/webhook"
+		meter, who = &cpuMeter{pid: child.cmd.Process.Pid, rdb: child.rdb}, "golive"
 		fmt.Fprintf(e.stdout, "golive-load: %s serve in process %d on %s (the Redis of GOLIVE_REDIS_URL, a fake GitHub in this process)\n", *spawn, child.cmd.Process.Pid, child.addr)
 	}
 	if *baseline {
@@ -142,6 +145,7 @@ func runLoad(e *env, args []string) error {
 		}
 		defer child.Close()
 		*url = "http://" + child.addr + "/webhook"
+		meter, who = &cpuMeter{pid: child.cmd.Process.Pid, rdb: child.rdb}, "the baseline"
 		fmt.Fprintf(e.stdout, "golive-load: the bare ingest baseline in process %d on %s (the Redis of GOLIVE_REDIS_URL)\n", child.cmd.Process.Pid, child.addr)
 	}
 	if *self {
@@ -207,6 +211,10 @@ func runLoad(e *env, args []string) error {
 		go sampleEvery(e, measure, *sample, *releases, done)
 	}
 	sent := make([]time.Time, *count) // each index is written by one sender
+	var cpuFrom cpuUse
+	if meter != nil {
+		cpuFrom = meter.read(e.ctx)
+	}
 	res, err = loadgen.Run(e.ctx, loadgen.Config{URL: *url, Secret: []byte(*secret), Rate: *rate, Count: *count, Duration: *duration,
 		Next: func(i int) loadgen.Delivery {
 			r := i % *releases
@@ -234,6 +242,9 @@ func runLoad(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "check runs: %v\n", res)
+	if meter != nil {
+		fmt.Fprintf(e.stdout, "CPU per check run while sending: %s\n", perDelivery(who, cpuFrom, meter.read(e.ctx), res.Accepted))
+	}
 	if measure != nil {
 		if err := drain(e.ctx, store, 30*time.Second); err != nil {
 			fmt.Fprintf(e.stdout, "GitHub requests by route so far:\n%s\n", fake.CountsTable())
@@ -244,6 +255,9 @@ func runLoad(e *env, args []string) error {
 			if at.After(lastSent) {
 				lastSent = at
 			}
+		}
+		if meter != nil {
+			fmt.Fprintf(e.stdout, "CPU per check run, sending and draining: %s\n", perDelivery(who, cpuFrom, meter.read(e.ctx), res.Accepted))
 		}
 		fmt.Fprintf(e.stdout, "drained; %d GitHub writes (%.1f per release), the last %v after the last event (syncs wait for %s)\n",
 			fake.Writes(), float64(fake.Writes())/float64(*releases), lastWrite(fake).Sub(lastSent).Round(time.Millisecond), windows)
