@@ -124,7 +124,7 @@ type strictState struct {
 }
 
 // StrictTarget gives a value to decode the state into, as a member of a
-// bigger document read by a json.Decoder with DisallowUnknownFields: the
+// bigger document read by a decoder that refuses unknown members: the
 // document is scanned once, not once more for the state as UnmarshalJSON
 // needs (tracker's record load, the hot path of every event). done
 // finishes the state after a successful decode. A decode that fails (a
