@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ag06mixer/golive/internal/githubapi"
@@ -42,7 +44,15 @@ type App struct {
 
 	// redeliver asks GitHub again for deliveries golive did not take.
 	redeliver *redeliver.Sweeper
+	// ingesting counts the webhook requests being answered now.
+	ingesting atomic.Int64
 }
+
+// ingestBusy is how many webhook requests in flight per core mark the
+// ingest saturated, so that the workers step down (worker.Options.IngestBusy).
+// GitHub's own pace keeps it at 0 to 2; a flood from a replayed backlog or
+// a load test fills it.
+const ingestBusy = 2
 
 // Close releases what New opened (Redis, the embedded Redis), last
 // opened first.
@@ -139,6 +149,10 @@ func New(ctx context.Context, st *Settings, log *slog.Logger, opts worker.Option
 	if opts.Workers == 0 {
 		opts.Workers = st.Workers
 	}
+	if opts.IngestBusy == nil {
+		busyAt := int64(ingestBusy * runtime.GOMAXPROCS(0))
+		opts.IngestBusy = func() bool { return sys.ingesting.Load() >= busyAt }
+	}
 	if opts.Reconcile == 0 {
 		opts.Reconcile = st.Reconcile
 	}
@@ -168,6 +182,12 @@ func New(ctx context.Context, st *Settings, log *slog.Logger, opts worker.Option
 		opts.Dashboard = public // done items in the issue link to the release's page
 	}
 	sys.worker = worker.New(opts)
+	sys.metrics.Registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "golive_webhook_requests_in_flight",
+			Help: "POST /webhook requests being answered now."}, func() float64 { return float64(sys.ingesting.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "golive_worker_stepping_down",
+			Help: "1 while the webhook ingest is saturated and the workers step down (one queue entry in hand at a time, so acks come first), else 0."},
+			func() float64 { return b2f(sys.worker.SteppingDown()) }))
 	// Closed before Redis (closers run last first): a cap sync still on
 	// its way gets a moment, then is cancelled, its mark kept.
 	sys.closers = append(sys.closers, func() { sys.worker.StopCapSyncs(5 * time.Second) })
@@ -220,6 +240,7 @@ func New(ctx context.Context, st *Settings, log *slog.Logger, opts worker.Option
 		Queue:       sys.store,
 		Secrets:     st.Secrets(),
 		MaxInFlight: int64(st.InflightMB) << 20,
+		InFlight:    &sys.ingesting,
 		Handled:     webhook.Handled,
 		Metrics:     sys.metrics,
 		Log:         log,
@@ -294,3 +315,10 @@ var (
 	_ server.Marks    = (*redisstore.Store)(nil)
 	_ server.Accounts = accounts{}
 )
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -19,6 +19,7 @@ type Metrics struct {
 	DeliveryDuration *prometheus.HistogramVec // outcome
 	// Worker.
 	Processed      *prometheus.CounterVec   // event, outcome
+	HeldBack       prometheus.Counter       // entries held back while the ingest was saturated
 	ProcessSeconds *prometheus.HistogramVec // event
 	Syncs          *prometheus.CounterVec   // outcome
 	GitHubWrites   *prometheus.CounterVec   // object
@@ -70,6 +71,8 @@ func New() *Metrics {
 			Help: "Time from request to answer at POST /webhook.", Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1}}, []string{"outcome"}),
 		Processed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_worker_events_total",
 			Help: "Queue entries processed by event and outcome (applied, ignored, retried, dead)."}, []string{"event", "outcome"}),
+		HeldBack: prometheus.NewCounter(prometheus.CounterOpts{Name: "golive_worker_held_back_total",
+			Help: "Queue entries held back (100 ms at most each) while the webhook ingest was saturated: the workers step down so that acks come first."}),
 		ProcessSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "golive_worker_event_seconds",
 			Help: "Time to process one queue entry.", Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12)}, []string{"event"}),
 		Syncs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_syncs_total",
@@ -106,7 +109,7 @@ func New() *Metrics {
 		GitHubReachable: prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_github_reachable",
 			Help: "1 when GitHub last accepted the App's credentials, 0 when it did not; checked at most once a minute per replica."}),
 	}
-	m.own = []prometheus.Collector{m.Deliveries, m.DeliveryDuration, m.Processed, m.ProcessSeconds, m.Syncs, m.GitHubWrites, m.Refused, m.Panics,
+	m.own = []prometheus.Collector{m.Deliveries, m.DeliveryDuration, m.Processed, m.HeldBack, m.ProcessSeconds, m.Syncs, m.GitHubWrites, m.Refused, m.Panics,
 		m.QueueDepth, m.QueuePending, m.QueueDelayed, m.QueueDead, m.Dirty,
 		m.GitHubRequests, m.GitHubSeconds, m.RateRemaining, m.OpenReleases, m.ReconcileErrors, m.Probes,
 		m.Redeliveries, m.RedeliveryLag,

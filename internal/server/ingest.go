@@ -34,6 +34,10 @@ var eventName = regexp.MustCompile(`^[a-z_]{1,64}$`)
 // and signature → decode → dedupe and queue → 202. It never calls GitHub.
 func ingest(d Deps) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if d.InFlight != nil {
+			d.InFlight.Add(1)
+			defer d.InFlight.Add(-1)
+		}
 		start := time.Now()
 		event := c.GetHeader("X-GitHub-Event")
 		id := c.GetHeader("X-GitHub-Delivery")

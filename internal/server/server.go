@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -69,6 +70,10 @@ type Deps struct {
 	BodyWait    time.Duration
 	// BodyTimeout bounds the time a webhook body takes to arrive.
 	BodyTimeout time.Duration
+	// InFlight, when set, counts the POST /webhook requests being
+	// answered now: the composition root lets the queue workers step down
+	// while it shows the ingest saturated (worker.Options.IngestBusy).
+	InFlight *atomic.Int64
 	// Dashboard, when set, serves the release pages behind GitHub sign-in.
 	Dashboard *Dashboard
 	// ReceiptKey, when set, is the PEM public key of decision receipts,

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ag06mixer/golive/internal/metrics"
@@ -97,6 +98,11 @@ type Options struct {
 	// ShutdownGrace bounds how long in-flight work may finish after Run's
 	// context ends (default 20s).
 	ShutdownGrace time.Duration
+	// IngestBusy, when set, reports the webhook ingest saturated: the
+	// workers then step down (stepdown.go), a new entry handed out only
+	// when none is in hand or after StepDownWait (default 100ms).
+	IngestBusy   func() bool
+	StepDownWait time.Duration
 }
 
 // Worker processes the queue. The tracker's methods (Handle, Reconcile,
@@ -106,6 +112,8 @@ type Worker struct {
 	o       Options
 	retry   retryPolicy
 	breaker *breaker
+	// inHand counts the entries handed to the handlers and not finished.
+	inHand atomic.Int64
 }
 
 // New returns a worker with defaults filled in. The tracker fills the
@@ -140,6 +148,9 @@ func New(o Options) *Worker {
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = 20 * time.Second
 	}
+	if o.StepDownWait <= 0 {
+		o.StepDownWait = DefaultStepDownWait
+	}
 	t := tracker.New(trackerOptions(o))
 	shared := t.Options()
 	o.Clock, o.Monotonic, o.Log, o.Metrics, o.Consumer = shared.Clock, shared.Monotonic, shared.Log, shared.Metrics, shared.Consumer
@@ -172,6 +183,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			defer wg.Done()
 			for d := range jobs {
 				w.process(work, d)
+				w.inHand.Add(-1)
 			}
 		}()
 	}
@@ -241,9 +253,12 @@ func (w *Worker) read(ctx context.Context, jobs chan<- Delivery) {
 			}
 		}
 		for _, d := range batch {
+			w.admit(ctx)
+			w.inHand.Add(1)
 			select {
 			case jobs <- d:
 			case <-ctx.Done():
+				w.inHand.Add(-1)
 				return // entries not handed out stay pending: claimed later
 			}
 		}

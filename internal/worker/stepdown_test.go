@@ -1,0 +1,157 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/redisstore"
+	"github.com/ag06mixer/golive/internal/redisstore/redistest"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+// queueOf is a Store whose stream holds the given entries, handed out
+// one Read at a time; the rest of the Store is not used by read.
+type queueOf struct {
+	Store
+	entries chan Delivery
+}
+
+func (q *queueOf) Claim(context.Context, string, time.Duration, int) ([]Delivery, error) {
+	return nil, nil
+}
+
+func (q *queueOf) Read(ctx context.Context, _ string, _ int, block time.Duration) ([]Delivery, error) {
+	select {
+	case d := <-q.entries:
+		return []Delivery{d}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-time.After(block):
+		return nil, nil
+	}
+}
+
+// received is the next entry read hands out, or false if none came
+// within wait.
+func received(jobs <-chan Delivery, wait time.Duration) (Delivery, bool) {
+	select {
+	case d := <-jobs:
+		return d, true
+	case <-time.After(wait):
+		return Delivery{}, false
+	}
+}
+
+// TestStepDownHoldsBack: while the ingest is saturated, read hands out
+// the next entry only when none is in hand; when it is not, at once. The
+// entries held back are counted.
+func TestStepDownHoldsBack(t *testing.T) {
+	var busy atomic.Bool
+	busy.Store(true)
+	q := &queueOf{entries: make(chan Delivery, 8)}
+	w := New(Options{Store: q, IngestBusy: busy.Load, StepDownWait: time.Hour})
+	for i := range 4 {
+		q.entries <- Delivery{ID: string(rune('a' + i))}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	jobs := make(chan Delivery)
+	done := make(chan struct{})
+	go func() { w.read(ctx, jobs); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	if _, ok := received(jobs, 5*time.Second); !ok {
+		t.Fatal("the first entry was not handed out: nothing is in hand, so nothing waits")
+	}
+	// One in hand and the ingest saturated: the next waits for it.
+	if d, ok := received(jobs, 50*time.Millisecond); ok {
+		t.Fatalf("entry %s handed out while one was in hand and the ingest saturated", d.ID)
+	}
+	if n := testutil.ToFloat64(w.o.Metrics.HeldBack); n != 1 {
+		t.Errorf("held back %v entries, want 1", n)
+	}
+	w.inHand.Add(-1) // the handler finished it
+	if _, ok := received(jobs, 5*time.Second); !ok {
+		t.Fatal("the next entry was not handed out once none was in hand")
+	}
+	// The ingest no longer saturated: entries go out while others are in
+	// hand.
+	busy.Store(false)
+	for range 2 {
+		if _, ok := received(jobs, 5*time.Second); !ok {
+			t.Fatal("an entry was held back while the ingest was not saturated")
+		}
+	}
+	if n := w.inHand.Load(); n != 3 {
+		t.Errorf("%d entries counted in hand, want 3", n)
+	}
+}
+
+// TestStepDownBounded: an entry in hand that takes long (an opening
+// waiting on GitHub) holds the next back for StepDownWait only.
+func TestStepDownBounded(t *testing.T) {
+	q := &queueOf{entries: make(chan Delivery, 2)}
+	w := New(Options{Store: q, IngestBusy: func() bool { return true }, StepDownWait: 30 * time.Millisecond})
+	q.entries <- Delivery{ID: "a"}
+	q.entries <- Delivery{ID: "b"}
+	ctx, cancel := context.WithCancel(context.Background())
+	jobs := make(chan Delivery)
+	done := make(chan struct{})
+	go func() { w.read(ctx, jobs); close(done) }()
+	defer func() { cancel(); <-done }()
+	for _, id := range []string{"a", "b"} {
+		if d, ok := received(jobs, 5*time.Second); !ok || d.ID != id {
+			t.Fatalf("entry %s not handed out (got %q, %v): the wait is bounded", id, d.ID, ok)
+		}
+	}
+}
+
+// TestStepDownOff: without IngestBusy (a replica built without the
+// server, a test harness), nothing is held back.
+func TestStepDownOff(t *testing.T) {
+	w := New(Options{})
+	w.inHand.Store(5)
+	finished := make(chan struct{})
+	go func() { w.admit(context.Background()); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(5 * time.Second):
+		t.Fatal("admit waited with no IngestBusy")
+	}
+}
+
+// TestStepDownCountsFinished: Run counts an entry out of hand when its
+// handler is done with it, whatever its outcome, so a replica that has
+// drained its queue holds nothing back.
+func TestStepDownCountsFinished(t *testing.T) {
+	r := redistest.New(t)
+	st := redisstore.New(r.Client, r.Prefix)
+	w := New(Options{Store: st, GitHub: panickyClients{}, IngestBusy: func() bool { return true }, Workers: 3, Reconcile: -1})
+	ctx := context.Background()
+	for i, ev := range []string{"star", "check_run", "watch", "check_run", "star"} {
+		body := `{}`
+		if ev == "check_run" {
+			body = `{"action":` // malformed: dead-lettered
+		}
+		if _, err := st.Enqueue(ctx, Delivery{ID: fmt.Sprintf("d-%d", i), Event: ev, Payload: []byte(body), Received: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { w.Run(run); close(done) }()
+	defer func() { stop(); <-done }()
+	if err := st.WaitIdle(ctx, 20*time.Second, 10*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for w.inHand.Load() != 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := w.inHand.Load(); n != 0 {
+		t.Errorf("%d entries still counted in hand after the queue drained", n)
+	}
+}
