@@ -22,20 +22,28 @@ type cpuMeter struct {
 	rdb *redis.Client
 }
 
-// cpuUse is the CPU a process and Redis had used at one moment.
-type cpuUse struct{ proc, redis time.Duration }
+// cpuUse is the CPU a process and Redis had used at one moment; ok says
+// both were read.
+type cpuUse struct {
+	proc, redis time.Duration
+	ok          bool
+}
 
 // clockTick is Linux's USER_HZ, the unit of /proc/PID/stat's times (100 on
 // every architecture Go builds for).
 const clockTick = 10 * time.Millisecond
 
-// read takes the reading; a part it cannot read is 0.
+// read takes the reading. Redis's figure is the whole server's: with
+// --spawn, golive-load's own polling while it waits for the drain is in it.
 func (m cpuMeter) read(ctx context.Context) cpuUse {
 	var u cpuUse
-	u.proc, _ = procCPU(m.pid)
-	if info, err := m.rdb.Info(ctx, "cpu").Result(); err == nil {
+	var err error
+	u.proc, err = procCPU(m.pid)
+	info, rerr := m.rdb.Info(ctx, "cpu").Result()
+	if rerr == nil {
 		u.redis = redisCPU(info)
 	}
+	u.ok = err == nil && rerr == nil
 	return u
 }
 
@@ -87,8 +95,8 @@ func redisCPU(info string) time.Duration {
 
 // perDelivery renders the CPU used between two readings over n deliveries.
 func perDelivery(who string, from, to cpuUse, n int) string {
-	if n <= 0 {
-		return ""
+	if n <= 0 || !from.ok || !to.ok {
+		return "not measured (a reading failed)"
 	}
 	us := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(n) }
 	return fmt.Sprintf("%s %.0f µs, Redis %.0f µs", who, us(to.proc-from.proc), us(to.redis-from.redis))

@@ -42,7 +42,12 @@ func TestRedisCPU(t *testing.T) {
 	if got := redisCPU(info); got != 3750*time.Millisecond {
 		t.Errorf("redisCPU = %v, want 3.75s", got)
 	}
-	if got := perDelivery("golive", cpuUse{proc: time.Second, redis: time.Second}, cpuUse{proc: 4 * time.Second, redis: 2 * time.Second}, 10000); got != "golive 300 µs, Redis 100 µs" {
+	from, to := cpuUse{proc: time.Second, redis: time.Second, ok: true}, cpuUse{proc: 4 * time.Second, redis: 2 * time.Second, ok: true}
+	if got := perDelivery("golive", from, to, 10000); got != "golive 300 µs, Redis 100 µs" {
 		t.Errorf("perDelivery = %q", got)
+	}
+	to.ok = false // Redis went away before the second reading
+	if got := perDelivery("golive", from, to, 10000); got != "not measured (a reading failed)" {
+		t.Errorf("perDelivery after a failed reading = %q", got)
 	}
 }

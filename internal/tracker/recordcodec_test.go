@@ -65,6 +65,11 @@ func recordVariants(t *testing.T) map[string][]byte {
 		"schema 2":     edit(func(m map[string]any) { m["state"].(map[string]any)["schema"] = 2 }),
 		"no schema":    edit(func(m map[string]any) { delete(m["state"].(map[string]any), "schema") }),
 		"spaces after": append(bytes.Clone(raw), " \n"...),
+		// Shapes golive never writes, which take json.Unmarshal's way.
+		"the state twice":               bytes.Replace(raw, []byte(`{"state":`), []byte(`{"state":{"schema":2},"state":`), 1),
+		"the state twice, schema first": append(bytes.TrimSuffix(bytes.Clone(raw), []byte("}")), `,"state":{}}`...),
+		"STATE":                         bytes.Replace(raw, []byte(`{"state":`), []byte(`{"STATE":`), 1),
+		"Applied":                       bytes.Replace(raw, []byte(`"applied":`), []byte(`"Applied":`), 1),
 	}
 }
 
@@ -85,6 +90,12 @@ func TestRecordCodecDecodes(t *testing.T) {
 		})
 	}
 	raw := economyRecord(t)
+	// The one difference: a time with an escaped character, which golive
+	// never writes, reads as that time (encoding/json refuses it).
+	esc := bytes.Replace(raw, []byte(`"opened_at":"2026-11-20T09:00:00Z"`), []byte(`"opened_at":"2026-11-20T09:00:00\u005a"`), 1)
+	if rec, err := decodeRecord(esc); err != nil || !rec.State.OpenedAt.Equal(slowRecord(t, raw).State.OpenedAt) {
+		t.Errorf("an escaped time: %v", err)
+	}
 	for name, bad := range map[string][]byte{
 		"truncated":      raw[:len(raw)/2],
 		"bytes after":    append(bytes.Clone(raw), `{"state":{}}`...),
