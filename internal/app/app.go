@@ -48,11 +48,15 @@ type App struct {
 	ingesting atomic.Int64
 }
 
-// ingestBusy is how many webhook requests in flight per core mark the
-// ingest saturated, so that the workers step down (worker.Options.IngestBusy).
-// GitHub's own pace keeps it at 0 to 2; a flood from a replayed backlog or
-// a load test fills it.
-const ingestBusy = 2
+// ingestBusy is how many signed webhook deliveries being queued at once
+// mark the ingest saturated, so that the workers step down
+// (worker.Options.IngestBusy). A signed delivery spends well under a
+// millisecond there, so at GitHub's own pace one is rarely seen, and the
+// workers hold back only entries that waited in the queue past the order
+// window: none without a backlog. Under a flood one is always there. (Two
+// per core, measured from the request's start, stepped down more, but let
+// four unsigned connections that never send their bodies hold it.)
+const ingestBusy = 1
 
 // Close releases what New opened (Redis, the embedded Redis), last
 // opened first.
@@ -150,8 +154,7 @@ func New(ctx context.Context, st *Settings, log *slog.Logger, opts worker.Option
 		opts.Workers = st.Workers
 	}
 	if opts.IngestBusy == nil {
-		busyAt := int64(ingestBusy * runtime.GOMAXPROCS(0))
-		opts.IngestBusy = func() bool { return sys.ingesting.Load() >= busyAt }
+		opts.IngestBusy = func() bool { return sys.ingesting.Load() >= ingestBusy }
 	}
 	if opts.Reconcile == 0 {
 		opts.Reconcile = st.Reconcile
@@ -184,9 +187,9 @@ func New(ctx context.Context, st *Settings, log *slog.Logger, opts worker.Option
 	sys.worker = worker.New(opts)
 	sys.metrics.Registry.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "golive_webhook_requests_in_flight",
-			Help: "POST /webhook requests being answered now."}, func() float64 { return float64(sys.ingesting.Load()) }),
+			Help: "Signed POST /webhook deliveries being checked and queued now."}, func() float64 { return float64(sys.ingesting.Load()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "golive_worker_stepping_down",
-			Help: "1 while the webhook ingest is saturated and the workers step down (one queue entry in hand at a time, so acks come first), else 0."},
+			Help: "1 while a signed webhook delivery is being queued and the workers step down (a backlogged queue entry handed out when none is in hand, or after 100 ms, so acks come first), else 0."},
 			func() float64 { return b2f(sys.worker.SteppingDown()) }))
 	// Closed before Redis (closers run last first): a cap sync still on
 	// its way gets a moment, then is cancelled, its mark kept.

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -30,9 +32,11 @@ func (q *heldQueue) Enqueue(ctx context.Context, d queue.Delivery) (bool, error)
 	return q.Store.Enqueue(ctx, d)
 }
 
-// TestIngestCountsInFlight: Deps.InFlight counts the webhook requests
-// being answered, from the first header read to the answer, refusals
-// included: what the workers step down by.
+// TestIngestCountsInFlight: Deps.InFlight counts the signed webhook
+// requests being answered, from their signature's check to the answer:
+// what the workers step down by. A request still sending its body, or one
+// not signed, is not counted: nobody without the secret can hold the
+// workers stepped down.
 func TestIngestCountsInFlight(t *testing.T) {
 	r := redistest.New(t)
 	q := &heldQueue{Store: redisstore.New(r.Client, r.Prefix), in: make(chan struct{}), release: make(chan struct{})}
@@ -65,6 +69,20 @@ func TestIngestCountsInFlight(t *testing.T) {
 	}
 	if code := post("c", "sha256=00").Code; code != http.StatusUnauthorized {
 		t.Errorf("a bad signature answered %d", code)
+	}
+	// A body that trickles in is not counted while it does.
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /webhook HTTP/1.1\r\nHost: x\r\nX-GitHub-Event: check_run\r\nX-GitHub-Delivery: slow\r\n"+
+		"X-Hub-Signature-256: %s\r\nContent-Length: %d\r\n\r\n%s", sign("s3cret", body), len(body), body[:10])
+	time.Sleep(100 * time.Millisecond)
+	if n := inflight.Load(); n != 0 {
+		t.Errorf("a request still sending its body is counted in flight (%d)", n)
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for inflight.Load() != 0 && time.Now().Before(deadline) {

@@ -34,10 +34,6 @@ var eventName = regexp.MustCompile(`^[a-z_]{1,64}$`)
 // and signature → decode → dedupe and queue → 202. It never calls GitHub.
 func ingest(d Deps) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if d.InFlight != nil {
-			d.InFlight.Add(1)
-			defer d.InFlight.Add(-1)
-		}
 		start := time.Now()
 		event := c.GetHeader("X-GitHub-Event")
 		id := c.GetHeader("X-GitHub-Delivery")
@@ -135,6 +131,12 @@ func ingest(d Deps) gin.HandlerFunc {
 		if !signedBy(body, mac, d.Secrets) {
 			answer(http.StatusUnauthorized, "bad_signature", "missing or invalid X-Hub-Signature-256")
 			return
+		}
+		// Counted from here, signed and read: what no one without the
+		// secret can hold, and what the workers step down for.
+		if d.InFlight != nil {
+			d.InFlight.Add(1)
+			defer d.InFlight.Add(-1)
 		}
 		if event == "ping" {
 			answer(http.StatusOK, "ping", "")

@@ -70,9 +70,12 @@ type Deps struct {
 	BodyWait    time.Duration
 	// BodyTimeout bounds the time a webhook body takes to arrive.
 	BodyTimeout time.Duration
-	// InFlight, when set, counts the POST /webhook requests being
-	// answered now: the composition root lets the queue workers step down
-	// while it shows the ingest saturated (worker.Options.IngestBusy).
+	// InFlight, when set, counts the signed POST /webhook requests being
+	// answered now, from their signature's check to the answer: the
+	// composition root lets the queue workers step down while it shows
+	// the ingest saturated (worker.Options.IngestBusy). Requests still
+	// sending their body, or unsigned, are not counted: nobody without the
+	// secret can keep the workers stepped down.
 	InFlight *atomic.Int64
 	// Dashboard, when set, serves the release pages behind GitHub sign-in.
 	Dashboard *Dashboard

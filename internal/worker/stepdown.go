@@ -13,8 +13,10 @@ const DefaultStepDownWait = 100 * time.Millisecond
 const stepDownPoll = time.Millisecond
 
 // admit holds the next entry back while the workers step down: when the
-// webhook ingest is saturated (IngestBusy), an entry is handed out only
-// when none is in hand, or once it has waited StepDownWait.
+// webhook ingest is saturated (IngestBusy), an entry that has waited in
+// the queue past the order window is handed out only when none is in
+// hand, or once it has waited StepDownWait here. Under a flood the queue
+// holds a backlog, so its entries are past their window.
 //
 // Ingest comes first under a flood. Acknowledging a delivery within
 // GitHub's timeout is what keeps it; applying it can wait in the queue,
@@ -26,8 +28,11 @@ const stepDownPoll = time.Millisecond
 // them run again and drain what the flood left. The bound keeps an entry
 // that waits on GitHub (an opening, a sync at its cap) from holding the
 // queue: after StepDownWait the next entry goes to another worker.
-func (w *Worker) admit(ctx context.Context) {
-	if w.o.IngestBusy == nil {
+func (w *Worker) admit(ctx context.Context, d Delivery) {
+	if w.o.IngestBusy == nil || w.o.Monotonic().Sub(d.Received) < w.o.OrderWindow {
+		// A fresh entry is never held: the one in hand may be waiting in
+		// its release's line for events made before it and delivered a
+		// little later (OrderWindow), and this may be one of them.
 		return
 	}
 	start := w.o.Monotonic()

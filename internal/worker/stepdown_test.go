@@ -2,7 +2,9 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -53,8 +55,9 @@ func TestStepDownHoldsBack(t *testing.T) {
 	busy.Store(true)
 	q := &queueOf{entries: make(chan Delivery, 8)}
 	w := New(Options{Store: q, IngestBusy: busy.Load, StepDownWait: time.Hour})
+	old := time.Now().Add(-time.Minute) // queued a while: past the order window
 	for i := range 4 {
-		q.entries <- Delivery{ID: string(rune('a' + i))}
+		q.entries <- Delivery{ID: string(rune('a' + i)), Received: old}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -70,8 +73,11 @@ func TestStepDownHoldsBack(t *testing.T) {
 	if d, ok := received(jobs, 50*time.Millisecond); ok {
 		t.Fatalf("entry %s handed out while one was in hand and the ingest saturated", d.ID)
 	}
-	if n := testutil.ToFloat64(w.o.Metrics.HeldBack); n != 1 {
-		t.Errorf("held back %v entries, want 1", n)
+	for deadline := time.Now().Add(5 * time.Second); testutil.ToFloat64(w.o.Metrics.HeldBack) != 1; {
+		if time.Now().After(deadline) {
+			t.Fatalf("held back %v entries, want 1", testutil.ToFloat64(w.o.Metrics.HeldBack))
+		}
+		time.Sleep(time.Millisecond)
 	}
 	w.inHand.Add(-1) // the handler finished it
 	if _, ok := received(jobs, 5*time.Second); !ok {
@@ -95,8 +101,9 @@ func TestStepDownHoldsBack(t *testing.T) {
 func TestStepDownBounded(t *testing.T) {
 	q := &queueOf{entries: make(chan Delivery, 2)}
 	w := New(Options{Store: q, IngestBusy: func() bool { return true }, StepDownWait: 30 * time.Millisecond})
-	q.entries <- Delivery{ID: "a"}
-	q.entries <- Delivery{ID: "b"}
+	old := time.Now().Add(-time.Minute)
+	q.entries <- Delivery{ID: "a", Received: old}
+	q.entries <- Delivery{ID: "b", Received: old}
 	ctx, cancel := context.WithCancel(context.Background())
 	jobs := make(chan Delivery)
 	done := make(chan struct{})
@@ -115,7 +122,7 @@ func TestStepDownOff(t *testing.T) {
 	w := New(Options{})
 	w.inHand.Store(5)
 	finished := make(chan struct{})
-	go func() { w.admit(context.Background()); close(finished) }()
+	go func() { w.admit(context.Background(), Delivery{}); close(finished) }()
 	select {
 	case <-finished:
 	case <-time.After(5 * time.Second):
@@ -153,5 +160,91 @@ func TestStepDownCountsFinished(t *testing.T) {
 	}
 	if n := w.inHand.Load(); n != 0 {
 		t.Errorf("%d entries still counted in hand after the queue drained", n)
+	}
+}
+
+// TestStepDownLetsFreshEntriesThrough: an entry still within its order
+// window is handed out at once, saturated or not: the entry in hand may
+// be waiting in its release's line for it (an event made before it and
+// delivered a little later).
+func TestStepDownLetsFreshEntriesThrough(t *testing.T) {
+	q := &queueOf{entries: make(chan Delivery, 2)}
+	w := New(Options{Store: q, IngestBusy: func() bool { return true }, StepDownWait: time.Hour, OrderWindow: time.Hour})
+	q.entries <- Delivery{ID: "later-made, delivered first", Received: time.Now()}
+	q.entries <- Delivery{ID: "earlier-made, delivered second", Received: time.Now()}
+	ctx, cancel := context.WithCancel(context.Background())
+	jobs := make(chan Delivery)
+	done := make(chan struct{})
+	go func() { w.read(ctx, jobs); close(done) }()
+	defer func() { cancel(); <-done }()
+	for range 2 {
+		if d, ok := received(jobs, 5*time.Second); !ok {
+			t.Fatalf("a fresh entry was held back behind the one in hand (got %q)", d.ID)
+		}
+	}
+}
+
+// blockingClients holds every GitHub client asked for until released,
+// counting the asks: a handler that waits on GitHub.
+type blockingClients struct {
+	asked   atomic.Int64
+	release chan struct{}
+}
+
+func (b *blockingClients) Installation(int64) (GitHub, error) {
+	b.asked.Add(1)
+	<-b.release
+	return nil, errors.New("no GitHub here")
+}
+
+func (b *blockingClients) Installations(context.Context) ([]int64, error) { return nil, nil }
+
+// TestStepDownInRun: through Run, while the ingest is saturated and one
+// entry's handler waits on GitHub, the next entry is not started; it is
+// once the first is done.
+func TestStepDownInRun(t *testing.T) {
+	r := redistest.New(t)
+	st := redisstore.New(r.Client, r.Prefix)
+	gh := &blockingClients{release: make(chan struct{})}
+	w := New(Options{Store: st, GitHub: gh, IngestBusy: func() bool { return true }, StepDownWait: time.Hour, Workers: 4, Reconcile: -1,
+		RetryBudget: time.Nanosecond})
+	ctx := context.Background()
+	body, err := os.ReadFile("../../testdata/webhooks/check_run/completed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"d-1", "d-2"} {
+		if _, err := st.Enqueue(ctx, Delivery{ID: id, Event: "check_run", Payload: body, Received: time.Now().Add(-time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { w.Run(run); close(done) }()
+	released := false
+	defer func() {
+		if !released {
+			close(gh.release)
+		}
+		stop()
+		<-done
+	}()
+	for deadline := time.Now().Add(5 * time.Second); gh.asked.Load() < 1 || testutil.ToFloat64(w.o.Metrics.HeldBack) < 1; {
+		if time.Now().After(deadline) {
+			t.Fatalf("asked GitHub %d times, held back %v entries; want the first entry waiting and the second held", gh.asked.Load(), testutil.ToFloat64(w.o.Metrics.HeldBack))
+		}
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // the second entry, were it started, would ask now
+	if n := gh.asked.Load(); n != 1 {
+		t.Fatalf("%d entries started while one waited on GitHub and the ingest was saturated, want 1", n)
+	}
+	close(gh.release)
+	released = true
+	for deadline := time.Now().Add(5 * time.Second); gh.asked.Load() < 2; {
+		if time.Now().After(deadline) {
+			t.Fatal("the second entry never started once the first was done")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

@@ -99,8 +99,9 @@ type Options struct {
 	// context ends (default 20s).
 	ShutdownGrace time.Duration
 	// IngestBusy, when set, reports the webhook ingest saturated: the
-	// workers then step down (stepdown.go), a new entry handed out only
-	// when none is in hand or after StepDownWait (default 100ms).
+	// workers then step down (stepdown.go), an entry that waited in the
+	// queue past OrderWindow handed out only when none is in hand or after
+	// StepDownWait (default 100ms).
 	IngestBusy   func() bool
 	StepDownWait time.Duration
 }
@@ -154,6 +155,7 @@ func New(o Options) *Worker {
 	t := tracker.New(trackerOptions(o))
 	shared := t.Options()
 	o.Clock, o.Monotonic, o.Log, o.Metrics, o.Consumer = shared.Clock, shared.Monotonic, shared.Log, shared.Metrics, shared.Consumer
+	o.OrderWindow = shared.OrderWindow
 	o.Reconcile = shared.Reconcile
 	w := &Worker{Tracker: t, o: o,
 		retry: retryPolicy{Base: o.RetryBase, Cap: o.RetryCap, Budget: o.RetryBudget}}
@@ -182,8 +184,10 @@ func (w *Worker) Run(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			for d := range jobs {
-				w.process(work, d)
-				w.inHand.Add(-1)
+				func() {
+					defer w.inHand.Add(-1)
+					w.process(work, d)
+				}()
 			}
 		}()
 	}
@@ -253,7 +257,7 @@ func (w *Worker) read(ctx context.Context, jobs chan<- Delivery) {
 			}
 		}
 		for _, d := range batch {
-			w.admit(ctx)
+			w.admit(ctx, d)
 			w.inHand.Add(1)
 			select {
 			case jobs <- d:
