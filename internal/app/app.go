@@ -53,9 +53,9 @@ type App struct {
 // (worker.Options.IngestBusy). A signed delivery spends well under a
 // millisecond there, so at GitHub's own pace one is rarely seen, and the
 // workers hold back only entries that waited in the queue past the order
-// window: none without a backlog. Under a flood one is always there. (Two
-// per core, measured from the request's start, stepped down more, but let
-// four unsigned connections that never send their bodies hold it.)
+// window: none without a backlog. Under a flood one is always there. (A
+// first version counted every request from its start, two per core: four
+// unsigned connections that never sent their bodies held it.)
 const ingestBusy = 1
 
 // Close releases what New opened (Redis, the embedded Redis), last
