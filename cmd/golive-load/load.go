@@ -81,6 +81,7 @@ func runLoad(e *env, args []string) error {
 	releases := fs.Int("releases", 50, "spread deliveries over this many release PRs")
 	dir := fs.String("payloads", "testdata/webhooks", "`directory` of GitHub's example payloads")
 	sample := fs.Duration("sample", 10*time.Second, "with --self or --spawn, how often to print memory and goroutines")
+	timeline := fs.Bool("timeline", false, "with --self or --spawn, print per second of the run the fake GitHub's reads and writes and the event → write p99 of the events sent then")
 	latency := fs.Duration("github-latency", 0, "with --self or --spawn, the fake GitHub answers every request this much later (GitHub's own writes take a few hundred ms)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -261,7 +262,11 @@ func runLoad(e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "drained; %d GitHub writes (%.1f per release), the last %v after the last event (syncs wait for %s)\n",
 			fake.Writes(), float64(fake.Writes())/float64(*releases), lastWrite(fake).Sub(lastSent).Round(time.Millisecond), windows)
-		lat := eventToWrite(fake, sent, *releases)
+		each := eventToWrite(fake, sent, *releases)
+		if *timeline {
+			printTimeline(e.stdout, fake.Log(), sent, each)
+		}
+		lat := inOrder(each)
 		fmt.Fprintf(e.stdout, "event → GitHub write (each event to the first write to its release after it; %d of %d events): p50 %v p95 %v p99 %v\n",
 			len(lat), len(sent), quantile(lat, 0.50), quantile(lat, 0.95), quantile(lat, 0.99))
 		fmt.Fprintf(e.stdout, "GitHub requests by route:\n%s\n", fake.CountsTable())
@@ -291,7 +296,7 @@ func lastWrite(f *githubfake.Fake) time.Time {
 
 // eventToWrite measures, for each sent event, the time until the fake
 // GitHub saw the next write to that event's release (its tracking issue or
-// its readiness check). Event i belongs to release i % releases, whose
+// its readiness check); -1 for an event not sent or never written. Event i belongs to release i % releases, whose
 // pull request is 1000+r and whose head starts with r+1 in hex.
 func eventToWrite(fake *githubfake.Fake, sent []time.Time, releases int) []time.Duration {
 	owner := map[string]int{} // write path → release
@@ -323,14 +328,27 @@ func eventToWrite(fake *githubfake.Fake, sent []time.Time, releases int) []time.
 			writes[r] = append(writes[r], req.At) // the log is in arrival order
 		}
 	}
-	var lat []time.Duration
+	each := make([]time.Duration, len(sent))
 	for i, at := range sent {
+		each[i] = -1
 		if at.IsZero() {
 			continue
 		}
 		ws := writes[i%releases]
 		if k := sort.Search(len(ws), func(k int) bool { return !ws[k].Before(at) }); k < len(ws) {
-			lat = append(lat, ws[k].Sub(at))
+			each[i] = ws[k].Sub(at)
+		}
+	}
+	return each
+}
+
+// inOrder is the latencies eventToWrite measured, without the events never
+// written, in order.
+func inOrder(each []time.Duration) []time.Duration {
+	var lat []time.Duration
+	for _, d := range each {
+		if d >= 0 {
+			lat = append(lat, d)
 		}
 	}
 	slices.Sort(lat)
