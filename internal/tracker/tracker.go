@@ -64,6 +64,9 @@ type Options struct {
 	// that run on their own, off the event workers (capsync.go; default
 	// DefaultCapSyncs).
 	CapSyncs int
+	// FlushSyncs bounds the syncs the flusher runs at once, the releases
+	// whose quiet window has passed (sync.go; default DefaultFlushSyncs).
+	FlushSyncs int
 
 	// Dashboard is the dashboard's public root (https://golive.example.com):
 	// each done item of a tracking issue links to its evidence on the
@@ -134,6 +137,9 @@ func New(o Options) *Tracker {
 	o.WebURL = strings.TrimSuffix(o.WebURL, "/")
 	if o.CapSyncs <= 0 {
 		o.CapSyncs = DefaultCapSyncs
+	}
+	if o.FlushSyncs <= 0 {
+		o.FlushSyncs = DefaultFlushSyncs
 	}
 	return &Tracker{o: o, cfgs: configCache{m: map[string]repoConfig{}}, caps: newCapSyncs(o.CapSyncs)}
 }

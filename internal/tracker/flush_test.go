@@ -1,0 +1,149 @@
+package tracker_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/tracker"
+	"github.com/ag06mixer/golive/internal/tracker/trackertest"
+)
+
+// heldCreates is the fake GitHub whose issue creates hang until the test
+// lets them go, counting how many are in at once.
+type heldCreates struct {
+	*trackertest.GitHub
+	let chan struct{}
+
+	mu      sync.Mutex
+	in, top int
+}
+
+func (h *heldCreates) Installation(int64) (tracker.GitHub, error) { return h, nil }
+
+func (h *heldCreates) CreateIssue(ctx context.Context, owner, repo, title, body string) (int, error) {
+	h.mu.Lock()
+	h.in++
+	h.top = max(h.top, h.in)
+	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		h.in--
+		h.mu.Unlock()
+	}()
+	select {
+	case <-h.let:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	return h.GitHub.CreateIssue(ctx, owner, repo, title, body)
+}
+
+func (h *heldCreates) inside() (in, top int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.in, h.top
+}
+
+// flushRig is five releases (PRs 2 to 6) opened on a tracker that
+// coalesces for a minute and runs flushSyncs syncs at once, their first
+// syncs due and their issue creates held.
+func flushRig(t *testing.T, flushSyncs int) (*rig, *heldCreates) {
+	r := newRig(t)
+	held := &heldCreates{GitHub: r.gh, let: make(chan struct{})}
+	now := t0.Add(time.Hour)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: held,
+		HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute, FlushSyncs: flushSyncs, Clock: clock})
+	t.Cleanup(func() {
+		select {
+		case <-held.let:
+		default:
+			close(held.let)
+		}
+	})
+	for pr := 2; pr <= 6; pr++ {
+		ref := fmt.Sprintf("release/1.%d", pr)
+		r.gh.PRs[pr] = release.PRInfo{Title: "Release " + ref, Author: "Codertocat", HeadRef: ref, BaseRef: "main", HeadSHA: headA, State: "open"}
+		r.handle("pull_request", payload(t, "pull_request/opened.json", map[string]any{
+			"number": pr, "pull_request.number": pr, "pull_request.head.ref": ref, "pull_request.head.sha": headA,
+			"pull_request.base.ref": "main", "pull_request.title": "Release " + ref, "pull_request.created_at": t0.Format(time.RFC3339),
+		}))
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Minute) // every opening's quiet window passed
+	mu.Unlock()
+	return r, held
+}
+
+// waitInside waits until want creates are held at once; the bound only
+// keeps a broken build from hanging.
+func waitInside(t *testing.T, h *heldCreates, want int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if in, _ := h.inside(); in == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			in, top := h.inside()
+			t.Fatalf("%d issue creates at once (at most %d), want %d", in, top, want)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// A thousand releases opened together waited one by one for their first
+// write: the flusher ran one sync at a time. It runs FlushSyncs at once,
+// and never more.
+func TestFlushRunsSyncsSideBySide(t *testing.T) {
+	r, held := flushRig(t, 3)
+	done := make(chan int, 1)
+	go func() {
+		n, err := r.tr.Flush(context.Background())
+		if err != nil {
+			t.Errorf("flush: %v", err)
+		}
+		done <- n
+	}()
+	waitInside(t, held, 3)
+	// A fourth would be in by now if nothing bounded them: the other two
+	// wait for nothing but a slot.
+	time.Sleep(50 * time.Millisecond)
+	if in, top := held.inside(); in != 3 || top != 3 {
+		t.Fatalf("%d creates held, at most %d: the flusher runs 3 at once", in, top)
+	}
+	close(held.let)
+	if n := waitFor(t, done, "the flush"); n != 5 {
+		t.Fatalf("flush synced %d releases, want 5", n)
+	}
+	if _, top := held.inside(); top != 3 {
+		t.Fatalf("at most %d creates at once, want 3", top)
+	}
+	if due, _ := r.st.DueDirty(context.Background(), t0.Add(24*time.Hour), 10); len(due) != 0 {
+		t.Fatalf("marks left after the flush: %v", due)
+	}
+}
+
+// FlushWith bounds it further; one is one at a time.
+func TestFlushWithOneIsSerial(t *testing.T) {
+	r, held := flushRig(t, 3)
+	done := make(chan int, 1)
+	go func() {
+		n, _ := r.tr.FlushWith(context.Background(), 1)
+		done <- n
+	}()
+	waitInside(t, held, 1)
+	time.Sleep(50 * time.Millisecond)
+	if in, top := held.inside(); in != 1 || top != 1 {
+		t.Fatalf("%d creates held, at most %d: FlushWith(1) runs one at a time", in, top)
+	}
+	close(held.let)
+	if n := waitFor(t, done, "the flush"); n != 5 {
+		t.Fatalf("flush synced %d releases, want 5", n)
+	}
+}
