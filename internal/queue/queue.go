@@ -80,8 +80,9 @@ type Commit struct {
 	SHAs, Refs []string
 	// Mark, when set, marks the release owed a sync at Now, due after
 	// Window of quiet but no later than its first mark + MaxWait
-	// (MarkDirty).
+	// (MarkDirty). Since is when the change reached golive (zero: Now),
+	// the first mark's time when the release has none.
 	Mark            bool
-	Now             time.Time
+	Now, Since      time.Time
 	Window, MaxWait time.Duration
 }

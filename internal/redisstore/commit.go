@@ -50,7 +50,7 @@ func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.T
 	var markArgs []any
 	if c.Mark {
 		markKeys = []string{s.dirtyKey(), s.dirtyFirstKey(), s.dirtyGenKey()}
-		markArgs = []any{c.Release, c.Now.UnixMilli(), c.Window.Milliseconds(), c.MaxWait.Milliseconds()}
+		markArgs = []any{c.Release, c.Now.UnixMilli(), c.Window.Milliseconds(), c.MaxWait.Milliseconds(), firstMark(c.Now, c.Since)}
 		mark = markScript.EvalSha(ctx, pipe, markKeys, markArgs...)
 	}
 	_, _ = pipe.Exec(ctx) // each command's own error is read below

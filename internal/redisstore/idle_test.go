@@ -51,7 +51,7 @@ func TestIdle(t *testing.T) {
 	if !idle() {
 		t.Fatal("not idle once the delivery is acknowledged")
 	}
-	d, _, err := s.MarkDirty(ctx, "o/r#1", time.Now(), time.Second, time.Minute)
+	d, _, err := s.MarkDirty(ctx, "o/r#1", time.Now(), time.Second, time.Minute, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func (s *Store) dirtyGenKey() string   { return s.key("{q}", "dirty-gen") }
 var markScript = redis.NewScript(`
 local first = redis.call("HGET", KEYS[2], ARGV[1])
 if not first then
-  first = ARGV[2]
+  first = ARGV[5]
   redis.call("HSET", KEYS[2], ARGV[1], first)
 end
 local due = math.min(tonumber(ARGV[2]) + tonumber(ARGV[3]), tonumber(first) + tonumber(ARGV[4]))
@@ -69,11 +69,24 @@ local gen = redis.call("HINCRBY", KEYS[3], ARGV[1], 1)
 return {due, gen}`)
 
 // MarkDirty asks for a release's GitHub objects to be synced after a
-// quiet window. The mark lives in Redis, so a sync owed by a replica that
-// dies is done by another. It returns the mark and when it falls due.
-func (s *Store) MarkDirty(ctx context.Context, release string, now time.Time, window, maxWait time.Duration) (Dirty, time.Time, error) {
+// quiet window, and no later than maxWait after its first mark. since is
+// when the change marked reached golive (zero: now): a release not marked
+// yet counts maxWait from there, so an event that waited in the queue
+// does not wait a whole maxWait more. The mark lives in Redis, so a sync
+// owed by a replica that dies is done by another. It returns the mark and
+// when it falls due.
+func (s *Store) MarkDirty(ctx context.Context, release string, now time.Time, window, maxWait time.Duration, since time.Time) (Dirty, time.Time, error) {
 	return markResult(release, markScript.Run(ctx, s.rdb, []string{s.dirtyKey(), s.dirtyFirstKey(), s.dirtyGenKey()}, release,
-		now.UnixMilli(), window.Milliseconds(), maxWait.Milliseconds()))
+		now.UnixMilli(), window.Milliseconds(), maxWait.Milliseconds(), firstMark(now, since)))
+}
+
+// firstMark is the first-mark time MarkDirty keeps for since: now when
+// since is zero or later.
+func firstMark(now, since time.Time) int64 {
+	if since.IsZero() || since.After(now) {
+		return now.UnixMilli()
+	}
+	return since.UnixMilli()
 }
 
 // markResult reads markScript's answer: the due time and the generation.

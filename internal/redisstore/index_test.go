@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/ag06mixer/golive/internal/queue"
 )
 
 func TestCommitIndex(t *testing.T) {
@@ -35,23 +37,23 @@ func TestDirtyDebounce(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.UnixMilli(1_000_000)
 	w, max := time.Second, 3*time.Second
-	s.MarkDirty(ctx, "o/r#1", t0, w, max)
+	s.MarkDirty(ctx, "o/r#1", t0, w, max, time.Time{})
 	if due, _ := s.DueDirty(ctx, t0.Add(999*time.Millisecond), 10); len(due) != 0 {
 		t.Fatalf("due before the window: %v", due)
 	}
-	s.MarkDirty(ctx, "o/r#1", t0.Add(900*time.Millisecond), w, max)
+	s.MarkDirty(ctx, "o/r#1", t0.Add(900*time.Millisecond), w, max, time.Time{})
 	if due, _ := s.DueDirty(ctx, t0.Add(1500*time.Millisecond), 10); len(due) != 0 {
 		t.Fatalf("a new mark did not push the window: %v", due)
 	}
 	for i := range 10 { // a steady stream: the cap still makes it due
-		s.MarkDirty(ctx, "o/r#1", t0.Add(time.Duration(i)*400*time.Millisecond), w, max)
+		s.MarkDirty(ctx, "o/r#1", t0.Add(time.Duration(i)*400*time.Millisecond), w, max, time.Time{})
 	}
 	due, _ := s.DueDirty(ctx, t0.Add(max), 10)
 	if len(due) != 1 || due[0].Release != "o/r#1" {
 		t.Fatalf("not due at the cap: %v", due)
 	}
 	// A mark during the sync keeps the release dirty.
-	s.MarkDirty(ctx, "o/r#1", t0.Add(4*time.Second), w, max)
+	s.MarkDirty(ctx, "o/r#1", t0.Add(4*time.Second), w, max, time.Time{})
 	if ok, _ := s.ClearDirty(ctx, due[0]); ok {
 		t.Fatal("cleared a mark that changed during the sync")
 	}
@@ -61,5 +63,32 @@ func TestDirtyDebounce(t *testing.T) {
 	}
 	if n, _ := s.DirtyCount(ctx); n != 0 {
 		t.Fatalf("%d marks left", n)
+	}
+}
+
+// TestDirtySince: a release not marked yet counts its cap from when the
+// change reached golive, by MarkDirty and by Commit alike; a later mark
+// keeps that first time, and a since after now counts from now.
+func TestDirtySince(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	t0 := time.UnixMilli(1_000_000)
+	w, max := time.Minute, 10*time.Second
+	_, due, err := s.MarkDirty(ctx, "o/r#1", t0, w, max, t0.Add(-3*time.Second))
+	if err != nil || !due.Equal(t0.Add(7*time.Second)) {
+		t.Fatalf("a change received 3 s ago with a 10 s cap is due at %v (%v), want t0+7s", due, err)
+	}
+	if _, due, _ = s.MarkDirty(ctx, "o/r#1", t0.Add(time.Second), w, max, t0.Add(time.Second)); !due.Equal(t0.Add(7 * time.Second)) {
+		t.Fatalf("a second mark moved the cap to %v, want t0+7s", due)
+	}
+	_, due, err = s.Commit(ctx, queue.Commit{Release: "o/r#2", State: []byte(`{}`), Mark: true, Now: t0, Since: t0.Add(-4 * time.Second), Window: w, MaxWait: max})
+	if err != nil || !due.Equal(t0.Add(6*time.Second)) {
+		t.Fatalf("a commit of a change received 4 s ago is due at %v (%v), want t0+6s", due, err)
+	}
+	if _, due, _ = s.MarkDirty(ctx, "o/r#3", t0, w, max, t0.Add(time.Hour)); !due.Equal(t0.Add(max)) {
+		t.Fatalf("a since after now is due at %v, want now + the cap", due)
+	}
+	if _, due, _ = s.MarkDirty(ctx, "o/r#4", t0, w, max, time.Time{}); !due.Equal(t0.Add(max)) {
+		t.Fatalf("no since is due at %v, want now + the cap", due)
 	}
 }

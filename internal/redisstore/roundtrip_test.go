@@ -101,7 +101,7 @@ func TestCommitOneRoundTrip(t *testing.T) {
 	now := time.UnixMilli(1_700_000_000_000)
 	// Redis learns the mark's script on its first use (a second round
 	// trip, once; the flush below is that case).
-	warm, _, err := s.MarkDirty(ctx, "o/r#0", now, time.Second, time.Second)
+	warm, _, err := s.MarkDirty(ctx, "o/r#0", now, time.Second, time.Second, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,8 @@ func (tr *Tracker) apply(ctx context.Context, gh GitHub, k release.Key, d Delive
 	if rec != nil && rec.applied(delivery) {
 		// Applied before a crash, a failed write or a lost ack: finish its
 		// effects, and make sure the sync it asked for happens.
-		if _, _, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.capOf(k.String())); err != nil {
+		now := tr.o.Clock()
+		if _, _, err := tr.o.Marks.MarkDirty(ctx, k.String(), now, tr.o.Coalesce, tr.capOf(k.String()), tr.markSince(k.String(), d.Received, now)); err != nil {
 			return true, err
 		}
 		return true, tr.finish(ctx, gh, k, rec)
@@ -103,6 +104,6 @@ func (tr *Tracker) apply(ctx context.Context, gh GitHub, k release.Key, d Delive
 	if len(rec.Applied) > maxApplied {
 		rec.Applied = slices.Clone(rec.Applied[len(rec.Applied)-maxApplied:])
 	}
-	return true, tr.commit(ctx, gh, rc, rec, change{id: delivery, eff: eff, mergeSHA: p.MergeSHA, by: ev.Actor.Login,
+	return true, tr.commit(ctx, gh, rc, rec, change{id: delivery, eff: eff, mergeSHA: p.MergeSHA, by: ev.Actor.Login, received: d.Received,
 		opening: ev.Kind == release.EvComment && ev.Comment != nil && release.OpensOnly(ev.Comment.Body)})
 }

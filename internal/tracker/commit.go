@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/ag06mixer/golive/internal/release"
 )
@@ -21,6 +22,9 @@ type change struct {
 	by string
 	// now syncs at once, whatever the coalescing window (a reconcile).
 	now bool
+	// received is when the delivery applied reached golive (zero: not a
+	// delivery); the sync mark's cap counts from then (markSince).
+	received time.Time
 	// gate is a gate's answer, written after the state is saved.
 	gate *gateAnswer
 	// opening says the pass was a comment whose commands can only open
@@ -58,7 +62,7 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 	syncNow := closeReason != "" || owed || (sync && (c.now || tr.o.Coalesce == 0))
 	// The save, the index entries that changed and the sync mark go in
 	// one round trip (record.go).
-	d, due, err := tr.commitWrite(ctx, rec, c.mergeSHA, sync && !syncNow)
+	d, due, err := tr.commitWrite(ctx, rec, c.mergeSHA, sync && !syncNow, c.received)
 	if err != nil {
 		return err
 	}
@@ -78,7 +82,8 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 		if err := tr.syncLocked(ctx, gh, rc, rec); err != nil {
 			// The retry finds the delivery applied and marks the sync
 			// owed; mark it now too, in case the retry never comes.
-			tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.capOf(k.String()))
+			now := tr.o.Clock()
+			tr.o.Marks.MarkDirty(ctx, k.String(), now, tr.o.Coalesce, tr.capOf(k.String()), tr.markSince(k.String(), c.received, now))
 			return err
 		}
 		if closeReason != "" {
@@ -121,6 +126,26 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 		return err
 	}
 	return tr.finish(ctx, gh, k, rec)
+}
+
+// markSince is when a sync mark's cap counts from for a change received
+// then: the coalescing cap bounds the wait from an event's arrival to its
+// write, not from when a worker got to it, so an event that waited in the
+// queue behind a backlog waits that much less for its sync (golive-load,
+// 2026-12-03: a thousand releases opened together, their openings applied
+// up to 3.5 s late, then each waited a whole cap more). It is never more
+// than half the cap before now: behind a deeper backlog a release still
+// coalesces for half its cap, so a backlog makes at most twice the syncs
+// instead of one per event, which would deepen it. Zero (no delivery)
+// counts from now.
+func (tr *Tracker) markSince(name string, received, now time.Time) time.Time {
+	if received.IsZero() {
+		return time.Time{}
+	}
+	if floor := now.Add(-tr.capOf(name) / 2); received.Before(floor) {
+		return floor
+	}
+	return received
 }
 
 // reactionsOnly reports whether the outbox owes nothing but reactions,

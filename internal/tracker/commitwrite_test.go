@@ -18,9 +18,9 @@ type marksApart struct {
 	apart int
 }
 
-func (s *marksApart) MarkDirty(ctx context.Context, rel string, now time.Time, window, maxWait time.Duration) (queue.Dirty, time.Time, error) {
+func (s *marksApart) MarkDirty(ctx context.Context, rel string, now time.Time, window, maxWait time.Duration, since time.Time) (queue.Dirty, time.Time, error) {
 	s.apart++
-	return s.Store.MarkDirty(ctx, rel, now, window, maxWait)
+	return s.Store.MarkDirty(ctx, rel, now, window, maxWait, since)
 }
 
 // commitRig is a rig whose syncs are coalesced and whose clock moves.

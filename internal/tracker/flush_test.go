@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/tracker"
 	"github.com/ag06mixer/golive/internal/tracker/trackertest"
@@ -145,5 +146,43 @@ func TestFlushWithOneIsSerial(t *testing.T) {
 	close(held.let)
 	if n := waitFor(t, done, "the flush"); n != 5 {
 		t.Fatalf("flush synced %d releases, want 5", n)
+	}
+}
+
+// The cap counts from the event's arrival: an event that waited in the
+// queue waits that much less for its write. Behind a deeper backlog than
+// half the cap, it counts from half a cap ago, so the release still
+// coalesces.
+func TestCapCountsFromArrival(t *testing.T) {
+	r, _ := flushRig(t, 1)
+	now := t0.Add(time.Hour + 2*time.Minute)
+	first := func(pr int) (time.Time, time.Duration) {
+		var m trackertest.Mark
+		r.st.Do(func(s *trackertest.Store) { m = s.Dirty[release.Key{Owner: owner, Repo: repo, PR: pr}.String()] })
+		return m.First, m.MaxWait
+	}
+	// The openings were received at t0, an hour before: older than half
+	// a cap, so their marks count from half a cap before the apply.
+	at, maxWait := first(2)
+	if want := t0.Add(time.Hour).Add(-maxWait / 2); !at.Equal(want) {
+		t.Fatalf("an opening received an hour ago is first marked at %v, want half its cap (%v) before the apply, %v", at, maxWait, want)
+	}
+	if maxWait < 3*time.Minute || maxWait > 5*time.Minute {
+		t.Fatalf("cap %v: not the 5-minute cap less its jitter", maxWait)
+	}
+	// A push received 30 s before it is applied, on a release whose mark
+	// is gone (a sync cleared it), is first marked at its arrival.
+	r.st.Do(func(s *trackertest.Store) { delete(s.Dirty, key.String()) })
+	received := now.Add(-30 * time.Second)
+	push := payload(t, "pull_request/synchronize.json", map[string]any{
+		"number": prNum, "pull_request.number": prNum, "pull_request.head.ref": "release/1.2", "pull_request.head.sha": headB,
+		"pull_request.base.ref": "main", "pull_request.title": "Release release/1.2", "pull_request.created_at": t0.Format(time.RFC3339),
+		"pull_request.updated_at": received.Format(time.RFC3339), "before": headA, "after": headB,
+	})
+	if out, err := r.tr.Handle(context.Background(), queue.Delivery{ID: "late", Event: "pull_request", Payload: push, Attempt: 1, Received: received}); err != nil || out != "applied" {
+		t.Fatalf("the push: %s, %v", out, err)
+	}
+	if at, _ := first(prNum); !at.Equal(received) {
+		t.Fatalf("a push received 30 s before its apply is first marked at %v, want its arrival %v", at, received)
 	}
 }

@@ -41,8 +41,10 @@ type Index interface {
 
 // Marks are the releases owed a sync, coalesced.
 type Marks interface {
-	// MarkDirty returns the mark and when it falls due.
-	MarkDirty(ctx context.Context, release string, now time.Time, window, maxWait time.Duration) (queue.Dirty, time.Time, error)
+	// MarkDirty returns the mark and when it falls due. since is when
+	// the change it marks reached golive (zero: now); a release with no
+	// mark yet counts maxWait from there (redisstore.Store.MarkDirty).
+	MarkDirty(ctx context.Context, release string, now time.Time, window, maxWait time.Duration, since time.Time) (queue.Dirty, time.Time, error)
 	DueDirty(ctx context.Context, now time.Time, n int) ([]queue.Dirty, error)
 	ClearDirty(ctx context.Context, d queue.Dirty) (bool, error)
 }

@@ -169,6 +169,6 @@ func (tr *Tracker) applyProbe(ctx context.Context, d Delivery) error {
 		s, eff := release.Apply(rc.cfg, rec.State, release.Event{Kind: release.EvProbe, At: pr.Result.At, Key: k,
 			Probe: &release.ProbeReport{Item: pr.Item, Result: pr.Result}})
 		rec.State = s
-		return tr.commit(ctx, gh, rc, rec, change{id: d.ID, eff: eff})
+		return tr.commit(ctx, gh, rc, rec, change{id: d.ID, eff: eff, received: d.Received})
 	})
 }

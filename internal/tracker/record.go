@@ -67,7 +67,7 @@ const IndexRefresh = time.Hour
 // The open index (SADD or SREM, one command) is written every time: it
 // is what the sweep and the reconcile walk, and an entry a failed write
 // lost there would not come back through any fallback.
-func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string, mark bool) (queue.Dirty, time.Time, error) {
+func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string, mark bool, received time.Time) (queue.Dirty, time.Time, error) {
 	s := rec.State
 	k := s.Key
 	now := tr.o.Clock()
@@ -89,7 +89,7 @@ func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string
 		had = prev.Keys
 	}
 	c := queue.Commit{Release: k.String(), Open: !s.Finished(), WriteOpen: true, Repo: k.FullRepo(),
-		Mark: mark, Now: now, Window: tr.o.Coalesce, MaxWait: tr.capOf(k.String())}
+		Mark: mark, Now: now, Since: tr.markSince(k.String(), received, now), Window: tr.o.Coalesce, MaxWait: tr.capOf(k.String())}
 	for _, e := range want {
 		if slices.Contains(had, e) {
 			continue
@@ -145,7 +145,7 @@ func (tr *Tracker) commitApart(ctx context.Context, c queue.Commit) (queue.Dirty
 	if !c.Mark {
 		return queue.Dirty{}, time.Time{}, nil
 	}
-	return tr.o.Marks.MarkDirty(ctx, c.Release, c.Now, c.Window, c.MaxWait)
+	return tr.o.Marks.MarkDirty(ctx, c.Release, c.Now, c.Window, c.MaxWait, c.Since)
 }
 
 func (tr *Tracker) load(ctx context.Context, k release.Key) (*record, error) {
@@ -165,7 +165,7 @@ func (tr *Tracker) load(ctx context.Context, k release.Key) (*record, error) {
 // save saves the record, with the index entries that changed (commitWrite;
 // a finished release leaves the open index, so it is not swept).
 func (tr *Tracker) save(ctx context.Context, rec *record) error {
-	_, _, err := tr.commitWrite(ctx, rec, "", false)
+	_, _, err := tr.commitWrite(ctx, rec, "", false, time.Time{})
 	return err
 }
 

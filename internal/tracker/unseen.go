@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/release"
@@ -73,7 +74,7 @@ func (tr *Tracker) unseenTick(ctx context.Context, d Delivery) (string, error) {
 			if err := tr.save(ctx, rec); err != nil {
 				return err
 			}
-			_, _, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.capOf(k.String()))
+			_, _, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.capOf(k.String()), time.Time{})
 			did = true
 			return err
 		}

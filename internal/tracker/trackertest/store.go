@@ -137,7 +137,7 @@ func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.T
 	if !c.Mark {
 		return queue.Dirty{}, time.Time{}, nil
 	}
-	return s.MarkDirty(ctx, c.Release, c.Now, c.Window, c.MaxWait)
+	return s.MarkDirty(ctx, c.Release, c.Now, c.Window, c.MaxWait, c.Since)
 }
 
 func (s *Store) Releases(context.Context) ([]string, error) {
@@ -218,12 +218,15 @@ func (s *Store) ByRef(_ context.Context, repo, ref string) ([]string, error) {
 	return slices.Clone(s.Refs[repo+" "+ref]), nil
 }
 
-func (s *Store) MarkDirty(_ context.Context, rel string, now time.Time, window, maxWait time.Duration) (queue.Dirty, time.Time, error) {
+func (s *Store) MarkDirty(_ context.Context, rel string, now time.Time, window, maxWait time.Duration, since time.Time) (queue.Dirty, time.Time, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, ok := s.Dirty[rel]
 	if !ok {
 		m.First = now
+		if !since.IsZero() && since.Before(now) {
+			m.First = since
+		}
 	}
 	m.Gen++
 	m.Due, m.MaxWait = now.Add(window), maxWait
