@@ -77,8 +77,8 @@ func TestClientSpeaksRealAPI(t *testing.T) {
 	if _, err := in.CreateComment(ctx, "ag06mixer", "mixer", 1, render.PRComment(release.Key{Owner: "ag06mixer", Repo: "mixer", PR: 1}, n)); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := in.FindIssue(ctx, "ag06mixer", "mixer", "<!-- golive:release ag06mixer/mixer#1 -->"); got != n || err != nil {
-		t.Fatalf("FindIssue: got %d %v, want %d", got, err, n)
+	if got, err := in.FindIssue(ctx, "ag06mixer", "mixer", "<!-- golive:release ag06mixer/mixer#1 -->"); got.Issue != n || err != nil {
+		t.Fatalf("FindIssue: got %d %v, want %d", got.Issue, err, n)
 	}
 	if err := in.EditIssueBody(ctx, "ag06mixer", "mixer", n, "new"); err != nil {
 		t.Fatal(err)

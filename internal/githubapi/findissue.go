@@ -30,7 +30,11 @@ const fallbackPages = 3
 // that does not check out) it falls back to a bounded list: open tracking
 // issues, newest first, updated since the PR was opened, at most
 // fallbackPages pages; closed issues of earlier releases are never read.
-func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker string) (int, error) {
+//
+// The PR comments it reads also settle golive's own comment there
+// (IssueFound.CommentKnown), so the sync that creates or edits the
+// comment next does not read them again.
+func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker string) (release.IssueFound, error) {
 	return in.findIssue(ctx, owner, repo, marker, true)
 }
 
@@ -41,26 +45,26 @@ func (in *Installation) FindIssue(ctx context.Context, owner, repo, marker strin
 // release's opening costs the same whatever the repository holds. A
 // golive comment without a valid pointer (a release opened before the
 // pointer) still takes the bounded list.
-func (in *Installation) FindIssuePointed(ctx context.Context, owner, repo, marker string) (int, error) {
+func (in *Installation) FindIssuePointed(ctx context.Context, owner, repo, marker string) (release.IssueFound, error) {
 	return in.findIssue(ctx, owner, repo, marker, false)
 }
 
-func (in *Installation) findIssue(ctx context.Context, owner, repo, marker string, always bool) (int, error) {
+func (in *Installation) findIssue(ctx context.Context, owner, repo, marker string, always bool) (release.IssueFound, error) {
+	var f release.IssueFound
 	k, ok := render.ParseMarker(marker)
 	if !ok || !strings.EqualFold(k.Owner, owner) || !strings.EqualFold(k.Repo, repo) {
-		return 0, fmt.Errorf("find tracking issue in %s/%s: %q is not a release marker of the repository", owner, repo, marker)
+		return f, fmt.Errorf("find tracking issue in %s/%s: %q is not a release marker of the repository", owner, repo, marker)
 	}
-	commented := false
 	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
 	read := false // every comment of the PR read
 	for page := 0; page < commentPages; page++ {
 		cs, resp, err := in.c.Issues.ListComments(ctx, owner, repo, k.PR, opt)
 		if err != nil {
-			return 0, fmt.Errorf("list comments of %s/%s#%d: %w", owner, repo, k.PR, err)
+			return f, fmt.Errorf("list comments of %s/%s#%d: %w", owner, repo, k.PR, err)
 		}
-		n, found, err := in.pointed(ctx, owner, repo, marker, k, cs, &commented)
+		found, err := in.pointed(ctx, owner, repo, marker, k, cs, &f)
 		if err != nil || found {
-			return n, err
+			return f, err
 		}
 		if resp.NextPage == 0 {
 			read = true
@@ -68,15 +72,19 @@ func (in *Installation) findIssue(ctx context.Context, owner, repo, marker strin
 		}
 		opt.Page = resp.NextPage
 	}
+	commented := f.Comment != 0
+	f.CommentKnown = commented || read
 	if !commented && !always && read {
-		return 0, nil // no golive comment, no create begun: a new release
+		return f, nil // no golive comment, no create begun: a new release
 	}
 	// A golive comment without a valid pointer, a create begun and not
 	// saved (TestE2ECrashAfterCreate), or a PR with more comments than
 	// golive reads: never taken for a new release. The bounded list reads
 	// open issues updated since the PR was opened only, so it costs the
 	// same whatever the repository's history.
-	return in.findIssueListed(ctx, owner, repo, k.PR, marker)
+	n, err := in.findIssueListed(ctx, owner, repo, k.PR, marker)
+	f.Issue = n
+	return f, err
 }
 
 // commentPages bounds the PR comments findIssue reads for golive's own
@@ -85,33 +93,38 @@ func (in *Installation) findIssue(ctx context.Context, owner, repo, marker strin
 const commentPages = 10
 
 // pointed looks through one page of PR comments for golive's, whose
-// pointer names the tracking issue; commented says one was seen.
-func (in *Installation) pointed(ctx context.Context, owner, repo, marker string, k release.Key, cs []*github.IssueComment, commented *bool) (int, bool, error) {
+// pointer names the tracking issue. The first golive comment seen goes in
+// f.Comment (FindComment's answer: the first holding the marker); an
+// adopted pointer in f.Issue, with f.CommentKnown, and found is true.
+func (in *Installation) pointed(ctx context.Context, owner, repo, marker string, k release.Key, cs []*github.IssueComment, f *release.IssueFound) (bool, error) {
 	for _, c := range cs {
 		if !strings.Contains(c.GetBody(), render.CommentMarker(k)) {
 			continue
 		}
 		ours, err := in.isGolive(ctx, c.GetUser())
 		if err != nil {
-			return 0, false, err
+			return false, err
 		}
 		if !ours {
 			continue // a person quoting golive's comment points nowhere
 		}
-		*commented = true
+		if f.Comment == 0 {
+			f.Comment = c.GetID()
+		}
 		n, ok := render.ParseIssueMarker(c.GetBody())
 		if !ok {
 			continue
 		}
 		adopt, err := in.trackingIssue(ctx, owner, repo, n, marker)
 		if err != nil {
-			return 0, false, err
+			return false, err
 		}
 		if adopt {
-			return n, true, nil
+			f.Issue, f.CommentKnown = n, true
+			return true, nil
 		}
 	}
-	return 0, false, nil
+	return false, nil
 }
 
 // trackingIssue reports whether issue n is the release's tracking issue:

@@ -97,8 +97,8 @@ func TestFindIssue(t *testing.T) {
 			if tc.want {
 				want = n
 			}
-			if got != want {
-				t.Errorf("FindIssue = %d, want %d", got, want)
+			if got.Issue != want {
+				t.Errorf("FindIssue = %d, want %d", got.Issue, want)
 			}
 			if l := f.Count(listIssues); l != tc.wantList {
 				t.Errorf("%d issue-list requests, want %d", l, tc.wantList)
@@ -106,6 +106,7 @@ func TestFindIssue(t *testing.T) {
 			if c := f.Count("GET /repos/{owner}/{repo}/issues/{issue_number}/comments"); c != 1 {
 				t.Errorf("%d PR comment pages read, want 1", c)
 			}
+			sameComment(t, in, k, got)
 
 			// FindIssuePointed answers the same where golive commented on
 			// the PR; where it did not, it answers 0 without any list.
@@ -124,13 +125,31 @@ func TestFindIssue(t *testing.T) {
 			if !golive {
 				want, wantList = 0, 0
 			}
-			if got != want {
-				t.Errorf("FindIssuePointed = %d, want %d", got, want)
+			if got.Issue != want {
+				t.Errorf("FindIssuePointed = %d, want %d", got.Issue, want)
 			}
 			if l := f.Count(listIssues); l != wantList {
 				t.Errorf("FindIssuePointed: %d issue-list requests, want %d", l, wantList)
 			}
+			sameComment(t, in, k, got)
 		})
+	}
+}
+
+// sameComment fails the test unless what a look for the issue settled
+// of golive's PR comment is what FindComment finds: the sync takes it for
+// FindComment's answer.
+func sameComment(t *testing.T, in *githubapi.Installation, k release.Key, got release.IssueFound) {
+	t.Helper()
+	if !got.CommentKnown {
+		t.Fatalf("golive's PR comment not settled by a look that read every comment of the PR")
+	}
+	want, err := in.FindComment(context.Background(), k.Owner, k.Repo, k.PR, render.CommentMarker(k))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Comment != want {
+		t.Errorf("the look settled golive's comment as %d; FindComment finds %d", got.Comment, want)
 	}
 }
 
@@ -189,9 +208,10 @@ func TestFindIssuePointedReadsEveryCommentPage(t *testing.T) {
 		comment(t, in, k, render.PRComment(k, n))
 		f.ResetCounts()
 		got, err := in.FindIssuePointed(context.Background(), "o", "r", marker)
-		if err != nil || got != n {
-			t.Fatalf("FindIssuePointed = %d, %v; want issue %d", got, err, n)
+		if err != nil || got.Issue != n {
+			t.Fatalf("FindIssuePointed = %d, %v; want issue %d", got.Issue, err, n)
 		}
+		sameComment(t, in, k, got)
 		if l := f.Count(listIssues); l != 0 {
 			t.Errorf("%d issue lists, want none: the pointer was found", l)
 		}
@@ -205,8 +225,11 @@ func TestFindIssuePointedReadsEveryCommentPage(t *testing.T) {
 		f.Do(func(map[string]*githubfake.Repo) { chatter(rp, 1001) })
 		f.ResetCounts()
 		got, err := in.FindIssuePointed(context.Background(), "o", "r", marker)
-		if err != nil || got != n {
-			t.Fatalf("FindIssuePointed = %d, %v; want issue %d from the bounded list", got, err, n)
+		if err != nil || got.Issue != n {
+			t.Fatalf("FindIssuePointed = %d, %v; want issue %d from the bounded list", got.Issue, err, n)
+		}
+		if got.CommentKnown {
+			t.Errorf("golive's comment taken as settled (%d) after reading %d of 1001 comments", got.Comment, 1000)
 		}
 		if l := f.Count(listIssues); l != 1 {
 			t.Errorf("%d issue lists, want 1", l)

@@ -88,6 +88,17 @@ type IssueInfo struct {
 	URL    string `json:"url"`
 }
 
+// IssueFound is what a look for a release's tracking issue on GitHub
+// found: the issue (0: none), and golive's own comment on the release PR,
+// read on the way.
+type IssueFound struct {
+	Issue int
+	// Comment is golive's PR comment; when CommentKnown says the look
+	// settled it, 0 means the PR holds none.
+	Comment      int64
+	CommentKnown bool
+}
+
 // Event is a normalized event: no GitHub types, time included.
 type Event struct {
 	Kind EventKind `json:"kind"`

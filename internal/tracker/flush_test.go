@@ -9,6 +9,7 @@ import (
 
 	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/render"
 	"github.com/ag06mixer/golive/internal/tracker"
 	"github.com/ag06mixer/golive/internal/tracker/trackertest"
 )
@@ -185,4 +186,61 @@ func TestCapCountsFromArrival(t *testing.T) {
 	if at, _ := first(prNum); !at.Equal(received) {
 		t.Fatalf("a push received 30 s before its apply is first marked at %v, want its arrival %v", at, received)
 	}
+}
+
+// An opening reads the PR's comments once per look for the issue, and
+// the sync takes golive's comment from that read: no third read of the
+// same page (issue #18).
+func TestOpeningReadsPRCommentsForTheIssueOnly(t *testing.T) {
+	t.Run("synced at once", func(t *testing.T) {
+		r := newRig(t)
+		r.open()
+		if f, c := r.calls("FindIssuePointed"), r.calls("FindComment"); f != 1 || c != 0 {
+			t.Fatalf("%d looks for the issue and %d for the comment, want 1 and 0", f, c)
+		}
+		if n := r.calls("CreateComment"); n != 1 {
+			t.Fatalf("%d PR comments created, want 1", n)
+		}
+	})
+	t.Run("coalesced", func(t *testing.T) {
+		r, _ := newCoalescingRig(t)
+		// The opening looks, and so does the sync under its own lock.
+		if f, c := r.calls("FindIssuePointed"), r.calls("FindComment"); f != 2 || c != 0 {
+			t.Fatalf("%d looks for the issue and %d for the comment, want 2 and 0", f, c)
+		}
+		if n := r.calls("CreateComment"); n != 1 {
+			t.Fatalf("%d PR comments created, want 1", n)
+		}
+	})
+	t.Run("golive's comment found on the way is edited, not doubled", func(t *testing.T) {
+		r := newRig(t)
+		// golive's comment from before the pointer, its record lost.
+		r.gh.Do(func(g *trackertest.GitHub) {
+			g.Comments[77] = &trackertest.Comment{Issue: prNum, Body: "an old golive comment " + render.CommentMarker(key)}
+		})
+		r.open()
+		if n := r.calls("CreateComment"); n != 0 {
+			t.Fatalf("%d PR comments created beside golive's own", n)
+		}
+		if got := r.state().CommentID; got != 77 {
+			t.Fatalf("the release's comment is %d, want golive's 77", got)
+		}
+		if c := r.calls("FindComment"); c != 0 {
+			t.Fatalf("%d looks for the comment after the look for the issue read it", c)
+		}
+	})
+	t.Run("a look that read only some comments settles nothing", func(t *testing.T) {
+		r := newRig(t)
+		r.gh.Do(func(g *trackertest.GitHub) {
+			g.CommentsUnread = true
+			g.Comments[77] = &trackertest.Comment{Issue: prNum, Body: "an old golive comment " + render.CommentMarker(key)}
+		})
+		r.open()
+		if c, n := r.calls("FindComment"), r.calls("CreateComment"); c != 1 || n != 0 {
+			t.Fatalf("%d looks for the comment and %d created, want 1 and none", c, n)
+		}
+		if got := r.state().CommentID; got != 77 {
+			t.Fatalf("the release's comment is %d, want golive's 77", got)
+		}
+	})
 }

@@ -79,10 +79,12 @@ type Store interface {
 
 // Issues writes the tracking issue, the PR comment, replies and reactions.
 type Issues interface {
-	FindIssue(ctx context.Context, owner, repo, marker string) (int, error)
+	// FindIssue finds the tracking issue, and golive's PR comment as it
+	// read it on the way (release.IssueFound).
+	FindIssue(ctx context.Context, owner, repo, marker string) (release.IssueFound, error)
 	// FindIssuePointed is FindIssue without its issue list when the PR
 	// carries no golive comment.
-	FindIssuePointed(ctx context.Context, owner, repo, marker string) (int, error)
+	FindIssuePointed(ctx context.Context, owner, repo, marker string) (release.IssueFound, error)
 	CreateIssue(ctx context.Context, owner, repo, title, body string) (int, error)
 	GetIssue(ctx context.Context, owner, repo string, n int) (release.IssueInfo, error)
 	EditIssueBody(ctx context.Context, owner, repo string, n int, body string) error

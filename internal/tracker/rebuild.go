@@ -31,15 +31,17 @@ func (tr *Tracker) rebuild(ctx context.Context, gh GitHub, rc repoConfig, k rele
 		}
 		return tr.load(ctx, k)
 	}
+	var comment *int64 // golive's PR comment, as the look read it
 	if rc.cfg.Release.Matches(pr.HeadRef, pr.BaseRef, pr.Title, pr.Labels) {
 		// No record: a create golive began is not in flight (its record
 		// says IssueCreating), so golive's PR comment tells whether an
 		// issue exists, and a new release lists no issue.
-		n, err := gh.FindIssuePointed(ctx, k.Owner, k.Repo, render.Marker(k))
+		f, err := gh.FindIssuePointed(ctx, k.Owner, k.Repo, render.Marker(k))
 		if err != nil {
 			return nil, err
 		}
-		if n != 0 {
+		comment = commentSeen(f)
+		if f.Issue != 0 {
 			tr.o.Log.Info("rebuilding a release from GitHub before applying its event", "release", k.String())
 			if err := tr.reconcileLocked(ctx, k, p.Event.Installation); err != nil {
 				return nil, err
@@ -58,7 +60,7 @@ func (tr *Tracker) rebuild(ctx context.Context, gh GitHub, rc repoConfig, k rele
 	}
 	// No tracking issue to overwrite: a new release, or not a release
 	// (decided by the caller from the PR).
-	return &record{State: release.New(k), searched: true}, nil
+	return &record{State: release.New(k), searched: true, comment: comment}, nil
 }
 
 // environments lists the deployment environments the config's items name.

@@ -45,10 +45,11 @@ func (tr *Tracker) reconcileLocked(ctx context.Context, k release.Key, installat
 	}
 	now := tr.o.Clock()
 	if rec == nil {
-		n, err := gh.FindIssue(ctx, k.Owner, k.Repo, render.Marker(k))
+		f, err := gh.FindIssue(ctx, k.Owner, k.Repo, render.Marker(k))
 		if err != nil {
 			return err
 		}
+		n := f.Issue
 		if n == 0 && !rc.cfg.Release.Matches(pr.HeadRef, pr.BaseRef, pr.Title, pr.Labels) {
 			return nil // neither tracked nor a release PR
 		}

@@ -26,6 +26,19 @@ type record struct {
 	// under the lock held now and not found: the sync creates it without
 	// asking GitHub again. It is never saved.
 	searched bool
+	// comment, when set, is golive's PR comment (0: none) as the look
+	// for the issue read it under the lock held now: the sync writes the
+	// comment without reading the PR's comments again. Never saved.
+	comment *int64
+}
+
+// commentSeen is what a look for the issue settled of golive's PR
+// comment: nil when it did not read them all.
+func commentSeen(f release.IssueFound) *int64 {
+	if !f.CommentKnown {
+		return nil
+	}
+	return &f.Comment
 }
 
 // owed is a reply or a reaction golive still has to post.
@@ -221,11 +234,18 @@ func (tr *Tracker) finish(ctx context.Context, gh Issues, k release.Key, rec *re
 func (tr *Tracker) findIssue(ctx context.Context, gh Issues, rec *record) (int, error) {
 	s := rec.State
 	k := s.Key
+	var f release.IssueFound
+	var err error
 	switch {
 	case s.IssueCreating || s.Schema() < 3:
-		return gh.FindIssue(ctx, k.Owner, k.Repo, render.Marker(k))
+		f, err = gh.FindIssue(ctx, k.Owner, k.Repo, render.Marker(k))
 	case rec.searched:
 		return 0, nil
+	default:
+		f, err = gh.FindIssuePointed(ctx, k.Owner, k.Repo, render.Marker(k))
 	}
-	return gh.FindIssuePointed(ctx, k.Owner, k.Repo, render.Marker(k))
+	if err == nil {
+		rec.comment = commentSeen(f)
+	}
+	return f.Issue, err
 }

@@ -5,108 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/ag06mixer/golive/internal/checklist"
-	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/render"
 )
-
-// flushBatch is how many due releases one Flush takes from the marks.
-const flushBatch = 32
-
-// DefaultFlushSyncs is how many syncs Flush runs at once unless
-// Options.FlushSyncs says.
-const DefaultFlushSyncs = 4
-
-// Flush syncs the releases whose quiet window has passed, earliest due
-// first, Options.FlushSyncs at a time. It returns how many it synced.
-func (tr *Tracker) Flush(ctx context.Context) (int, error) {
-	return tr.FlushWith(ctx, tr.o.FlushSyncs)
-}
-
-// FlushWith is Flush running at most parallel syncs at once (at least
-// one). A sync spends most of its time waiting: on Redis, on GitHub's
-// reads, and in the installation's write lane, where GitHub's writes go
-// one at a time (githubapi.RateLimited). One at a time, the flusher kept
-// that lane idle three quarters of the time while a thousand releases
-// opened together waited for their first write (golive-load, 2026-12-03:
-// the last opening written 11 s after the first); several at once keep a
-// write in the lane while the next one reads and renders. It returns when
-// all of them are done.
-func (tr *Tracker) FlushWith(ctx context.Context, parallel int) (int, error) {
-	due, err := tr.o.Marks.DueDirty(ctx, tr.o.Clock(), flushBatch)
-	if err != nil {
-		return 0, err
-	}
-	var (
-		n     atomic.Int64
-		wg    sync.WaitGroup
-		slots = make(chan struct{}, max(parallel, 1))
-	)
-	for _, d := range due {
-		if !tr.backoff.ready(d.Release, tr.o.Monotonic()) {
-			continue
-		}
-		k, err := release.ParseKey(d.Release)
-		if err != nil {
-			tr.o.Marks.ClearDirty(ctx, d)
-			continue
-		}
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
-			wg.Wait()
-			return int(n.Load()), ctx.Err()
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-slots }()
-			if tr.flushOne(ctx, k, d) {
-				n.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	return int(n.Load()), nil
-}
-
-// flushOne syncs one due release and clears its mark; it reports whether
-// the sync was made.
-func (tr *Tracker) flushOne(ctx context.Context, k release.Key, d queue.Dirty) bool {
-	// The mark is cleared under the lock it was synced under: after the
-	// lock is let go, an event may mark the release again, and a mark
-	// counter started over (a clear by another replica or the cap pool
-	// resets it) could give it this mark's generation, which a clear then
-	// would take for this one, losing the event's write.
-	err := tr.withLock(ctx, d.Release, func(ctx context.Context) error {
-		if err := tr.Sync(ctx, k); err != nil {
-			return err
-		}
-		_, err := tr.o.Marks.ClearDirty(ctx, d)
-		return err
-	})
-	if errors.Is(err, ErrLockHeld) {
-		return false // its holder marks it again or syncs it
-	}
-	var pe *PanicError
-	if errors.As(err, &pe) {
-		tr.o.Metrics.Panics.WithLabelValues("sync").Inc()
-		tr.o.Log.Error("panic while syncing a release", "release", d.Release, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
-	}
-	if err != nil {
-		tr.o.Metrics.Syncs.WithLabelValues("error").Inc()
-		tr.o.Log.Error("sync", "release", d.Release, "err", err)
-		tr.backoff.failed(d.Release, tr.o.Monotonic(), tr.o.SyncBackoff)
-		return false
-	}
-	tr.backoff.ok(d.Release)
-	tr.o.Metrics.Syncs.WithLabelValues("ok").Inc()
-	return true
-}
 
 // Sync writes a release's tracking issue, PR comment and check run where
 // they differ from what golive last wrote. The caller holds the lock.
@@ -272,8 +176,11 @@ func (tr *Tracker) syncComment(ctx context.Context, gh GitHub, rec *record, text
 		return nil
 	}
 	if s.CommentID == 0 {
-		id, err := gh.FindComment(ctx, k.Owner, k.Repo, k.PR, render.CommentMarker(k))
-		if err != nil {
+		var id int64
+		var err error
+		if rec.comment != nil {
+			id = *rec.comment // read under this lock, looking for the issue
+		} else if id, err = gh.FindComment(ctx, k.Owner, k.Repo, k.PR, render.CommentMarker(k)); err != nil {
 			return err
 		}
 		if id == 0 {

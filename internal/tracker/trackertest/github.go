@@ -80,6 +80,9 @@ type GitHub struct {
 	BigTeams map[string]bool
 	// Calls counts every call by method name.
 	Calls map[string]int
+	// CommentsUnread has a look for the issue stop short of the PR's last
+	// comment (more than golive reads), settling nothing of golive's.
+	CommentsUnread bool
 
 	Issues    map[int]*Issue
 	Comments  map[int64]*Comment
@@ -129,41 +132,61 @@ func (g *GitHub) wrote(format string, a ...any) {
 
 func (g *GitHub) id() int64 { g.next++; return g.next }
 
-func (g *GitHub) FindIssue(_ context.Context, _, _, marker string) (int, error) {
+func (g *GitHub) FindIssue(_ context.Context, _, _, marker string) (release.IssueFound, error) {
 	err := g.call("FindIssue")
 	defer g.mu.Unlock()
 	if err != nil {
-		return 0, err
+		return release.IssueFound{}, err
 	}
+	f := g.commentOf(marker)
 	for n, is := range g.Issues {
 		if strings.Contains(is.Body, marker) {
-			return n, nil
+			f.Issue = n
+			return f, nil
 		}
 	}
-	return 0, nil
+	return f, nil
+}
+
+// commentOf is golive's comment on the PR of marker, the one FindComment
+// would find (the lowest id holding the comment marker). Called locked.
+func (g *GitHub) commentOf(marker string) release.IssueFound {
+	f := release.IssueFound{CommentKnown: true}
+	k, ok := render.ParseMarker(marker)
+	if !ok || g.CommentsUnread {
+		return release.IssueFound{}
+	}
+	for id, c := range g.Comments {
+		if c.Issue == k.PR && strings.Contains(c.Body, render.CommentMarker(k)) && (f.Comment == 0 || id < f.Comment) {
+			f.Comment = id
+		}
+	}
+	return f
 }
 
 // FindIssuePointed finds the issue only through a comment on the PR
 // pointing at it (render.IssueMarker); with no golive comment on the PR
 // it answers 0, and with one without a pointer it is FindIssue.
-func (g *GitHub) FindIssuePointed(ctx context.Context, owner, repo, marker string) (int, error) {
+func (g *GitHub) FindIssuePointed(ctx context.Context, owner, repo, marker string) (release.IssueFound, error) {
 	k, ok := render.ParseMarker(marker)
 	if !ok {
-		return 0, fmt.Errorf("not a release marker: %q", marker)
+		return release.IssueFound{}, fmt.Errorf("not a release marker: %q", marker)
 	}
 	err := g.call("FindIssuePointed")
-	commented, pointed := false, 0
+	f := g.commentOf(marker)
 	for _, c := range g.Comments {
 		if c.Issue == k.PR && strings.Contains(c.Body, render.CommentMarker(k)) {
-			commented = true
 			if n, ok := render.ParseIssueMarker(c.Body); ok && g.Issues[n] != nil && strings.Contains(g.Issues[n].Body, marker) {
-				pointed = n
+				f.Issue = n
 			}
 		}
 	}
 	g.mu.Unlock()
-	if err != nil || pointed != 0 || !commented {
-		return pointed, err
+	if err != nil {
+		return release.IssueFound{}, err
+	}
+	if f.Issue != 0 || f.Comment == 0 {
+		return f, nil
 	}
 	return g.FindIssue(ctx, owner, repo, marker)
 }
