@@ -252,11 +252,19 @@ func TestFindCommentOnlyGolives(t *testing.T) {
 	if got, err := in.FindComment(ctx, "o", "r", k.PR, render.CommentMarker(k)); err != nil || got != 0 {
 		t.Fatalf("FindComment = %d, %v; want 0: only mallory's comment holds the marker", got, err)
 	}
+	// The look for the issue, whose answer the sync takes instead, says
+	// the same (security.md row 64).
+	if got, err := in.FindIssuePointed(ctx, "o", "r", render.Marker(k)); err != nil || got.Comment != 0 || !got.CommentKnown {
+		t.Fatalf("FindIssuePointed = %+v, %v; want golive's comment settled as none", got, err)
+	}
 	id, err := in.CreateComment(ctx, "o", "r", k.PR, render.PRComment(k, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, err := in.FindComment(ctx, "o", "r", k.PR, render.CommentMarker(k)); err != nil || got != id {
 		t.Fatalf("FindComment = %d, %v; want golive's %d", got, err, id)
+	}
+	if got, err := in.FindIssuePointed(ctx, "o", "r", render.Marker(k)); err != nil || got.Comment != id {
+		t.Fatalf("FindIssuePointed = %+v, %v; want golive's comment %d", got, err, id)
 	}
 }
