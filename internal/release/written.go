@@ -97,7 +97,7 @@ func (s *State) SetCheckWritten(c CheckRun) { s.Written.CheckDigest = hashOf(c.D
 // encodeBoxes writes boxes as the shorter of "+ id…" (the ticked ones;
 // any other is unticked) and "- id…" (the unticked ones; any other is
 // ticked), ids sorted and space separated: item ids hold no space
-// (tickRE). The default checklist's 162 boxes then take at most half
+// (tickLine). The default checklist's 162 boxes then take at most half
 // their ids, not all of them.
 func encodeBoxes(t map[string]bool) string {
 	var on, off []string
