@@ -11,9 +11,10 @@ import (
 )
 
 // printTimeline writes, for each second from the first event sent, what
-// the fake GitHub saw then (reads, writes, and the creates among them:
-// the releases' openings) and the p99 of the event → write latency of the
-// events sent in that second (each, as eventToWrite measured it). It shows
+// the fake GitHub saw then (reads, writes, and the POSTs among them: the
+// creates, three for each release's opening, besides reactions and
+// GraphQL), the events sent in that second and the p99 of the event →
+// write latency of those written (each, as eventToWrite measured it). It shows
 // where a tail latency comes from: a second of writes the lane could not
 // take, or of syncs nobody made.
 func printTimeline(w io.Writer, log []githubfake.Request, sent []time.Time, each []time.Duration) {
@@ -27,8 +28,8 @@ func printTimeline(w io.Writer, log []githubfake.Request, sent []time.Time, each
 		return
 	}
 	type second struct {
-		reads, writes, creates int
-		lat                    []time.Duration
+		reads, writes, posts, sent int
+		lat                        []time.Duration
 	}
 	var secs []*second
 	at := func(t time.Time) *second {
@@ -44,25 +45,29 @@ func printTimeline(w io.Writer, log []githubfake.Request, sent []time.Time, each
 		case r.Method == "GET" || r.Method == "HEAD":
 			s.reads++
 		case r.Method == "POST" && !strings.HasPrefix(r.Route, "/app/"):
-			s.creates++
+			s.posts++
 			s.writes++
 		default:
 			s.writes++
 		}
 	}
-	for i, d := range each {
-		if d >= 0 && i < len(sent) {
-			s := at(sent[i])
-			s.lat = append(s.lat, d)
+	for i, at0 := range sent {
+		if at0.IsZero() {
+			continue
+		}
+		s := at(at0)
+		s.sent++
+		if i < len(each) && each[i] >= 0 {
+			s.lat = append(s.lat, each[i])
 		}
 	}
-	fmt.Fprintln(w, "second | GitHub reads | writes | of them creates | events sent | their event → write p99")
+	fmt.Fprintln(w, "second | GitHub reads | writes | of them POSTs | events sent | their event → write p99")
 	for i, s := range secs {
 		slices.Sort(s.lat)
 		p99 := "-"
 		if len(s.lat) > 0 {
 			p99 = quantile(s.lat, 0.99).String()
 		}
-		fmt.Fprintf(w, "%6d | %12d | %6d | %15d | %11d | %s\n", i, s.reads, s.writes, s.creates, len(s.lat), p99)
+		fmt.Fprintf(w, "%6d | %12d | %6d | %13d | %11d | %s\n", i, s.reads, s.writes, s.posts, s.sent, p99)
 	}
 }

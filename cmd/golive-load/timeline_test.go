@@ -22,10 +22,10 @@ func TestPrintTimeline(t *testing.T) {
 	printTimeline(&b, log, sent, each)
 	got := strings.Split(strings.TrimSpace(b.String()), "\n")
 	want := []string{
-		"second | GitHub reads | writes | of them creates | events sent | their event → write p99",
-		"     0 |            1 |      2 |               1 |           1 | 200ms",
-		"     1 |            0 |      0 |               0 |           0 | -",
-		"     2 |            0 |      1 |               0 |           1 | 500ms",
+		"second | GitHub reads | writes | of them POSTs | events sent | their event → write p99",
+		"     0 |            1 |      2 |             1 |           2 | 200ms",
+		"     1 |            0 |      0 |             0 |           0 | -",
+		"     2 |            0 |      1 |             0 |           1 | 500ms",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("timeline:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -268,3 +268,33 @@ func TestFindCommentOnlyGolives(t *testing.T) {
 		t.Fatalf("FindIssuePointed = %+v, %v; want golive's comment %d", got, err, id)
 	}
 }
+
+// TestFindIssueSettlesTheFirstGoliveComment: golive's comment from before
+// the pointer, then one pointing at the issue. The look adopts the issue
+// through the second and settles golive's comment as the first, the one
+// FindComment finds, whose answer the sync takes instead.
+func TestFindIssueSettlesTheFirstGoliveComment(t *testing.T) {
+	f := newFake(t)
+	f.AddRepo("o", "r")
+	in := installation(t, f)
+	k := release.Key{Owner: "o", Repo: "r", PR: 5}
+	marker := render.Marker(k)
+	ctx := context.Background()
+	old, err := in.CreateComment(ctx, "o", "r", k.PR, "an older golive comment "+render.CommentMarker(k))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := issue(t, in, marker)
+	comment(t, in, k, render.PRComment(k, n))
+	for name, look := range map[string]func(context.Context, string, string, string) (release.IssueFound, error){
+		"FindIssue": in.FindIssue, "FindIssuePointed": in.FindIssuePointed} {
+		got, err := look(ctx, "o", "r", marker)
+		if err != nil || got.Issue != n {
+			t.Fatalf("%s = %+v, %v; want issue %d", name, got, err, n)
+		}
+		if got.Comment != old || !got.CommentKnown {
+			t.Errorf("%s settled golive's comment as %+v, want the first, %d", name, got, old)
+		}
+		sameComment(t, in, k, got)
+	}
+}

@@ -32,7 +32,8 @@ func (tr *Tracker) Flush(ctx context.Context) (int, error) {
 // opened together waited for their first write (golive-load, 2026-12-03:
 // the last opening written 11 s after the first); several at once keep a
 // write in the lane while the next one reads and renders. It returns when
-// all of them are done.
+// all of them are done. Once ctx ends it starts no more; a sync cut short
+// by it leaves its mark, for this replica's next flush or another's.
 func (tr *Tracker) FlushWith(ctx context.Context, parallel int) (int, error) {
 	due, err := tr.o.Marks.DueDirty(ctx, tr.o.Clock(), flushBatch)
 	if err != nil {
@@ -55,6 +56,8 @@ func (tr *Tracker) FlushWith(ctx context.Context, parallel int) (int, error) {
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
+		}
+		if ctx.Err() != nil { // a free slot and the end both ready: the end
 			wg.Wait()
 			return int(n.Load()), ctx.Err()
 		}
@@ -62,8 +65,18 @@ func (tr *Tracker) FlushWith(ctx context.Context, parallel int) (int, error) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-slots }()
-			if tr.flushOne(ctx, k, d) {
-				n.Add(1)
+			// Off the tick's goroutine, whose loop recovers a panic: the
+			// lock's calls and the logging must not take the process
+			// down, as capSync's do not.
+			err := Recover(func() error {
+				if tr.flushOne(ctx, k, d) {
+					n.Add(1)
+				}
+				return nil
+			})
+			if err != nil {
+				tr.o.Metrics.Panics.WithLabelValues("sync").Inc()
+				tr.o.Log.Error("panic while flushing a release", "release", d.Release, "err", err)
 			}
 		}()
 	}
@@ -88,6 +101,9 @@ func (tr *Tracker) flushOne(ctx context.Context, k release.Key, d queue.Dirty) b
 	})
 	if errors.Is(err, ErrLockHeld) {
 		return false // its holder marks it again or syncs it
+	}
+	if err != nil && ctx.Err() != nil {
+		return false // stopping: the mark stays, and no backoff is owed
 	}
 	var pe *PanicError
 	if errors.As(err, &pe) {

@@ -2,11 +2,15 @@ package tracker_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/ag06mixer/golive/internal/metrics"
 	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/render"
@@ -52,10 +56,13 @@ func (h *heldCreates) inside() (in, top int) {
 
 // flushRig is five releases (PRs 2 to 6) opened on a tracker that
 // coalesces for a minute and runs flushSyncs syncs at once, their first
-// syncs due and their issue creates held.
-func flushRig(t *testing.T, flushSyncs int) (*rig, *heldCreates) {
+// syncs due and, with hold, their issue creates held.
+func flushRig(t *testing.T, flushSyncs int, hold bool) (*rig, *heldCreates) {
 	r := newRig(t)
 	held := &heldCreates{GitHub: r.gh, let: make(chan struct{})}
+	if !hold {
+		close(held.let)
+	}
 	now := t0.Add(time.Hour)
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
@@ -103,7 +110,7 @@ func waitInside(t *testing.T, h *heldCreates, want int) {
 // write: the flusher ran one sync at a time. It runs FlushSyncs at once,
 // and never more.
 func TestFlushRunsSyncsSideBySide(t *testing.T) {
-	r, held := flushRig(t, 3)
+	r, held := flushRig(t, 3, true)
 	done := make(chan int, 1)
 	go func() {
 		n, err := r.tr.Flush(context.Background())
@@ -133,7 +140,7 @@ func TestFlushRunsSyncsSideBySide(t *testing.T) {
 
 // FlushWith bounds it further; one is one at a time.
 func TestFlushWithOneIsSerial(t *testing.T) {
-	r, held := flushRig(t, 3)
+	r, held := flushRig(t, 3, true)
 	done := make(chan int, 1)
 	go func() {
 		n, _ := r.tr.FlushWith(context.Background(), 1)
@@ -155,7 +162,7 @@ func TestFlushWithOneIsSerial(t *testing.T) {
 // half the cap, it counts from half a cap ago, so the release still
 // coalesces.
 func TestCapCountsFromArrival(t *testing.T) {
-	r, _ := flushRig(t, 1)
+	r, _ := flushRig(t, 1, false)
 	now := t0.Add(time.Hour + 2*time.Minute)
 	first := func(pr int) (time.Time, time.Duration) {
 		var m trackertest.Mark
@@ -243,4 +250,107 @@ func TestOpeningReadsPRCommentsForTheIssueOnly(t *testing.T) {
 			t.Fatalf("the release's comment is %d, want golive's 77", got)
 		}
 	})
+}
+
+// A flush cut short by its end starts no more syncs, waits for those it
+// started, and leaves their marks with no backoff: the next flush syncs
+// them all at once.
+func TestFlushStopsWithItsContext(t *testing.T) {
+	r, held := flushRig(t, 3, true)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		n, _ := r.tr.Flush(ctx)
+		done <- n
+	}()
+	waitInside(t, held, 3)
+	cancel()
+	if n := waitFor(t, done, "the cancelled flush"); n != 0 {
+		t.Fatalf("a cancelled flush synced %d", n)
+	}
+	if in, _ := held.inside(); in != 0 {
+		t.Fatalf("%d creates still in after the flush returned", in)
+	}
+	close(held.let)
+	n, err := r.tr.Flush(context.Background())
+	if err != nil || n != 5 {
+		t.Fatalf("the next flush synced %d (%v), want all 5: a cancelled sync owes no backoff", n, err)
+	}
+}
+
+// The sync's own look for the issue finds golive's comment on the way,
+// after a Redis restored from a backup taken before the first sync: the
+// sync takes it, and posts no second one. Both looks: through golive's
+// comment, and by the list after a create begun (issue_creating).
+func TestFlushTakesTheCommentItsLookFound(t *testing.T) {
+	for _, creating := range []bool{false, true} {
+		t.Run(fmt.Sprintf("issue_creating %v", creating), func(t *testing.T) {
+			r, now := newCoalescingRig(t)
+			was := r.state()
+			if was.Issue == 0 || was.CommentID == 0 {
+				t.Fatalf("the opening wrote issue %d and comment %d", was.Issue, was.CommentID)
+			}
+			r.st.Do(func(s *trackertest.Store) {
+				var rec map[string]any
+				if err := json.Unmarshal(s.States[key.String()], &rec); err != nil {
+					t.Fatal(err)
+				}
+				st := rec["state"].(map[string]any)
+				delete(st, "issue")
+				delete(st, "comment_id")
+				if creating {
+					st["issue_creating"] = true
+				}
+				s.States[key.String()], _ = json.Marshal(rec)
+			})
+			if _, _, err := r.st.MarkDirty(context.Background(), key.String(), *now, 0, 0, time.Time{}); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := r.tr.Flush(context.Background()); err != nil || n != 1 {
+				t.Fatalf("flush synced %d: %v", n, err)
+			}
+			if c, i := r.calls("CreateComment"), r.calls("CreateIssue"); c != 1 || i != 1 {
+				t.Fatalf("%d comments and %d issues created in all, want the opening's one each", c, i)
+			}
+			if got := r.state(); got.Issue != was.Issue || got.CommentID != was.CommentID {
+				t.Fatalf("the release has issue %d and comment %d, want %d and %d", got.Issue, got.CommentID, was.Issue, was.CommentID)
+			}
+			if c := r.calls("FindComment"); c != 0 {
+				t.Fatalf("%d looks for the comment after the look for the issue read it", c)
+			}
+		})
+	}
+}
+
+// panickyRelease is a store whose lock release panics for one release:
+// a panic in the flusher's own code, outside the sync the lock's recover
+// covers.
+type panickyRelease struct {
+	*trackertest.Store
+	release string
+}
+
+func (p panickyRelease) Release(ctx context.Context, rel, token string) error {
+	if rel == p.release {
+		panic("the lock's release broke")
+	}
+	return p.Store.Release(ctx, rel, token)
+}
+
+// A panic in a flush's sync, outside what the lock's recover covers,
+// is counted and logged; the process and the other syncs go on.
+func TestFlushRecoversAPanicOutsideTheSync(t *testing.T) {
+	r, held := flushRig(t, 3, false)
+	m := metrics.New()
+	broken := release.Key{Owner: owner, Repo: repo, PR: 4}.String()
+	tr := tracker.New(tracker.Options{States: r.st, Locks: panickyRelease{r.st, broken}, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st,
+		GitHub: held, HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute, Metrics: m,
+		Clock: func() time.Time { return t0.Add(time.Hour + 2*time.Minute) }})
+	n, err := tr.Flush(context.Background())
+	if err != nil || n != 4 {
+		t.Fatalf("flush synced %d (%v), want the 4 others", n, err)
+	}
+	if p := testutil.ToFloat64(m.Panics.WithLabelValues("sync")); p != 1 {
+		t.Fatalf("%v sync panics counted, want 1", p)
+	}
 }

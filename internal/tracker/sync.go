@@ -184,6 +184,11 @@ func (tr *Tracker) syncComment(ctx context.Context, gh GitHub, rec *record, text
 			return err
 		}
 		if id == 0 {
+			if err := ctx.Err(); err != nil {
+				// The lock is lost (or golive stops): the answer above may
+				// be another holder's too, who creates the comment.
+				return err
+			}
 			if id, err = gh.CreateComment(ctx, k.Owner, k.Repo, k.PR, text); err != nil {
 				return err
 			}

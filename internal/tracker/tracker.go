@@ -65,7 +65,7 @@ type Options struct {
 	// DefaultCapSyncs).
 	CapSyncs int
 	// FlushSyncs bounds the syncs the flusher runs at once, the releases
-	// whose quiet window has passed (sync.go; default DefaultFlushSyncs).
+	// whose quiet window has passed (flush.go; default DefaultFlushSyncs).
 	FlushSyncs int
 
 	// Dashboard is the dashboard's public root (https://golive.example.com):
