@@ -23,7 +23,8 @@ type change struct {
 	// now syncs at once, whatever the coalescing window (a reconcile).
 	now bool
 	// received is when the delivery applied reached golive (zero: not a
-	// delivery); the sync mark's cap counts from then (markSince).
+	// delivery); a release not written yet counts its sync mark's cap
+	// from then (markSince).
 	received time.Time
 	// gate is a gate's answer, written after the state is saved.
 	gate *gateAnswer
@@ -83,7 +84,7 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 			// The retry finds the delivery applied and marks the sync
 			// owed; mark it now too, in case the retry never comes.
 			now := tr.o.Clock()
-			tr.o.Marks.MarkDirty(ctx, k.String(), now, tr.o.Coalesce, tr.capOf(k.String()), tr.markSince(k.String(), c.received, now))
+			tr.o.Marks.MarkDirty(ctx, k.String(), now, tr.o.Coalesce, tr.capOf(k.String()), tr.markSince(rec.State, c.received, now))
 			return err
 		}
 		if closeReason != "" {
@@ -128,21 +129,23 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 	return tr.finish(ctx, gh, k, rec)
 }
 
-// markSince is when a sync mark's cap counts from for a change received
-// then: the coalescing cap bounds the wait from an event's arrival to its
-// write, not from when a worker got to it, so an event that waited in the
-// queue behind a backlog waits that much less for its sync (golive-load,
-// 2026-12-03: a thousand releases opened together, their openings applied
-// up to 3.5 s late, then each waited a whole cap more). It is never more
-// than half the cap before now: behind a deeper backlog a release still
-// coalesces for half its cap, so a backlog makes at most twice the syncs
-// instead of one per event, which would deepen it. Zero (no delivery)
-// counts from now.
-func (tr *Tracker) markSince(name string, received, now time.Time) time.Time {
-	if received.IsZero() {
+// markSince is when the sync mark of release s counts its cap from, for
+// a change received then. A release golive has not written yet (no
+// tracking issue) counts from the arrival: its first write is what people
+// wait for, and it should not wait in the queue behind a backlog and then
+// a whole cap more (golive-load, 2026-12-03: a thousand releases opened
+// together had their openings applied up to 3.5 s late, and each waited
+// a cap after that). Never from more than half a cap before now, so even
+// then the release coalesces for half its cap. A release already written
+// counts from now, the apply: under a backlog its updates keep their
+// whole cap, and a flood's drain makes no more writes for it (counted
+// from arrival too, the flood's writes per release rose by half to four
+// fifths, 2026-12-03 ~13:50). Zero: from now.
+func (tr *Tracker) markSince(s *release.State, received, now time.Time) time.Time {
+	if received.IsZero() || s.Issue != 0 {
 		return time.Time{}
 	}
-	if floor := now.Add(-tr.capOf(name) / 2); received.Before(floor) {
+	if floor := now.Add(-tr.capOf(s.Key.String()) / 2); received.Before(floor) {
 		return floor
 	}
 	return received

@@ -157,10 +157,11 @@ func TestFlushWithOneIsSerial(t *testing.T) {
 	}
 }
 
-// The cap counts from the event's arrival: an event that waited in the
-// queue waits that much less for its write. Behind a deeper backlog than
-// half the cap, it counts from half a cap ago, so the release still
-// coalesces.
+// The cap of a release not written yet counts from its event's arrival:
+// an opening that waited in the queue waits that much less for its first
+// write. Behind a deeper backlog than half the cap, it counts from half a
+// cap ago, so the release still coalesces. A release written counts from
+// the apply.
 func TestCapCountsFromArrival(t *testing.T) {
 	r, _ := flushRig(t, 1, false)
 	now := t0.Add(time.Hour + 2*time.Minute)
@@ -192,6 +193,27 @@ func TestCapCountsFromArrival(t *testing.T) {
 	}
 	if at, _ := first(prNum); !at.Equal(received) {
 		t.Fatalf("a push received 30 s before its apply is first marked at %v, want its arrival %v", at, received)
+	}
+	// Written since (the flush creates the issues of the four others), a
+	// release counts from the apply: a backlog does not multiply its
+	// updates.
+	if n, err := r.tr.Flush(context.Background()); err != nil || n != 4 {
+		t.Fatalf("flush synced %d (%v), want the four releases not pushed to", n, err)
+	}
+	pr3 := release.Key{Owner: owner, Repo: repo, PR: 3}
+	if s, err := r.tr.Snapshot(context.Background(), pr3); err != nil || s == nil || s.Issue == 0 {
+		t.Fatalf("no tracking issue of PR 3 after the flush: %v", err)
+	}
+	again := payload(t, "pull_request/synchronize.json", map[string]any{
+		"number": 3, "pull_request.number": 3, "pull_request.head.ref": "release/1.3", "pull_request.head.sha": headB,
+		"pull_request.base.ref": "main", "pull_request.title": "Release release/1.3", "pull_request.created_at": t0.Format(time.RFC3339),
+		"pull_request.updated_at": received.Format(time.RFC3339), "before": headA, "after": headB,
+	})
+	if out, err := r.tr.Handle(context.Background(), queue.Delivery{ID: "late-3", Event: "pull_request", Payload: again, Attempt: 1, Received: received}); err != nil || out != "applied" {
+		t.Fatalf("the push on PR 3: %s, %v", out, err)
+	}
+	if at, _ := first(3); !at.Equal(now) {
+		t.Fatalf("a push on a written release is first marked at %v, want its apply %v", at, now)
 	}
 }
 

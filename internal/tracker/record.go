@@ -102,7 +102,7 @@ func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string
 		had = prev.Keys
 	}
 	c := queue.Commit{Release: k.String(), Open: !s.Finished(), WriteOpen: true, Repo: k.FullRepo(),
-		Mark: mark, Now: now, Since: tr.markSince(k.String(), received, now), Window: tr.o.Coalesce, MaxWait: tr.capOf(k.String())}
+		Mark: mark, Now: now, Since: tr.markSince(s, received, now), Window: tr.o.Coalesce, MaxWait: tr.capOf(k.String())}
 	for _, e := range want {
 		if slices.Contains(had, e) {
 			continue
