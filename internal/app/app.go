@@ -44,7 +44,8 @@ type App struct {
 
 	// redeliver asks GitHub again for deliveries golive did not take.
 	redeliver *redeliver.Sweeper
-	// ingesting counts the webhook requests being answered now.
+	// ingesting counts the signed webhook deliveries being checked and
+	// queued now (server.Deps.InFlight).
 	ingesting atomic.Int64
 }
 

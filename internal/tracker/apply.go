@@ -44,8 +44,7 @@ func (tr *Tracker) apply(ctx context.Context, gh GitHub, k release.Key, d Delive
 	if rec != nil && rec.applied(delivery) {
 		// Applied before a crash, a failed write or a lost ack: finish its
 		// effects, and make sure the sync it asked for happens.
-		now := tr.o.Clock()
-		if _, _, err := tr.o.Marks.MarkDirty(ctx, k.String(), now, tr.o.Coalesce, tr.capOf(k.String()), tr.markSince(rec.State, d.Received, now)); err != nil {
+		if err := tr.markDirty(ctx, rec.State, d.Received); err != nil {
 			return true, err
 		}
 		return true, tr.finish(ctx, gh, k, rec)

@@ -83,8 +83,7 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 		if err := tr.syncLocked(ctx, gh, rc, rec); err != nil {
 			// The retry finds the delivery applied and marks the sync
 			// owed; mark it now too, in case the retry never comes.
-			now := tr.o.Clock()
-			tr.o.Marks.MarkDirty(ctx, k.String(), now, tr.o.Coalesce, tr.capOf(k.String()), tr.markSince(rec.State, c.received, now))
+			tr.markDirty(ctx, rec.State, c.received)
 			return err
 		}
 		if closeReason != "" {
@@ -127,6 +126,15 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 		return err
 	}
 	return tr.finish(ctx, gh, k, rec)
+}
+
+// markDirty marks release s owed a sync on its own, outside a commit: with
+// the coalescing window, its cap, and a cap counted as markSince says for
+// a change received then (zero: from now).
+func (tr *Tracker) markDirty(ctx context.Context, s *release.State, received time.Time) error {
+	now := tr.o.Clock()
+	_, _, err := tr.o.Marks.MarkDirty(ctx, s.Key.String(), now, tr.o.Coalesce, tr.capOf(s.Key.String()), tr.markSince(s, received, now))
+	return err
 }
 
 // markSince is when the sync mark of release s counts its cap from, for

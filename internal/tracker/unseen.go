@@ -74,7 +74,7 @@ func (tr *Tracker) unseenTick(ctx context.Context, d Delivery) (string, error) {
 			if err := tr.save(ctx, rec); err != nil {
 				return err
 			}
-			_, _, err := tr.o.Marks.MarkDirty(ctx, k.String(), tr.o.Clock(), tr.o.Coalesce, tr.capOf(k.String()), time.Time{})
+			err := tr.markDirty(ctx, rec.State, time.Time{})
 			did = true
 			return err
 		}

@@ -102,8 +102,8 @@ type slimStatus struct {
 // decodeSlim decodes a CI event into its slim type, with json/v2's engine
 // (github.com/go-json-experiment/json, the module encoding/json/v2 came
 // from) set to encoding/json's semantics: the payload is checked and
-// decoded in one pass instead of two (BenchmarkParse: check_run 87.7 to
-// about 45 µs), and it refuses and reads exactly what encoding/json does
+// decoded in one pass instead of two (BenchmarkParse: check_run 139 to
+// 45 µs in one run, docs/benchmarks.md), and it refuses and reads exactly what encoding/json does
 // (TestSlimDecodesAsEncodingJSON).
 func decodeSlim(event string, payload []byte) (any, error) {
 	var v any
