@@ -57,6 +57,8 @@ type harness struct {
 	// other test fails if one is (a payload for a repository the fake
 	// does not know once passed silently, after 8 s of retries).
 	deadOK bool
+	// ring keeps every replica's last warnings (diag_test.go).
+	ring logRing
 }
 
 // allowDeadLetters says the test dead-letters deliveries on purpose.
@@ -181,9 +183,9 @@ func (h *harness) start(o worker.Options) *node {
 		st.ClientID, st.ClientSecret, st.PublicURL, st.Poll = testClientID, testClientSecret, h.public, 300*time.Millisecond
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	var logs io.Writer = io.Discard
+	var logs io.Writer = &h.ring
 	if testing.Verbose() {
-		logs = os.Stderr
+		logs = io.MultiWriter(os.Stderr, &h.ring)
 	}
 	log := app.NewLogger(logs, "warn", "json")
 	if h.logs != nil {
@@ -244,6 +246,25 @@ func (h *harness) send(event string, body []byte) {
 	}
 }
 
+// drainWithin waits until every delivery and scheduled entry is handled
+// (applied, or dead-lettered), syncs still owed or not.
+func (h *harness) drainWithin(d time.Duration) {
+	h.t.Helper()
+	store := redisstore.New(h.redis.Client, h.redis.Prefix)
+	for deadline := time.Now().Add(d); ; time.Sleep(10 * time.Millisecond) {
+		q, err := store.Stats(context.Background())
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if q.Depth == 0 && q.Delayed == 0 && q.Pending == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("golive did not drain its queue within %v: %d queued, %d delayed, %d in hand\n%s", d, q.Depth, q.Delayed, q.Pending, h.unsettled())
+		}
+	}
+}
+
 // settle waits until every entry is applied and every owed sync written.
 func (h *harness) settle() {
 	h.t.Helper()
@@ -254,7 +275,7 @@ func (h *harness) settleWithin(d time.Duration) {
 	h.t.Helper()
 	store := redisstore.New(h.redis.Client, h.redis.Prefix)
 	if err := store.WaitIdle(context.Background(), d, 10*time.Millisecond); err != nil {
-		h.t.Fatal(err)
+		h.t.Fatalf("%v\n%s", err, h.unsettled())
 	}
 }
 

@@ -47,7 +47,7 @@ func (tr *Tracker) apply(ctx context.Context, gh GitHub, k release.Key, d Delive
 		if err := tr.markDirty(ctx, rec.State, d.Received); err != nil {
 			return true, err
 		}
-		return true, tr.finish(ctx, gh, k, rec)
+		return true, tr.finishOrOwe(ctx, gh, rec, d.Received)
 	}
 	rc, err := tr.config(ctx, gh, k.Owner, k.Repo)
 	if err != nil {

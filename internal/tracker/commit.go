@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -91,16 +92,16 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 				return err
 			}
 		}
-		return tr.finish(ctx, gh, k, rec)
+		return tr.finishOrOwe(ctx, gh, rec, c.received)
 	}
 	if !sync {
-		return tr.finish(ctx, gh, k, rec) // the reactions owed, if any
+		return tr.finishOrOwe(ctx, gh, rec, c.received) // the reactions owed, if any
 	}
 	if due.After(tr.o.Clock()) || !tr.backoff.ready(k.String(), tr.o.Monotonic()) {
 		// Not due; or due, but its last sync failed and GitHub gets its
 		// pause first: the mark stays for the flusher, which keeps the
 		// backoff.
-		return tr.finish(ctx, gh, k, rec) // the reactions owed, if any
+		return tr.finishOrOwe(ctx, gh, rec, c.received) // the reactions owed, if any
 	}
 	// The cap has passed under a steady stream of events. The sync goes
 	// to the cap pool, which takes the lock next, ahead of the stream
@@ -109,7 +110,7 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 	// 2026-11-27: a release's first write came only when its events
 	// stopped).
 	if tr.handOverCap(k, d) {
-		return tr.finish(ctx, gh, k, rec) // the reactions owed, if any
+		return tr.finishOrOwe(ctx, gh, rec, c.received) // the reactions owed, if any
 	}
 	// The pool is full: sync here, holding the lock.
 	if err := tr.syncLocked(ctx, gh, rc, rec); err != nil {
@@ -125,7 +126,27 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 	if _, err := tr.o.Marks.ClearDirty(ctx, d); err != nil {
 		return err
 	}
-	return tr.finish(ctx, gh, k, rec)
+	return tr.finishOrOwe(ctx, gh, rec, c.received)
+}
+
+// finishOrOwe posts the replies and reactions owed after a change is
+// saved. When GitHub does not take one now, the release is marked owed a
+// sync, whose flush posts them (Sync ends in finish, with the flusher's
+// backoff), and the pass is done: its change is saved, and so is the
+// outbox. Failing the delivery instead tied it to a write it does not
+// own: an owed reaction refused by a 502 failed each later event of the
+// release in turn, and one was dead-lettered when its retries outlasted
+// the budget (the faults scenario in CI, 2026-12-03).
+func (tr *Tracker) finishOrOwe(ctx context.Context, gh GitHub, rec *record, received time.Time) error {
+	err := tr.finish(ctx, gh, rec.State.Key, rec)
+	if err == nil || ctx.Err() != nil {
+		return err // stopping, or the lock lost: the delivery is retried
+	}
+	if merr := tr.markDirty(ctx, rec.State, received); merr != nil {
+		return errors.Join(err, merr)
+	}
+	tr.o.Log.Warn("replies or reactions not posted; the release's next sync posts them", "release", rec.State.Key.String(), "owed", len(rec.Outbox), "err", err)
+	return nil
 }
 
 // markDirty marks release s owed a sync on its own, outside a commit: with

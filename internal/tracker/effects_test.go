@@ -3,6 +3,7 @@ package tracker_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -135,5 +136,48 @@ func TestDeployReview(t *testing.T) {
 	r.handle("deployment_protection_rule", gate)
 	if len(r.gh.Reviews) != 1 || r.gh.Reviews[0].Approve || r.gh.Reviews[0].RunID != 777 || r.gh.Reviews[0].Env != "production" {
 		t.Fatalf("reviews = %+v, want run 777 rejected", r.gh.Reviews)
+	}
+}
+
+// TestOwedReactionRefusedForNowOwesASync: a reaction GitHub fails with a
+// 502 after the sign-off is saved does not fail the delivery (retrying it
+// failed each later event of the release in turn, and dead-lettered one
+// in CI): the delivery is applied, the reaction stays in the saved
+// outbox, the release is marked owed a sync, and the flush posts it.
+func TestOwedReactionRefusedForNowOwesASync(t *testing.T) {
+	r := newRig(t)
+	r.gh.ConfigRepo = []byte(qaConfig)
+	r.open()
+	r.gh.Do(func(g *trackertest.GitHub) { g.Errors["AddReaction"] = trackertest.StatusError{Code: 502} })
+	m := r.mark()
+	if out := r.handle("issue_comment", r.comment(900, "rita", "/approve qa")); out != "applied" {
+		t.Fatalf("outcome %q, want applied", out)
+	}
+	if got := r.writes(m); !slices.Equal(got, []string{"EditIssueBody 101"}) {
+		t.Fatalf("writes = %v, want the sign-off written and the reaction refused", got)
+	}
+	if n := len(r.outbox(key.String())); n != 1 {
+		t.Fatalf("the outbox keeps %d owed writes, want the reaction", n)
+	}
+	// A retry of the delivery (its ack lost) finds it applied and is done
+	// too, though the reaction still fails.
+	again := queue.Delivery{ID: fmt.Sprintf("d-%d", r.n), Event: "issue_comment", Payload: r.comment(900, "rita", "/approve qa"), Attempt: 2, Received: t0}
+	if _, err := r.tr.Handle(context.Background(), again); err != nil {
+		t.Fatalf("the applied delivery's retry failed on the owed reaction: %v", err)
+	}
+	dirty := false
+	r.st.Do(func(s *trackertest.Store) { _, dirty = s.Dirty[key.String()] })
+	if !dirty {
+		t.Fatal("the release is not marked owed a sync: nothing would post the reaction")
+	}
+	r.gh.Do(func(g *trackertest.GitHub) { delete(g.Errors, "AddReaction") })
+	if n, err := r.tr.Flush(context.Background()); n != 1 || err != nil {
+		t.Fatalf("flush synced %d (%v), want the release", n, err)
+	}
+	if got := r.writes(m); !slices.Contains(got, "AddReaction +1 on 900") {
+		t.Fatalf("writes = %v, want the reaction posted by the flush", got)
+	}
+	if n := len(r.outbox(key.String())); n != 0 {
+		t.Fatalf("the outbox keeps %d owed writes after the flush", n)
 	}
 }
