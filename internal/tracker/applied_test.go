@@ -43,10 +43,10 @@ func TestRedeliveryAppliesNothing(t *testing.T) {
 	if activeQA(r.rig) != 1 {
 		t.Fatal("the sign-off did not count")
 	}
-	apart := r.st.apart
+	apart := r.st.apart.Load()
 	handle()
-	if r.st.apart != apart+1 {
-		t.Errorf("the redelivery was applied again (marks on their own: %d, want %d)", r.st.apart, apart+1)
+	if r.st.apart.Load() != apart+1 {
+		t.Errorf("the redelivery was applied again (marks on their own: %d, want %d)", r.st.apart.Load(), apart+1)
 	}
 	if n := activeQA(r.rig); n != 1 {
 		t.Errorf("%d sign-offs after the redelivery, want 1", n)
@@ -59,9 +59,9 @@ func TestRedeliveryAppliesNothing(t *testing.T) {
 	raw["applied"] = old
 	b, _ := json.Marshal(raw)
 	r.st.Do(func(s *trackertest.Store) { s.States[key.String()] = b })
-	apart = r.st.apart
+	apart = r.st.apart.Load()
 	handle()
-	if r.st.apart != apart+1 {
+	if r.st.apart.Load() != apart+1 {
 		t.Error("a redelivery known by its whole id (an older record) was applied again")
 	}
 }

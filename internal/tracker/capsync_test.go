@@ -54,7 +54,7 @@ const capConfig = "version: 1\nroles:\n  - id: qa\n    users: [rita]\n  - id: se
 // PR 2's tracking issue held (held.let releases them).
 type capRig struct {
 	*rig
-	now  time.Time
+	clk  *testClock
 	held *heldEdits
 }
 
@@ -62,7 +62,7 @@ func newCapRig(t *testing.T, pool int) *capRig { return newCapRigLocks(t, pool, 
 
 // newCapRigLocks is newCapRig whose lock calls go through wrap's Locks.
 func newCapRigLocks(t *testing.T, pool int, wrap func(*trackertest.Store) tracker.Locks) *capRig {
-	r := &capRig{rig: newRig(t), now: t0.Add(time.Hour)}
+	r := &capRig{rig: newRig(t), clk: newTestClock(t0.Add(time.Hour))}
 	var locks tracker.Locks = r.st
 	if wrap != nil {
 		locks = wrap(r.st)
@@ -81,13 +81,13 @@ func newCapRigLocks(t *testing.T, pool int, wrap func(*trackertest.Store) tracke
 	})
 	r.tr = tracker.New(tracker.Options{States: r.st, Locks: locks, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.held,
 		HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute, CapSyncs: pool, SyncBackoff: time.Hour,
-		Clock: func() time.Time { return r.now }})
+		Clock: r.clk.Now})
 	r.open()
 	r.handle("pull_request", payload(t, "pull_request/opened.json", map[string]any{
 		"number": 3, "pull_request.number": 3, "pull_request.head.ref": "release/2.0", "pull_request.head.sha": headB,
 		"pull_request.base.ref": "main", "pull_request.title": "Release 2.0", "pull_request.created_at": t0.Format(time.RFC3339),
 	}))
-	r.now = r.now.Add(2 * time.Minute)
+	r.clk.advance(2 * time.Minute)
 	if n, err := r.tr.Flush(context.Background()); err != nil || n != 2 {
 		t.Fatalf("flush after the openings synced %d: %v", n, err)
 	}
@@ -100,14 +100,14 @@ func newCapRigLocks(t *testing.T, pool int, wrap func(*trackertest.Store) tracke
 	for _, pr := range []int{prNum, 3} {
 		r.handle("issue_comment", r.commentOn(pr, int64(900+pr), "rita", "/approve qa"))
 	}
-	r.now = r.now.Add(6 * time.Minute)
+	r.clk.advance(6 * time.Minute)
 	return r
 }
 
 // commentOn is r.comment on PR pr.
 func (r *capRig) commentOn(pr int, id int64, user, body string) []byte {
 	return payload(r.t, "issue_comment/created.json", map[string]any{
-		"comment.id": id, "comment.body": body, "comment.user.login": user, "comment.created_at": r.now.Format(time.RFC3339),
+		"comment.id": id, "comment.body": body, "comment.user.login": user, "comment.created_at": r.clk.Now().Format(time.RFC3339),
 		"sender.login": user, "sender.type": "User", "issue.number": pr, "issue.body": "",
 		"issue.pull_request": map[string]any{"url": fmt.Sprintf("https://api.github.com/repos/%s/%s/pulls/%d", owner, repo, pr)},
 		"installation":       map[string]any{"id": 1},
@@ -286,13 +286,13 @@ func (l *lockedClears) ClearDirty(ctx context.Context, d queue.Dirty) (bool, err
 // would never be written.
 func TestFlushClearsUnderTheLock(t *testing.T) {
 	r := newRig(t)
-	now := t0.Add(time.Hour)
+	clk := newTestClock(t0.Add(time.Hour))
 	marks := &lockedClears{Store: r.st}
 	r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: marks, Cache: r.st, Queue: r.st, GitHub: r.gh,
 		HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute,
-		Clock: func() time.Time { return now }})
+		Clock: clk.Now})
 	r.open()
-	now = now.Add(2 * time.Minute)
+	clk.advance(2 * time.Minute)
 	if n, err := r.tr.Flush(context.Background()); err != nil || n != 1 {
 		t.Fatalf("flush synced %d: %v", n, err)
 	}

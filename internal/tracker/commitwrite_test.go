@@ -2,6 +2,7 @@ package tracker_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,11 +16,11 @@ import (
 // asks for on their own (not in a Commit).
 type marksApart struct {
 	*trackertest.Store
-	apart int
+	apart atomic.Int64
 }
 
 func (s *marksApart) MarkDirty(ctx context.Context, rel string, now time.Time, window, maxWait time.Duration, since time.Time) (queue.Dirty, time.Time, error) {
-	s.apart++
+	s.apart.Add(1)
 	return s.Store.MarkDirty(ctx, rel, now, window, maxWait, since)
 }
 
@@ -27,17 +28,17 @@ func (s *marksApart) MarkDirty(ctx context.Context, rel string, now time.Time, w
 type commitRig struct {
 	*rig
 	st  *marksApart
-	now time.Time
+	clk *testClock
 }
 
 func newCommitRig(t *testing.T) *commitRig {
-	r := &commitRig{rig: newRig(t), now: t0.Add(time.Hour)}
+	r := &commitRig{rig: newRig(t), clk: newTestClock(t0.Add(time.Hour))}
 	r.st = &marksApart{Store: r.rig.st}
 	r.gh.ConfigRepo = []byte(capConfig) // rita signs off as qa, sam as sec
 	r.gh.Perms["sam"] = "write"
 	r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.gh,
 		HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute,
-		Clock: func() time.Time { return r.now }})
+		Clock: r.clk.Now})
 	r.open()
 	return r
 }
@@ -60,10 +61,10 @@ func TestCommitIsOneCall(t *testing.T) {
 		r.st.Do(func(s *trackertest.Store) { g = s.Dirty[key.String()].Gen })
 		return g
 	}
-	before, apart, was := marks(), r.st.apart, gen()
+	before, apart, was := marks(), r.st.apart.Load(), gen()
 	r.handle("issue_comment", r.comment(501, "rita", "/approve qa"))
-	if n := marks() - before; n != 1 || r.st.apart != apart {
-		t.Errorf("a sign-off made %d marks in a Commit and %d apart; want 1 and 0", n, r.st.apart-apart)
+	if n := marks() - before; n != 1 || r.st.apart.Load() != apart {
+		t.Errorf("a sign-off made %d marks in a Commit and %d apart; want 1 and 0", n, r.st.apart.Load()-apart)
 	}
 	if gen() != was+1 {
 		t.Errorf("the sync mark's generation went from %d to %d; the sign-off's sync is not marked owed", was, gen())
@@ -86,7 +87,7 @@ func TestCommitIndexesOnlyWhatChanged(t *testing.T) {
 		t.Errorf("a sign-off wrote %d index entries, want none (nothing it is indexed by changed)", n-before)
 	}
 
-	r.now = r.now.Add(tracker.IndexRefresh / 2)
+	r.clk.advance(tracker.IndexRefresh / 2)
 	r.gh.PRs[prNum] = release.PRInfo{Title: "Release 1.0", Author: "Codertocat", HeadRef: "release/1.0", BaseRef: "main", HeadSHA: headB, State: "open"}
 	before = r.indexWrites()
 	r.handle("pull_request", payload(t, "pull_request/synchronize.json", map[string]any{
@@ -101,7 +102,7 @@ func TestCommitIndexesOnlyWhatChanged(t *testing.T) {
 	}
 
 	// The push's entry does not put off the refresh of the others.
-	r.now = r.now.Add(tracker.IndexRefresh / 2)
+	r.clk.advance(tracker.IndexRefresh / 2)
 	before = r.indexWrites()
 	r.handle("issue_comment", r.comment(502, "sam", "/approve sec"))
 	if n := r.indexWrites(); n-before != 2 {

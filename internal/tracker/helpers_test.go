@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -137,4 +138,37 @@ func (r *rig) outbox(rel string) []json.RawMessage {
 	}
 	r.st.Do(func(s *trackertest.Store) { json.Unmarshal(s.States[rel], &rec) })
 	return rec.Outbox
+}
+
+// testClock is a clock that stands still until its test moves it. The
+// tracker's own goroutines (the cap pool, the flusher's syncs) read it
+// while the test goes on, so it is read and moved under a lock (a plain
+// time.Time moved by the test was a data race the race detector caught in
+// CI, 2026-12-03).
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock(at time.Time) *testClock { return &testClock{now: at} }
+
+// Now is the clock's time: the tracker's Options.Clock.
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// advance moves the clock on by d.
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// set moves the clock to at.
+func (c *testClock) set(at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = at
 }

@@ -15,13 +15,13 @@ import (
 // and a clock the test moves (now).
 type sweepRig struct {
 	*rig
-	now time.Time
+	clk *testClock
 }
 
 func newSweepRig(t *testing.T) *sweepRig {
-	r := &sweepRig{rig: newRig(t), now: t0.Add(time.Hour)}
+	r := &sweepRig{rig: newRig(t), clk: newTestClock(t0.Add(time.Hour))}
 	r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.gh,
-		HTTPStatus: trackertest.Status, OrderWindow: -1, Reconcile: 10 * time.Minute, Clock: func() time.Time { return r.now }})
+		HTTPStatus: trackertest.Status, OrderWindow: -1, Reconcile: 10 * time.Minute, Clock: r.clk.Now})
 	r.open()
 	return r
 }
@@ -62,7 +62,7 @@ func TestSweepSkipsQueuedRefresh(t *testing.T) {
 	r := newSweepRig(t)
 	for range 3 { // three periods, the first refresh never taken
 		r.sweep()
-		r.now = r.now.Add(11 * time.Minute)
+		r.clk.advance(11 * time.Minute)
 	}
 	got := r.sweeps()
 	if len(got) != 1 {
@@ -85,16 +85,16 @@ func TestSweepSkipsQueuedRefresh(t *testing.T) {
 // times rarer.
 func TestSweepMarkAfterDuplicate(t *testing.T) {
 	r := newSweepRig(t)
-	r.now = r.now.Truncate(10 * time.Minute).Add(time.Minute) // early in a bucket
-	r.sweep()                                                 // replica A
+	r.clk.set(r.clk.Now().Truncate(10 * time.Minute).Add(time.Minute)) // early in a bucket
+	r.sweep()                                                          // replica A
 	got := r.sweeps()
 	if len(got) != 1 {
 		t.Fatalf("%d sweep refreshes, want 1", len(got))
 	}
 	r.take(got[0]) // a worker takes it at once
-	r.now = r.now.Add(2 * time.Minute)
+	r.clk.advance(2 * time.Minute)
 	r.sweep() // replica B, same bucket: a duplicate
-	r.now = r.now.Add(10 * time.Minute)
+	r.clk.advance(10 * time.Minute)
 	r.sweep() // next period
 	if n := len(r.sweeps()); n != 2 {
 		t.Fatalf("%d sweep refreshes after the next period, want 2: the duplicate left a \"queued\" mark with nothing queued", n)
