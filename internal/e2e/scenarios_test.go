@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -45,6 +46,8 @@ type storm struct {
 	t    *testing.T
 	sz   stormSize
 	post func(event string, bodies [][]byte)
+	// signs are the sign-off comments posted, by release.
+	signs map[int][]int64
 }
 
 func (s *storm) pr(r int) int { return 100 + r }
@@ -145,6 +148,12 @@ func (s *storm) play() int {
 
 func (s *storm) comment(r int, user, body string) []byte {
 	id := 700000 + s.h.nextID.Add(1)
+	if strings.HasPrefix(body, "/approve ") {
+		if s.signs == nil {
+			s.signs = map[int][]int64{}
+		}
+		s.signs[r] = append(s.signs[r], id)
+	}
 	s.h.fake.Do(func(repos map[string]*githubfake.Repo) {
 		repos[testRepo].Comments = append(repos[testRepo].Comments, &githubfake.Comment{ID: id, Issue: s.pr(r), Body: body, Author: user})
 	})
@@ -189,6 +198,15 @@ func (s *storm) verify() {
 		}
 		if n := len(h.replies(s.pr(r))); n != 0 {
 			t.Errorf("release %d: %d replies on the PR: %q", s.pr(r), n, h.replies(s.pr(r)))
+		}
+		// Each sign-off is acknowledged: a reaction GitHub failed is owed
+		// by the release and posted by a later sync (finishOrOwe). GitHub
+		// keeps one +1 however often it is given; the fake keeps each.
+		for _, id := range s.signs[r] {
+			got := reactionsOn(h, id)
+			if len(got) == 0 || slices.ContainsFunc(got, func(c string) bool { return c != "+1" }) {
+				t.Errorf("release %d: sign-off comment %d has reactions %q, want +1", s.pr(r), id, got)
+			}
 		}
 		golive := 0
 		for _, c := range h.comments(s.pr(r)) {

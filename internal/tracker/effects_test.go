@@ -159,20 +159,31 @@ func TestOwedReactionRefusedForNowOwesASync(t *testing.T) {
 	if n := len(r.outbox(key.String())); n != 1 {
 		t.Fatalf("the outbox keeps %d owed writes, want the reaction", n)
 	}
+	dirty := func() (d bool) {
+		r.st.Do(func(s *trackertest.Store) { _, d = s.Dirty[key.String()] })
+		return d
+	}
+	// The delivery synced at once (no coalescing here), so no sync mark
+	// was left by its commit: the failed post must leave one.
+	if !dirty() {
+		t.Fatal("the release is not marked owed a sync: nothing would post the reaction")
+	}
 	// A retry of the delivery (its ack lost) finds it applied and is done
 	// too, though the reaction still fails.
 	again := queue.Delivery{ID: fmt.Sprintf("d-%d", r.n), Event: "issue_comment", Payload: r.comment(900, "rita", "/approve qa"), Attempt: 2, Received: t0}
 	if _, err := r.tr.Handle(context.Background(), again); err != nil {
 		t.Fatalf("the applied delivery's retry failed on the owed reaction: %v", err)
 	}
-	dirty := false
-	r.st.Do(func(s *trackertest.Store) { _, dirty = s.Dirty[key.String()] })
-	if !dirty {
-		t.Fatal("the release is not marked owed a sync: nothing would post the reaction")
-	}
-	r.gh.Do(func(g *trackertest.GitHub) { delete(g.Errors, "AddReaction") })
-	if n, err := r.tr.Flush(context.Background()); n != 1 || err != nil {
-		t.Fatalf("flush synced %d (%v), want the release", n, err)
+	// The flush posts it, even while the tracking issue cannot be written
+	// (a 403): the outbox does not wait for the sync.
+	r.gh.Do(func(g *trackertest.GitHub) {
+		delete(g.Errors, "AddReaction")
+		g.Errors["GetIssue"] = trackertest.StatusError{Code: 403}
+	})
+	if n, err := r.tr.Flush(context.Background()); n != 0 || err != nil {
+		// The sign-off's milestone, noted after the first write, changes
+		// the ledger: the flush reads the issue to edit it, and fails.
+		t.Fatalf("flush synced %d (%v), want its sync failed on the issue's 403", n, err)
 	}
 	if got := r.writes(m); !slices.Contains(got, "AddReaction +1 on 900") {
 		t.Fatalf("writes = %v, want the reaction posted by the flush", got)

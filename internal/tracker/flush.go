@@ -11,8 +11,11 @@ import (
 	"github.com/ag06mixer/golive/internal/release"
 )
 
-// flushBatch is how many due releases one Flush takes from the marks.
+// flushBatch is how many due releases one Flush syncs at most.
 const flushBatch = 32
+
+// maxBackedOff bounds the releases in backoff one Flush reads past.
+const maxBackedOff = 1024
 
 // DefaultFlushSyncs is how many syncs Flush runs at once unless
 // Options.FlushSyncs says.
@@ -35,7 +38,11 @@ func (tr *Tracker) Flush(ctx context.Context) (int, error) {
 // all of them are done. Once ctx ends it starts no more; a sync cut short
 // by it leaves its mark, for this replica's next flush or another's.
 func (tr *Tracker) FlushWith(ctx context.Context, parallel int) (int, error) {
-	due, err := tr.o.Marks.DueDirty(ctx, tr.o.Clock(), flushBatch)
+	// The releases whose last sync failed stay due, earliest first, while
+	// they wait out their backoff: asked for on top of the batch, they do
+	// not take its places from the releases behind them (32 failing ones
+	// held every other release's sync back).
+	due, err := tr.o.Marks.DueDirty(ctx, tr.o.Clock(), flushBatch+min(tr.backoff.size(), maxBackedOff))
 	if err != nil {
 		return 0, err
 	}
@@ -43,11 +50,16 @@ func (tr *Tracker) FlushWith(ctx context.Context, parallel int) (int, error) {
 		n     atomic.Int64
 		wg    sync.WaitGroup
 		slots = make(chan struct{}, max(parallel, 1))
+		taken int
 	)
 	for _, d := range due {
 		if !tr.backoff.ready(d.Release, tr.o.Monotonic()) {
 			continue
 		}
+		if taken == flushBatch {
+			break
+		}
+		taken++
 		k, err := release.ParseKey(d.Release)
 		if err != nil {
 			tr.o.Marks.ClearDirty(ctx, d)

@@ -49,6 +49,22 @@ type owed struct {
 	Body      string `json:"body,omitempty"`
 	CommentID int64  `json:"comment_id,omitempty"`
 	Reaction  string `json:"reaction,omitempty"`
+	// At is when it was owed (Unix seconds; 0 in a record from before
+	// it was kept): one GitHub has not taken for outboxPatience is
+	// dropped (finish).
+	At int64 `json:"at,omitempty"`
+}
+
+// outboxPatience is how long golive keeps trying a reply or reaction
+// GitHub fails (a 5xx, a 403 from a permission the App lacks): as long as
+// a delivery's retries had (worker.DefaultRetryBudget). An owed post also
+// makes each later event of the release sync at once, so one GitHub will
+// never take must not stay owed for good.
+const outboxPatience = time.Hour
+
+// overdue reports whether the owed post o has waited past outboxPatience.
+func (tr *Tracker) overdue(o owed) bool {
+	return o.At != 0 && tr.o.Clock().Sub(time.Unix(o.At, 0)) > outboxPatience
 }
 
 // committer is a store that writes a commit's record, index entries and
@@ -191,11 +207,11 @@ func (tr *Tracker) finish(ctx context.Context, gh Issues, k release.Key, rec *re
 		switch o.Kind {
 		case "react":
 			if err := gh.AddReaction(ctx, k.Owner, k.Repo, o.CommentID, o.Reaction); err != nil {
-				if !tr.refusedForGood(err) {
+				if !tr.refusedForGood(err) && !tr.overdue(o) {
 					return err
 				}
-				// Refused for good: retrying would wedge every reply
-				// after it, and every later event of the release.
+				// Refused for good, or for too long: retrying would
+				// wedge every reply after it.
 				tr.drop("reaction", k.String(), err)
 			} else {
 				tr.o.Metrics.GitHubWrites.WithLabelValues("reaction").Inc()
@@ -209,7 +225,7 @@ func (tr *Tracker) finish(ctx context.Context, gh Issues, k release.Key, rec *re
 				target = k.PR
 			}
 			if _, err := gh.CreateComment(ctx, k.Owner, k.Repo, target, o.Body); err != nil {
-				if !tr.refusedForGood(err) {
+				if !tr.refusedForGood(err) && !tr.overdue(o) {
 					return err
 				}
 				tr.drop("reply", k.String(), err)

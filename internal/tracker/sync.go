@@ -19,10 +19,13 @@ func (tr *Tracker) Sync(ctx context.Context, k release.Key) error {
 	if err != nil || rec == nil {
 		return err
 	}
-	if err := tr.syncLocked(ctx, gh, rc, rec); err != nil {
-		return err
-	}
-	return tr.finish(ctx, gh, k, rec)
+	// The outbox is posted whatever became of the sync: replies and
+	// reactions need neither the issue nor the check run (a reply with no
+	// issue goes to the PR), and one owed since a delivery that could not
+	// post it is this flush's to post (finishOrOwe); a tracking issue
+	// GitHub will not take must not hold them back.
+	err = tr.syncLocked(ctx, gh, rc, rec)
+	return errors.Join(err, tr.finish(ctx, gh, k, rec))
 }
 
 // loadTracked loads a release with its installation's API and its repo's
@@ -312,6 +315,13 @@ func (b *syncBackoff) failed(name string, now time.Time, base time.Duration) {
 	e.fails++
 	e.next = now.Add(min(backoff(base, e.fails), maxSyncBackoff))
 	b.m[name] = e
+}
+
+// size is how many releases wait out a backoff.
+func (b *syncBackoff) size() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.m)
 }
 
 func (b *syncBackoff) ok(name string) {

@@ -7,6 +7,7 @@ package trackertest
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -240,11 +241,22 @@ func (s *Store) MarkDirty(_ context.Context, rel string, now time.Time, window, 
 func (s *Store) DueDirty(_ context.Context, now time.Time, n int) ([]queue.Dirty, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []queue.Dirty
+	// Earliest due first, as Redis's sorted set gives them.
+	var rels []string
 	for rel, m := range s.Dirty {
-		if !m.Due.After(now) && len(out) < n {
-			out = append(out, queue.Dirty{Release: rel, Gen: m.Gen})
+		if !m.Due.After(now) {
+			rels = append(rels, rel)
 		}
+	}
+	slices.SortFunc(rels, func(a, b string) int {
+		if c := s.Dirty[a].Due.Compare(s.Dirty[b].Due); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	var out []queue.Dirty
+	for _, rel := range rels[:min(n, len(rels))] {
+		out = append(out, queue.Dirty{Release: rel, Gen: s.Dirty[rel].Gen})
 	}
 	return out, nil
 }
