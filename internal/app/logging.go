@@ -34,7 +34,7 @@ func NewLogger(w io.Writer, level, format string) *slog.Logger {
 	if format == "text" {
 		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(repoField{Handler: h})
+	return slog.New(repoField{Handler: lazy(h)})
 }
 
 // repoField gives each line with a release field (OWNER/REPO#PR) a repo
