@@ -153,14 +153,20 @@ func parseEntry(m redis.XMessage) Delivery {
 
 // Ack removes a finished delivery from the pending list and the stream.
 func (s *Store) Ack(ctx context.Context, entry string) error {
-	pipe := s.rdb.TxPipeline()
-	pipe.XAck(ctx, s.streamKey(), group, entry)
-	pipe.XDel(ctx, s.streamKey(), entry)
-	if _, err := pipe.Exec(ctx); err != nil {
+	if err := ackScript.Run(ctx, s.rdb, []string{s.streamKey()}, group, entry).Err(); err != nil {
 		return fmt.Errorf("ack %s: %w", entry, err)
 	}
 	return nil
 }
+
+// ackScript acknowledges a delivery and deletes it from the stream, at
+// once, so an acknowledged entry never stays counted in the queue's
+// depth. One command: the MULTI, XACK, XDEL, EXEC it replaced were four
+// for Redis to dispatch at every delivery.
+var ackScript = redis.NewScript(`
+redis.call("XACK", KEYS[1], ARGV[1], ARGV[2])
+redis.call("XDEL", KEYS[1], ARGV[2])
+return 1`)
 
 // retryScript moves a failed delivery to the delay set and acknowledges
 // the original, atomically, so it is neither lost nor doubled.
