@@ -73,7 +73,10 @@ func (h repoField) WithAttrs(as []slog.Attr) slog.Handler {
 	}
 	if !has {
 		for _, a := range as {
-			if repo := repoOf(a.Value); a.Key == "release" && repo != "" {
+			if a.Key != "release" {
+				continue // no key to parse: a delivery id would fail it, with an error made for nothing
+			}
+			if repo := repoOf(a.Value); repo != "" {
 				as = append(as[:len(as):len(as)], slog.String("repo", repo))
 				has = true
 				break
