@@ -12,7 +12,9 @@ import (
 // at With: in a flood that was a tenth of the webhook handler's CPU
 // (docs/benchmarks.md), for loggers that mostly never write a line, since
 // a delivery that goes well logs nothing at the default level. The lines
-// it writes are the same.
+// it writes are the same, but for a value that changes after With (a map
+// or a pointer given to With), which is written as it is at the first
+// line: golive's With are given strings and numbers.
 type lazyAttrs struct {
 	parent slog.Handler // the handler with every attribute before these
 	attrs  []slog.Attr
@@ -48,6 +50,9 @@ func (l lazyAttrs) Handle(ctx context.Context, r slog.Record) error {
 func (l lazyAttrs) WithAttrs(as []slog.Attr) slog.Handler {
 	if len(as) == 0 {
 		return l
+	}
+	for i := range as { // the handler owns as
+		as[i].Value = as[i].Value.Resolve() // a LogValuer is asked at With, as slog's handlers ask it
 	}
 	next := lazy(l.parent)
 	next.attrs = append(l.attrs[:len(l.attrs):len(l.attrs)], as...)

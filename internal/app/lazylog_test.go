@@ -106,3 +106,24 @@ func BenchmarkLoggerWith(b *testing.B) {
 		l.Debug("queued")
 	}
 }
+
+// asked counts the times its LogValue is asked.
+type asked struct{ n *int }
+
+func (a asked) LogValue() slog.Value { *a.n++; return slog.IntValue(*a.n) }
+
+// TestLazyAttrsAsksLogValuersAtWith: a LogValuer given to With is asked
+// then, as slog's own handlers ask it, not when the line is written.
+func TestLazyAttrsAsksLogValuersAtWith(t *testing.T) {
+	n := 0
+	var b bytes.Buffer
+	l := slog.New(lazy(slog.NewJSONHandler(&b, nil))).With("v", asked{&n})
+	if n != 1 {
+		t.Fatalf("asked %d times at With, want 1", n)
+	}
+	l.Info("one")
+	l.Info("two")
+	if n != 1 || !bytes.Contains(b.Bytes(), []byte(`"v":1`)) {
+		t.Fatalf("asked %d times in all, want once: %s", n, b.String())
+	}
+}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"slices"
+	"testing"
 	"time"
 
 	"github.com/ag06mixer/golive/internal/githubfake"
@@ -44,4 +45,35 @@ func sentInsideRetryAfter(r githubfake.Request, later []githubfake.Request) stri
 // answered429 reports whether the fake answered a request with a 429.
 func answered429(h *harness) bool {
 	return slices.ContainsFunc(h.fake.Log(), func(r githubfake.Request) bool { return r.Status == 429 })
+}
+
+// TestSentInsideRetryAfter: the check passes the stragglers a 429 can
+// have and fails a gate that lets requests through.
+func TestSentInsideRetryAfter(t *testing.T) {
+	at := time.Date(2026, 12, 3, 16, 0, 0, 0, time.UTC)
+	r := githubfake.Request{Status: 429, At: at, RetryAfter: time.Second}
+	starts := func(ms ...int) []githubfake.Request {
+		var out []githubfake.Request
+		for _, m := range ms {
+			out = append(out, githubfake.Request{Method: "GET", Path: "/x", Start: at.Add(time.Duration(m) * time.Millisecond)})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		later []githubfake.Request
+		ok    bool
+	}{
+		{"none", nil, true},
+		{"in flight as the 429 was written", starts(1, 7, 60, 99), true},
+		{"four stragglers in the first half", starts(120, 150, 300, 499), true},
+		{"after the Retry-After", starts(960, 1000, 1200), true},
+		{"five in the first half", starts(120, 150, 300, 400, 499), false},
+		{"one in the second half", starts(700), false},
+		{"a gate letting requests through", starts(110, 130, 150, 170, 190, 210, 230, 500, 600, 700, 800, 900), false},
+	} {
+		if got := sentInsideRetryAfter(r, tc.later); (got == "") != tc.ok {
+			t.Errorf("%s: %q, want ok %v", tc.name, got, tc.ok)
+		}
+	}
 }

@@ -24,8 +24,8 @@ type Metrics struct {
 	Syncs          *prometheus.CounterVec   // outcome
 	GitHubWrites   *prometheus.CounterVec   // object
 	// Refused counts writes GitHub refused for good (422, or a target
-	// gone), or replies and reactions it refused for an hour, that golive
-	// dropped instead of retrying forever.
+	// gone), or replies and reactions it kept refusing for an hour, that
+	// golive dropped instead of retrying forever.
 	Refused *prometheus.CounterVec // object, status
 	// Panics counts panics recovered while handling one event, sync or
 	// loop pass.
@@ -81,7 +81,7 @@ func New() *Metrics {
 		GitHubWrites: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_github_writes_total",
 			Help: "GitHub writes golive made, by object (issue, comment, check_run, reply)."}, []string{"object"}),
 		Refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_github_refused_total",
-			Help: "Writes GitHub refused for good (422 invalid or too long, 404/410 target gone), or replies and reactions it refused for an hour, that golive dropped, by object and status."}, []string{"object", "status"}),
+			Help: "Writes GitHub refused for good (422 invalid or too long, 404/410 target gone), or replies and reactions it kept refusing for an hour, that golive dropped, by object and status."}, []string{"object", "status"}),
 		Panics: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "golive_panics_total",
 			Help: "Panics recovered, by where (event, sync, loop); the event is dead-lettered, the process goes on."}, []string{"where"}),
 		QueueDepth:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "golive_queue_depth", Help: "Entries in the delivery stream."}),

@@ -45,16 +45,15 @@ type change struct {
 func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *record, c change) error {
 	k := rec.State.Key
 	sync, closeReason, refresh := false, "", false
-	at := tr.o.Clock().Unix()
 	for i, e := range c.eff {
 		id := fmt.Sprintf("%s/%d", c.id, i)
 		switch e.Kind {
 		case release.EffSync:
 			sync = true
 		case release.EffReply:
-			rec.Outbox = append(rec.Outbox, owed{ID: id, Kind: "reply", Target: e.Target, Body: e.Body, At: at})
+			rec.Outbox = append(rec.Outbox, owed{ID: id, Kind: "reply", Target: e.Target, Body: e.Body})
 		case release.EffReact:
-			rec.Outbox = append(rec.Outbox, owed{ID: id, Kind: "react", CommentID: e.CommentID, Reaction: e.Reaction, At: at})
+			rec.Outbox = append(rec.Outbox, owed{ID: id, Kind: "react", CommentID: e.CommentID, Reaction: e.Reaction})
 		case release.EffCloseIssue:
 			closeReason = e.Reason
 		case release.EffRefresh:

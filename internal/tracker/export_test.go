@@ -13,7 +13,7 @@ func (tr *Tracker) CapSyncsOwed() int {
 }
 
 // BackOff puts release name in the sync backoff, as a failed sync does,
-// for an hour.
+// for the longest pause (a minute).
 func (tr *Tracker) BackOff(name string) {
 	tr.backoff.failed(name, tr.o.Monotonic(), time.Hour)
 }

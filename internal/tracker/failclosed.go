@@ -62,7 +62,7 @@ func (tr *Tracker) issueGone(ctx context.Context, gh GitHub, rc repoConfig, rec 
 	s.Issue, s.Written.IssueState = n, ""
 	s.SetIssueWritten(body)
 	rec.Outbox = append(rec.Outbox, owed{ID: fmt.Sprintf("recreated-%d-%d", old, n), Kind: "reply", Target: k.PR,
-		Body: fmt.Sprintf("The tracking issue #%d of this release was deleted. golive recreated it from its saved state as #%d: ticks, sign-offs, waivers and holds are kept.", old, n), At: now.Unix()})
+		Body: fmt.Sprintf("The tracking issue #%d of this release was deleted. golive recreated it from its saved state as #%d: ticks, sign-offs, waivers and holds are kept.", old, n)})
 	return tr.save(ctx, rec)
 }
 

@@ -42,7 +42,7 @@ func (tr *Tracker) FlushWith(ctx context.Context, parallel int) (int, error) {
 	// they wait out their backoff: asked for on top of the batch, they do
 	// not take its places from the releases behind them (32 failing ones
 	// held every other release's sync back).
-	due, err := tr.o.Marks.DueDirty(ctx, tr.o.Clock(), flushBatch+min(tr.backoff.size(), maxBackedOff))
+	due, err := tr.o.Marks.DueDirty(ctx, tr.o.Clock(), flushBatch+min(tr.backoff.size(tr.o.Monotonic()), maxBackedOff))
 	if err != nil {
 		return 0, err
 	}

@@ -3,8 +3,13 @@ package tracker_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/ag06mixer/golive/internal/queue"
+	"github.com/ag06mixer/golive/internal/tracker"
+	"github.com/ag06mixer/golive/internal/tracker/trackertest"
 )
 
 // TestFlushReadsPastReleasesInBackoff: releases whose syncs keep failing
@@ -49,5 +54,39 @@ func TestFlushSyncsABatchAtMost(t *testing.T) {
 	}
 	if n, err := r.tr.Flush(ctx); err != nil || n != 32 {
 		t.Fatalf("flush synced %d (%v), want its batch of 32", n, err)
+	}
+}
+
+// dueAsked records how many due marks each flush asked for.
+type dueAsked struct {
+	*trackertest.Store
+	n []int
+}
+
+func (d *dueAsked) DueDirty(ctx context.Context, now time.Time, n int) ([]queue.Dirty, error) {
+	d.n = append(d.n, n)
+	return d.Store.DueDirty(ctx, now, n)
+}
+
+// TestFlushForgetsBackoffsLongOver: a release whose backoff ended long
+// ago (its mark cleared by another replica, say) is forgotten, so the
+// flusher no longer reads a mark past its batch for it.
+func TestFlushForgetsBackoffsLongOver(t *testing.T) {
+	r := newRig(t)
+	clk := newTestClock(t0.Add(time.Hour))
+	marks := &dueAsked{Store: r.st}
+	r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: marks, Cache: r.st, Queue: r.st, GitHub: r.gh,
+		HTTPStatus: trackertest.Status, OrderWindow: -1, Clock: clk.Now, Monotonic: clk.Now})
+	ctx := context.Background()
+	for i := range 5 {
+		r.tr.BackOff(fmt.Sprintf("%s/%s#%d", owner, repo, 100+i)) // a minute each, the longest
+	}
+	r.tr.Flush(ctx)
+	clk.advance(2 * time.Minute) // over a minute ago
+	r.tr.Flush(ctx)
+	clk.advance(3 * time.Minute) // over long since
+	r.tr.Flush(ctx)
+	if want := []int{37, 37, 32}; !slices.Equal(marks.n, want) {
+		t.Fatalf("flushes asked for %v due marks, want %v", marks.n, want)
 	}
 }

@@ -41,7 +41,7 @@ func (tr *Tracker) milestones(ctx context.Context, rc repoConfig, rec *record, r
 		// The PR comment (edited in place) carries the reminders; a reply
 		// makes GitHub notify the people named, at most once a day.
 		if due := release.ReminderReply(rs, s, now); len(due) > 0 {
-			rec.Outbox = append(rec.Outbox, owed{ID: fmt.Sprintf("remind-%d", now.UnixNano()), Kind: "reply", Target: s.Key.PR, Body: render.ReminderReply(s.Issue, due), At: now.Unix()})
+			rec.Outbox = append(rec.Outbox, owed{ID: fmt.Sprintf("remind-%d", now.UnixNano()), Kind: "reply", Target: s.Key.PR, Body: render.ReminderReply(s.Issue, due)})
 			s = release.MarkReminderReply(s, rs, due, now)
 			rec.State = s
 		}

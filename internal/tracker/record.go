@@ -49,22 +49,42 @@ type owed struct {
 	Body      string `json:"body,omitempty"`
 	CommentID int64  `json:"comment_id,omitempty"`
 	Reaction  string `json:"reaction,omitempty"`
-	// At is when it was owed (Unix seconds; 0 in a record from before
-	// it was kept): one GitHub has not taken for outboxPatience is
-	// dropped (finish).
-	At int64 `json:"at,omitempty"`
+	// Failing is when GitHub first answered it with an error (Unix
+	// seconds; 0 while it has not): one GitHub still refuses
+	// outboxPatience later is dropped (finish).
+	Failing int64 `json:"failing,omitempty"`
 }
 
 // outboxPatience is how long golive keeps trying a reply or reaction
-// GitHub fails (a 5xx, a 403 from a permission the App lacks): as long as
-// a delivery's retries had (worker.DefaultRetryBudget). An owed post also
-// makes each later event of the release sync at once, so one GitHub will
-// never take must not stay owed for good.
+// GitHub keeps refusing (a 5xx, a 403 from a permission the App lacks),
+// from its first refusal: as long as a delivery's retries had
+// (worker.DefaultRetryBudget). An owed post also makes each later event
+// of the release sync at once, so one GitHub will never take must not
+// stay owed for good. Counted from the first refusal, not from when it
+// was owed: after golive or Redis was down an hour, one 502 drops nothing.
 const outboxPatience = time.Hour
 
-// overdue reports whether the owed post o has waited past outboxPatience.
-func (tr *Tracker) overdue(o owed) bool {
-	return o.At != 0 && tr.o.Clock().Sub(time.Unix(o.At, 0)) > outboxPatience
+// refusedLong reports whether GitHub refused the owed post o with err
+// for outboxPatience since its first refusal. Only GitHub's answers
+// count: a lost lock or golive stopping (no status) never does, and nor
+// does a rate limit (429), which passes.
+func (tr *Tracker) refusedLong(ctx context.Context, o owed, err error) bool {
+	st := tr.status(err)
+	return ctx.Err() == nil && st != 0 && st != 429 && o.Failing != 0 &&
+		tr.o.Clock().Sub(time.Unix(o.Failing, 0)) > outboxPatience
+}
+
+// refused notes GitHub's first refusal of the outbox's first post, so
+// its patience counts from then (refusedLong); the note is saved best
+// effort.
+func (tr *Tracker) refused(ctx context.Context, rec *record, err error) {
+	if st := tr.status(err); rec.Outbox[0].Failing != 0 || ctx.Err() != nil || st == 0 || st == 429 {
+		return
+	}
+	rec.Outbox[0].Failing = tr.o.Clock().Unix()
+	if serr := tr.save(ctx, rec); serr != nil {
+		tr.o.Log.Warn("save the first refusal of an owed post", "release", rec.State.Key.String(), "err", serr)
+	}
 }
 
 // committer is a store that writes a commit's record, index entries and
@@ -207,7 +227,8 @@ func (tr *Tracker) finish(ctx context.Context, gh Issues, k release.Key, rec *re
 		switch o.Kind {
 		case "react":
 			if err := gh.AddReaction(ctx, k.Owner, k.Repo, o.CommentID, o.Reaction); err != nil {
-				if !tr.refusedForGood(err) && !tr.overdue(o) {
+				if !tr.refusedForGood(err) && !tr.refusedLong(ctx, o, err) {
+					tr.refused(ctx, rec, err)
 					return err
 				}
 				// Refused for good, or for too long: retrying would
@@ -225,7 +246,8 @@ func (tr *Tracker) finish(ctx context.Context, gh Issues, k release.Key, rec *re
 				target = k.PR
 			}
 			if _, err := gh.CreateComment(ctx, k.Owner, k.Repo, target, o.Body); err != nil {
-				if !tr.refusedForGood(err) && !tr.overdue(o) {
+				if !tr.refusedForGood(err) && !tr.refusedLong(ctx, o, err) {
+					tr.refused(ctx, rec, err)
 					return err
 				}
 				tr.drop("reply", k.String(), err)

@@ -19,14 +19,22 @@ func (tr *Tracker) Sync(ctx context.Context, k release.Key) error {
 	if err != nil || rec == nil {
 		return err
 	}
-	// The outbox is posted whatever became of the sync: replies and
+	// The outbox is posted whatever GitHub made of the sync: replies and
 	// reactions need neither the issue nor the check run (a reply with no
 	// issue goes to the PR), and one owed since a delivery that could not
 	// post it is this flush's to post (finishOrOwe); a tracking issue
-	// GitHub will not take must not hold them back.
+	// GitHub will not take must not hold them back. Not when the sync's
+	// save failed or the lock is lost: a post whose removal from the
+	// outbox cannot be saved would be posted again at every flush.
 	err = tr.syncLocked(ctx, gh, rc, rec)
+	if errors.Is(err, errUnsaved) || ctx.Err() != nil {
+		return err
+	}
 	return errors.Join(err, tr.finish(ctx, gh, k, rec))
 }
+
+// errUnsaved marks a sync whose record could not be saved.
+var errUnsaved = errors.New("release record not saved")
 
 // loadTracked loads a release with its installation's API and its repo's
 // config; rec is nil for a release golive does not track.
@@ -68,10 +76,10 @@ func (tr *Tracker) syncLocked(ctx context.Context, gh GitHub, rc repoConfig, rec
 		receiptErr = tr.emitReceipts(ctx, gh, rc, rec, now) // receipts.go
 	}
 	if err := tr.milestones(ctx, rc, rec, rep, now); err != nil { // notify.go
-		return err
+		return fmt.Errorf("%w: %w", errUnsaved, err)
 	}
 	if err := tr.save(ctx, rec); err != nil {
-		return err
+		return fmt.Errorf("%w: %w", errUnsaved, err)
 	}
 	err := errors.Join(issueErr, commentErr, checkErr, receiptErr)
 	if err == nil {
@@ -317,10 +325,18 @@ func (b *syncBackoff) failed(name string, now time.Time, base time.Duration) {
 	b.m[name] = e
 }
 
-// size is how many releases wait out a backoff.
-func (b *syncBackoff) size() int {
+// size is how many releases wait out a backoff at now. It forgets those
+// whose pause ended long since (their marks were cleared by another
+// replica, or they finished): the flusher reads that many due marks past
+// its batch at every tick.
+func (b *syncBackoff) size(now time.Time) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	for name, e := range b.m {
+		if now.Sub(e.next) > 2*maxSyncBackoff {
+			delete(b.m, name)
+		}
+	}
 	return len(b.m)
 }
 
