@@ -28,10 +28,7 @@ func TestOwedPostDroppedAfterPatience(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRig(t)
-			clk := newTestClock(t0.Add(time.Hour))
-			m := metrics.New()
-			r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.gh,
-				HTTPStatus: trackertest.Status, OrderWindow: -1, Metrics: m, Clock: clk.Now, Monotonic: clk.Now})
+			clk, m := r.clocked()
 			r.gh.ConfigRepo = []byte(qaConfig)
 			r.open()
 			if tc.user == "victor" {
@@ -69,10 +66,7 @@ func TestOwedPostDroppedAfterPatience(t *testing.T) {
 // nothing either.
 func TestOwedPostPatienceCountsGitHubsRefusals(t *testing.T) {
 	r := newRig(t)
-	clk := newTestClock(t0.Add(time.Hour))
-	m := metrics.New()
-	r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.gh,
-		HTTPStatus: trackertest.Status, OrderWindow: -1, Metrics: m, Clock: clk.Now, Monotonic: clk.Now})
+	clk, m := r.clocked()
 	r.gh.ConfigRepo = []byte(qaConfig)
 	r.open()
 	ctx := context.Background()
@@ -118,9 +112,7 @@ func TestOwedPostPatienceCountsGitHubsRefusals(t *testing.T) {
 // again; once Redis takes the save, it is posted once.
 func TestOwedPostNotPostedAgainWhenTheSaveFails(t *testing.T) {
 	r := newRig(t)
-	clk := newTestClock(t0.Add(time.Hour))
-	r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.gh,
-		HTTPStatus: trackertest.Status, OrderWindow: -1, Clock: clk.Now, Monotonic: clk.Now})
+	clk, _ := r.clocked()
 	r.gh.ConfigRepo = []byte(qaConfig)
 	r.open()
 	r.handle("issue_comment", r.comment(899, "rita", "/approve qa"))
@@ -150,4 +142,13 @@ func TestOwedPostNotPostedAgainWhenTheSaveFails(t *testing.T) {
 	if replies != 1 || len(r.outbox(key.String())) != 0 {
 		t.Fatalf("the reply was posted %d times (%d still owed), want once: writes %v", replies, len(r.outbox(key.String())), r.writes(m))
 	}
+}
+
+// clocked gives the rig's tracker a clock the test moves (its backoffs
+// too) and metrics of its own.
+func (r *rig) clocked() (*testClock, *metrics.Metrics) {
+	clk, m := newTestClock(t0.Add(time.Hour)), metrics.New()
+	r.tr = tracker.New(tracker.Options{States: r.st, Locks: r.st, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.gh,
+		HTTPStatus: trackertest.Status, OrderWindow: -1, Metrics: m, Clock: clk.Now, Monotonic: clk.Now})
+	return clk, m
 }
