@@ -311,12 +311,12 @@ type leadRefused struct {
 	asks atomic.Int64
 }
 
-func (l *leadRefused) Acquire(ctx context.Context, rel, token string, ttl time.Duration, p queue.Place, take bool) error {
+func (l *leadRefused) AcquireState(ctx context.Context, rel, token string, ttl time.Duration, p queue.Place, take bool) ([]byte, bool, error) {
 	if p == (tracker.Place{}) {
 		l.asks.Add(1)
-		return errors.New("redis: connection reset by peer")
+		return nil, false, errors.New("redis: connection reset by peer")
 	}
-	return l.Store.Acquire(ctx, rel, token, ttl, p, take)
+	return l.Store.AcquireState(ctx, rel, token, ttl, p, take)
 }
 
 // TestCapSyncWithoutTheLock: a cap sync that never gets the lock gives

@@ -119,6 +119,7 @@ const IndexRefresh = time.Hour
 func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string, mark bool, received time.Time) (queue.Dirty, time.Time, error) {
 	s := rec.State
 	k := s.Key
+	takePreloaded(ctx, k.String()) // a save, made or tried, leaves it stale
 	now := tr.o.Clock()
 	want := []string{}
 	for _, sha := range []string{s.HeadSHA, mergeSHA} {
@@ -198,9 +199,15 @@ func (tr *Tracker) commitApart(ctx context.Context, c queue.Commit) (queue.Dirty
 }
 
 func (tr *Tracker) load(ctx context.Context, k release.Key) (*record, error) {
-	raw, err := tr.o.States.LoadState(ctx, k.String())
-	if err != nil || raw == nil {
-		return nil, err
+	raw, ok := takePreloaded(ctx, k.String())
+	if !ok {
+		var err error
+		if raw, err = tr.o.States.LoadState(ctx, k.String()); err != nil {
+			return nil, err
+		}
+	}
+	if raw == nil {
+		return nil, nil
 	}
 	rec, err := decodeRecord(raw)
 	if err != nil {

@@ -49,7 +49,13 @@ type Store struct {
 	// Ahead is what Outstanding answers.
 	Ahead []queue.Delivery
 
-	// SaveErr, LoadErr and AcquireErr fail those calls when set.
+	// LoadCalls counts the calls of LoadState (not the reads AcquireState
+	// makes with the lock).
+	LoadCalls int
+
+	// SaveErr, LoadErr and AcquireErr fail those calls when set (LoadErr
+	// leaves AcquireState's read undone, as a failed read in redisstore's
+	// script does).
 	SaveErr, LoadErr, AcquireErr error
 }
 
@@ -94,6 +100,7 @@ func (s *Store) Do(fn func(s *Store)) {
 func (s *Store) LoadState(_ context.Context, rel string) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.LoadCalls++
 	if s.LoadErr != nil {
 		return nil, s.LoadErr
 	}
@@ -166,6 +173,20 @@ func (s *Store) Acquire(_ context.Context, rel, token string, _ time.Duration, p
 	}
 	s.Holders[rel] = token
 	return nil
+}
+
+// AcquireState is Acquire, then, the lock taken, the release's record
+// read (redisstore's one round trip).
+func (s *Store) AcquireState(ctx context.Context, rel, token string, ttl time.Duration, p queue.Place, take bool) ([]byte, bool, error) {
+	if err := s.Acquire(ctx, rel, token, ttl, p, take); err != nil {
+		return nil, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.LoadErr != nil {
+		return nil, false, nil
+	}
+	return slices.Clone(s.States[rel]), true, nil
 }
 
 func (s *Store) Leave(context.Context, string, string, queue.Place) error { return nil }
