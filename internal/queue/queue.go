@@ -85,4 +85,10 @@ type Commit struct {
 	Mark            bool
 	Now, Since      time.Time
 	Window, MaxWait time.Duration
+	// Unlock, when set, is the token that holds the release's lock: the
+	// lock is released after the rest is written, in the same round trip
+	// (a pass's last write). Commit answers ErrLockLost when the token no
+	// longer held it; any other error leaves the lock's fate unknown, and
+	// the caller releases it as usual.
+	Unlock string
 }

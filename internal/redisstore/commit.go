@@ -23,7 +23,9 @@ import (
 //
 // The mark is the script MarkDirty runs, sent by its SHA; a Redis that
 // lost its scripts (a restart, SCRIPT FLUSH) has it sent again, alone:
-// the first commit after that costs two round trips.
+// the first commit after that costs two round trips. So is the unlock,
+// last, when the commit carries one (queue.Commit.Unlock): the pass's
+// lock released with its last write, not in a round trip of its own.
 func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
 	pipe := s.rdb.Pipeline()
 	var keys []string
@@ -53,7 +55,30 @@ func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.T
 		markArgs = []any{c.Release, c.Now.UnixMilli(), c.Window.Milliseconds(), c.MaxWait.Milliseconds(), firstMark(c.Now, c.Since)}
 		mark = markScript.EvalSha(ctx, pipe, markKeys, markArgs...)
 	}
+	var unlock *redis.Cmd
+	lockKey := s.key(releaseTag(c.Release), "lock")
+	if c.Unlock != "" {
+		unlock = unlockScript.EvalSha(ctx, pipe, []string{lockKey}, c.Unlock)
+	}
 	_, _ = pipe.Exec(ctx) // each command's own error is read below
+	d, due, err := s.commitResult(ctx, c, index, set, mark, markKeys, markArgs)
+	if err != nil || unlock == nil {
+		return d, due, err // the lock, if it went, is released again by its holder: ErrLockLost then
+	}
+	if redis.HasErrorPrefix(unlock.Err(), "NOSCRIPT") {
+		unlock = unlockScript.Eval(ctx, s.rdb, []string{lockKey}, c.Unlock) // which loads it again, after the mark
+	}
+	n, err := unlock.Int()
+	if err != nil {
+		return d, due, fmt.Errorf("unlock %s: %w", c.Release, err)
+	}
+	if n == 0 {
+		return d, due, fmt.Errorf("%s: lock expired while working: %w", c.Release, ErrLockLost)
+	}
+	return d, due, nil
+}
+
+func (s *Store) commitResult(ctx context.Context, c queue.Commit, index []redis.Cmder, set *redis.StatusCmd, mark *redis.Cmd, markKeys []string, markArgs []any) (queue.Dirty, time.Time, error) {
 	for _, cmd := range index {
 		if err := cmd.Err(); err != nil {
 			return queue.Dirty{}, time.Time{}, fmt.Errorf("index %s: %w", c.Release, err)

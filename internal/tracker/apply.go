@@ -104,5 +104,5 @@ func (tr *Tracker) apply(ctx context.Context, gh GitHub, k release.Key, d Delive
 		rec.Applied = slices.Clone(rec.Applied[len(rec.Applied)-maxApplied:])
 	}
 	return true, tr.commit(ctx, gh, rc, rec, change{id: delivery, eff: eff, mergeSHA: p.MergeSHA, by: ev.Actor.Login, received: d.Received,
-		opening: ev.Kind == release.EvComment && ev.Comment != nil && release.OpensOnly(ev.Comment.Body)})
+		opening: ev.Kind == release.EvComment && ev.Comment != nil && release.OpensOnly(ev.Comment.Body), last: true})
 }

@@ -124,6 +124,35 @@ func (tr *Tracker) capSync(k release.Key) {
 	}
 }
 
+// capSyncInline is the pool's sync made by the event's own worker, when
+// the pool is full (or stopped) and the event's lock went with its commit
+// (commit's unlock): it takes the lock again first in line, syncs and
+// clears mark d. A full pool so slows the stream down, as a sync under
+// the event's lock did; a failure leaves the mark for the flusher.
+func (tr *Tracker) capSyncInline(ctx context.Context, k release.Key, d queue.Dirty) {
+	name := k.String()
+	locked := false
+	err := tr.withLockAt(ctx, name, capLead, time.Time{}, func(ctx context.Context) error {
+		locked = true
+		if err := tr.Sync(ctx, k); err != nil {
+			return err
+		}
+		_, err := tr.o.Marks.ClearDirty(ctx, d)
+		return err
+	})
+	switch {
+	case !locked:
+		tr.o.Log.Debug("cap sync gave way", "release", name, "err", err)
+	case err != nil:
+		tr.o.Metrics.Syncs.WithLabelValues("error").Inc()
+		tr.o.Log.Warn("sync at the coalescing cap", "release", name, "err", err)
+		tr.backoff.failed(name, tr.o.Monotonic(), tr.o.SyncBackoff)
+	default:
+		tr.o.Metrics.Syncs.WithLabelValues("ok").Inc()
+		tr.backoff.ok(name)
+	}
+}
+
 // StopCapSyncs waits for the cap syncs handed over to finish, for at most
 // grace; past it they are cancelled (their marks stay, for the flusher of
 // this replica or another) and waited for. The worker calls it when it

@@ -20,7 +20,10 @@ import (
 // sync at a release's cap.
 type heldEdits struct {
 	*trackertest.GitHub
-	issue   int
+	issue int
+	// slow's edits take slowFor, unless their context ends first.
+	slow    int
+	slowFor time.Duration
 	entered chan struct{}
 	let     chan struct{}
 	mu      sync.Mutex
@@ -33,6 +36,13 @@ func (h *heldEdits) EditIssueBody(ctx context.Context, owner, repo string, n int
 	h.mu.Lock()
 	h.tries[n]++
 	h.mu.Unlock()
+	if n == h.slow && n != 0 {
+		select {
+		case <-time.After(h.slowFor):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	if n == h.issue {
 		select {
 		case h.entered <- struct{}{}:
@@ -62,6 +72,11 @@ func newCapRig(t *testing.T, pool int) *capRig { return newCapRigLocks(t, pool, 
 
 // newCapRigLocks is newCapRig whose lock calls go through wrap's Locks.
 func newCapRigLocks(t *testing.T, pool int, wrap func(*trackertest.Store) tracker.Locks) *capRig {
+	return newCapRigTuned(t, pool, wrap, nil)
+}
+
+// newCapRigTuned is newCapRigLocks with tune's changes to the options.
+func newCapRigTuned(t *testing.T, pool int, wrap func(*trackertest.Store) tracker.Locks, tune func(*tracker.Options)) *capRig {
 	r := &capRig{rig: newRig(t), clk: newTestClock(t0.Add(time.Hour))}
 	var locks tracker.Locks = r.st
 	if wrap != nil {
@@ -79,9 +94,13 @@ func newCapRigLocks(t *testing.T, pool int, wrap func(*trackertest.Store) tracke
 		}
 		r.tr.StopCapSyncs(10 * time.Second)
 	})
-	r.tr = tracker.New(tracker.Options{States: r.st, Locks: locks, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.held,
+	o := tracker.Options{States: r.st, Locks: locks, Index: r.st, Marks: r.st, Cache: r.st, Queue: r.st, GitHub: r.held,
 		HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute, CapSyncs: pool, SyncBackoff: time.Hour,
-		Clock: r.clk.Now})
+		Clock: r.clk.Now}
+	if tune != nil {
+		tune(&o)
+	}
+	r.tr = tracker.New(o)
 	r.open()
 	r.handle("pull_request", payload(t, "pull_request/opened.json", map[string]any{
 		"number": 3, "pull_request.number": 3, "pull_request.head.ref": "release/2.0", "pull_request.head.sha": headB,

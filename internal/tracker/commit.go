@@ -33,6 +33,10 @@ type change struct {
 	// the gate (release.OpensOnly): its reactions go out at once and its
 	// sync is coalesced like any other, the gate staying closed meanwhile.
 	opening bool
+	// last says the caller does nothing more under the lock after the
+	// commit (an event's pass): when the commit leaves nothing to do
+	// under it either, the lock goes with the commit's round trip.
+	last bool
 }
 
 // commit is the one executor of a release's changes, under its lock: the
@@ -62,9 +66,13 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 	}
 	owed := len(rec.Outbox) > 0 && !(c.opening && reactionsOnly(rec.Outbox))
 	syncNow := closeReason != "" || owed || (sync && (c.now || tr.o.Coalesce == 0))
-	// The save, the index entries that changed and the sync mark go in
-	// one round trip (record.go).
-	d, due, err := tr.commitWrite(ctx, rec, c.mergeSHA, sync && !syncNow, c.received)
+	// Nothing to do under the lock after the commit: no refresh to queue,
+	// no gate to answer, no sync now, nothing to post. (A sync that falls
+	// due at the cap goes to the cap pool, which takes the lock itself.)
+	unlock := c.last && !refresh && c.gate == nil && !syncNow && len(rec.Outbox) == 0
+	// The save, the index entries that changed, the sync mark and, when
+	// nothing follows, the unlock go in one round trip (record.go).
+	d, due, unlocked, err := tr.commitWrite(ctx, rec, c.mergeSHA, sync && !syncNow, unlock, c.received)
 	if err != nil {
 		return err
 	}
@@ -111,6 +119,12 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 	// stopped).
 	if tr.handOverCap(k, d) {
 		return tr.finishOrOwe(ctx, gh, rec, c.received) // the reactions owed, if any
+	}
+	if unlocked {
+		// The pool is full and the lock went with the commit: the sync is
+		// made here, as the pool would make it.
+		tr.capSyncInline(ctx, k, d)
+		return nil
 	}
 	// The pool is full: sync here, holding the lock.
 	if err := tr.syncLocked(ctx, gh, rc, rec); err != nil {

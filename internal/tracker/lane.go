@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/ag06mixer/golive/internal/queue"
@@ -21,35 +20,6 @@ var (
 	ErrLockLost   = queue.ErrLockLost
 	ErrLockQueued = queue.ErrLockQueued
 )
-
-// preloaded is the record the lock handed over with the lock, read under
-// it in the same round trip (Locks.AcquireState): the first load of that
-// release under the lock takes it instead of asking Redis again, one
-// round trip fewer for every event. A save of the release before that
-// load makes it stale, so a save discards it too.
-type preloaded struct {
-	name  string
-	raw   []byte
-	spent atomic.Bool
-}
-
-type preloadedKey struct{}
-
-func withPreloaded(ctx context.Context, p *preloaded) context.Context {
-	if p == nil {
-		return ctx
-	}
-	return context.WithValue(ctx, preloadedKey{}, p)
-}
-
-// takePreloaded returns the record handed over with name's lock, once.
-func takePreloaded(ctx context.Context, name string) ([]byte, bool) {
-	p, _ := ctx.Value(preloadedKey{}).(*preloaded)
-	if p == nil || p.name != name || p.spent.Swap(true) {
-		return nil, false
-	}
-	return p.raw, true
-}
 
 // placeOf is the place of a webhook event in its release's line.
 func placeOf(p webhook.Parsed) Place {
@@ -92,14 +62,12 @@ func (tr *Tracker) withLockAt(ctx context.Context, name string, place Place, rec
 		}
 	}
 	deadline := tr.o.Monotonic().Add(lockWait)
-	var pre *preloaded
+	h := &held{name: name, token: token}
 	for {
 		take := received.IsZero() || tr.o.Monotonic().Sub(received) >= tr.o.OrderWindow
 		state, loaded, err := tr.o.Locks.AcquireState(ctx, name, token, tr.o.LockTTL, place, take)
 		if err == nil {
-			if loaded {
-				pre = &preloaded{name: name, raw: state}
-			}
+			h.raw, h.loaded = state, loaded
 			break
 		}
 		if !errors.Is(err, ErrLockHeld) {
@@ -120,7 +88,7 @@ func (tr *Tracker) withLockAt(ctx context.Context, name string, place Place, rec
 			return ctx.Err()
 		}
 	}
-	fctx, cancel := context.WithCancel(withPreloaded(ctx, pre))
+	fctx, cancel := context.WithCancel(context.WithValue(ctx, heldKey{}, h))
 	renewed := make(chan struct{})
 	go func() {
 		defer close(renewed)
@@ -132,6 +100,9 @@ func (tr *Tracker) withLockAt(ctx context.Context, name string, place Place, rec
 				return
 			case <-t.C:
 				if err := tr.o.Locks.Extend(fctx, name, token, tr.o.LockTTL); err != nil && fctx.Err() == nil {
+					if h.handing.Load() {
+						return // the lock went, or goes, with the pass's commit
+					}
 					tr.o.Log.Error("lock lost; abandoning the work", "release", name, "err", err)
 					cancel()
 					return
@@ -143,6 +114,9 @@ func (tr *Tracker) withLockAt(ctx context.Context, name string, place Place, rec
 	err := Recover(func() error { return fn(fctx) })
 	cancel()
 	<-renewed
+	if h.released.Load() {
+		return err // released with the pass's commit (commitWrite)
+	}
 	if rerr := tr.o.Locks.Release(context.WithoutCancel(ctx), name, token); rerr != nil && err == nil {
 		if errors.Is(rerr, ErrLockLost) {
 			return fmt.Errorf("%s: lock expired while working: %w", name, rerr)

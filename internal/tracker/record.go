@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -116,7 +117,11 @@ const IndexRefresh = time.Hour
 // The open index (SADD or SREM, one command) is written every time: it
 // is what the sweep and the reconcile walk, and an entry a failed write
 // lost there would not come back through any fallback.
-func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string, mark bool, received time.Time) (queue.Dirty, time.Time, error) {
+//
+// unlock sends the release of the pass's lock with the commit (held):
+// it reports whether the lock went, with no error or ErrLockLost; after
+// any other error the pass releases it as usual.
+func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string, mark, unlock bool, received time.Time) (queue.Dirty, time.Time, bool, error) {
 	s := rec.State
 	k := s.Key
 	takePreloaded(ctx, k.String()) // a save, made or tried, leaves it stale
@@ -160,9 +165,14 @@ func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string
 	b, err := encodeRecord(rec)
 	if err != nil {
 		rec.Indexed = prev
-		return queue.Dirty{}, time.Time{}, fmt.Errorf("encode state: %w", err)
+		return queue.Dirty{}, time.Time{}, false, fmt.Errorf("encode state: %w", err)
 	}
 	c.State = b
+	h := heldOf(ctx, k.String())
+	if unlock && h != nil {
+		c.Unlock = h.token
+		h.handing.Store(true)
+	}
 	var d queue.Dirty
 	var due time.Time
 	if cm, ok := tr.o.States.(committer); ok && any(tr.o.Index) == any(tr.o.States) && any(tr.o.Marks) == any(tr.o.States) {
@@ -173,11 +183,19 @@ func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string
 	if err != nil {
 		rec.Indexed = prev // in this process; the retry reloads the record
 	}
-	return d, due, err
+	if c.Unlock == "" {
+		return d, due, false, err
+	}
+	if err != nil && !errors.Is(err, ErrLockLost) {
+		h.handing.Store(false) // the lock's fate unknown: the pass releases it
+		return d, due, false, err
+	}
+	h.released.Store(true)
+	return d, due, true, err
 }
 
 // commitApart is commitWrite's calls one by one, for a store without
-// Commit: the index entries, the record, the mark.
+// Commit: the index entries, the record, the mark, the unlock.
 func (tr *Tracker) commitApart(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
 	for _, sha := range c.SHAs {
 		if err := tr.o.Index.IndexCommit(ctx, c.Repo, sha, c.Release); err != nil {
@@ -192,10 +210,18 @@ func (tr *Tracker) commitApart(ctx context.Context, c queue.Commit) (queue.Dirty
 	if err := tr.o.States.SaveState(ctx, c.Release, c.State, c.Open); err != nil {
 		return queue.Dirty{}, time.Time{}, err
 	}
-	if !c.Mark {
-		return queue.Dirty{}, time.Time{}, nil
+	var d queue.Dirty
+	var due time.Time
+	if c.Mark {
+		var err error
+		if d, due, err = tr.o.Marks.MarkDirty(ctx, c.Release, c.Now, c.Window, c.MaxWait, c.Since); err != nil {
+			return d, due, err
+		}
 	}
-	return tr.o.Marks.MarkDirty(ctx, c.Release, c.Now, c.Window, c.MaxWait, c.Since)
+	if c.Unlock != "" {
+		return d, due, tr.o.Locks.Release(ctx, c.Release, c.Unlock)
+	}
+	return d, due, nil
 }
 
 func (tr *Tracker) load(ctx context.Context, k release.Key) (*record, error) {
@@ -221,7 +247,7 @@ func (tr *Tracker) load(ctx context.Context, k release.Key) (*record, error) {
 // save saves the record, with the index entries that changed (commitWrite;
 // a finished release leaves the open index, so it is not swept).
 func (tr *Tracker) save(ctx context.Context, rec *record) error {
-	_, _, err := tr.commitWrite(ctx, rec, "", false, time.Time{})
+	_, _, _, err := tr.commitWrite(ctx, rec, "", false, false, time.Time{})
 	return err
 }
 

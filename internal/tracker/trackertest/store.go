@@ -32,9 +32,10 @@ type Store struct {
 	// Commits and Refs index releases by "owner/repo sha|ref".
 	Commits, Refs map[string][]string
 	// CommitCalls counts the calls of Commit, CommitMarks those that
-	// carried a sync mark; IndexWrites the commit and ref index entries
-	// written by any call.
-	CommitCalls, CommitMarks, IndexWrites int
+	// carried a sync mark, CommitUnlocks those that released the lock;
+	// IndexWrites the commit and ref index entries written by any call;
+	// ReleaseCalls the calls of Release.
+	CommitCalls, CommitMarks, CommitUnlocks, IndexWrites, ReleaseCalls int
 	// Dirty are the sync marks by release: generation and due time.
 	Dirty map[string]Mark
 	// Values is the cache; Leases the names leased.
@@ -142,10 +143,23 @@ func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.T
 		s.Open[c.Release] = c.Open
 	}
 	s.mu.Unlock()
-	if !c.Mark {
-		return queue.Dirty{}, time.Time{}, nil
+	var d queue.Dirty
+	var due time.Time
+	if c.Mark {
+		if d, due, err = s.MarkDirty(ctx, c.Release, c.Now, c.Window, c.MaxWait, c.Since); err != nil {
+			return d, due, err
+		}
 	}
-	return s.MarkDirty(ctx, c.Release, c.Now, c.Window, c.MaxWait, c.Since)
+	if c.Unlock != "" {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.CommitUnlocks++
+		if s.Holders[c.Release] != c.Unlock {
+			return d, due, queue.ErrLockLost
+		}
+		delete(s.Holders, c.Release)
+	}
+	return d, due, nil
 }
 
 func (s *Store) Releases(context.Context) ([]string, error) {
@@ -203,6 +217,7 @@ func (s *Store) Extend(_ context.Context, rel, token string, _ time.Duration) er
 func (s *Store) Release(_ context.Context, rel, token string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.ReleaseCalls++
 	if s.Holders[rel] != token {
 		return queue.ErrLockLost
 	}

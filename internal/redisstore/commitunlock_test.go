@@ -1,0 +1,70 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/queue"
+	"github.com/ag06mixer/golive/internal/redisstore"
+	"github.com/ag06mixer/golive/internal/redisstore/redistest"
+)
+
+// TestCommitUnlocksInItsRoundTrip: a commit that carries its pass's lock
+// token saves, marks and releases the lock in one round trip; a token
+// that no longer holds the lock gets ErrLockLost, its record saved, and
+// the lock's new holder keeps it; a Redis that lost its scripts still
+// releases the lock.
+func TestCommitUnlocksInItsRoundTrip(t *testing.T) {
+	r := redistest.New(t)
+	s := redisstore.New(r.Client, r.Prefix)
+	c := &trips{}
+	r.Client.AddHook(c)
+	ctx := context.Background()
+	now := time.UnixMilli(1_700_000_000_000)
+	at := queue.Place{At: now}
+	take := func(token string) {
+		t.Helper()
+		if _, _, err := s.AcquireState(ctx, "o/r#1", token, time.Minute, at, true); err != nil {
+			t.Fatalf("%s takes the lock: %v", token, err)
+		}
+	}
+	commit := func(token, state string) error {
+		_, _, err := s.Commit(ctx, queue.Commit{Release: "o/r#1", State: []byte(state), Repo: "o/r",
+			Mark: true, Now: now, Window: time.Second, MaxWait: 10 * time.Second, Unlock: token})
+		return err
+	}
+	take("a")
+	if err := commit("a", `{"n":0}`); err != nil { // the scripts learnt
+		t.Fatal(err)
+	}
+	take("a")
+	before := c.n.Load()
+	if err := commit("a", `{"n":1}`); err != nil {
+		t.Fatal(err)
+	}
+	if n := c.n.Load() - before; n != 1 {
+		t.Errorf("the commit with its unlock took %d round trips, want 1", n)
+	}
+	take("b") // free again: b takes it at once
+	if err := commit("a", `{"n":2}`); !errors.Is(err, redisstore.ErrLockLost) {
+		t.Fatalf("a commit whose token lost the lock: %v, want ErrLockLost", err)
+	}
+	if got, _ := s.LoadState(ctx, "o/r#1"); string(got) != `{"n":2}` {
+		t.Errorf("record %s, want the one committed before the lost lock was found", got)
+	}
+	if err := s.Extend(ctx, "o/r#1", "b", time.Minute); err != nil {
+		t.Fatalf("the lock's holder lost it to another's commit: %v", err)
+	}
+	if err := r.Client.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := commit("b", `{"n":3}`); err != nil {
+		t.Fatalf("after SCRIPT FLUSH: %v", err)
+	}
+	take("c")
+	if err := s.Release(ctx, "o/r#1", "c"); err != nil {
+		t.Fatal(err)
+	}
+}

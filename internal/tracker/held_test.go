@@ -1,0 +1,130 @@
+package tracker_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/ag06mixer/golive/internal/release"
+	"github.com/ag06mixer/golive/internal/tracker"
+	"github.com/ag06mixer/golive/internal/tracker/trackertest"
+)
+
+// checkOn is GitHub's check_run payload for a CI result on pr's head.
+func checkOn(t *testing.T, pr int, head string, at time.Time) []byte {
+	return payload(t, "check_run/completed.json", map[string]any{
+		"check_run.head_sha": head, "check_run.completed_at": at.Format(time.RFC3339),
+		"check_run.pull_requests": []any{map[string]any{"number": pr, "head": map[string]any{"sha": head, "ref": "release"}, "base": map[string]any{"ref": "main"}}},
+		"installation":            map[string]any{"id": 1},
+	})
+}
+
+// lockCalls are the store's unlocks sent with a commit and Releases.
+func lockCalls(st *trackertest.Store) (withCommit, apart int) {
+	st.Do(func(s *trackertest.Store) { withCommit, apart = s.CommitUnlocks, s.ReleaseCalls })
+	return withCommit, apart
+}
+
+// TestEventLockGoesWithItsCommit: an event that leaves nothing to do
+// under the lock after its commit (a CI result, its sync coalesced)
+// releases the lock in the commit's round trip, with no Release of its
+// own (issue #18: one round trip fewer per event); the lock is free after.
+func TestEventLockGoesWithItsCommit(t *testing.T) {
+	r := newCommitRig(t).rig
+	with, apart := lockCalls(r.st)
+	commits := 0
+	r.st.Do(func(s *trackertest.Store) { commits = s.CommitCalls })
+	r.handle("check_run", checkOn(t, prNum, headA, t0.Add(time.Minute)))
+	w, a := lockCalls(r.st)
+	r.st.Do(func(s *trackertest.Store) { commits = s.CommitCalls - commits })
+	if commits != 1 || w != with+1 || a != apart {
+		t.Errorf("a CI result made %d commits, %d unlocks with them and %d Releases; want 1, 1, 0", commits, w-with, a-apart)
+	}
+	r.st.Do(func(s *trackertest.Store) {
+		if h, ok := s.Holders[key.String()]; ok {
+			t.Errorf("the lock is still held by %s after the event", h)
+		}
+	})
+}
+
+// TestEventWithAReactionKeepsItsLock: a sign-off's reaction is posted
+// after the commit, under the lock, and saved again there: that lock
+// is released on its own, after the post.
+func TestEventWithAReactionKeepsItsLock(t *testing.T) {
+	r := newCommitRig(t).rig
+	with, apart := lockCalls(r.st)
+	m := r.mark()
+	r.handle("issue_comment", r.comment(501, "rita", "/approve qa"))
+	if !has(r.writes(m), "AddReaction") {
+		t.Fatalf("writes %v, want the sign-off's reaction", r.writes(m))
+	}
+	if w, a := lockCalls(r.st); w != with || a != apart+1 {
+		t.Errorf("the sign-off made %d unlocks with a commit and %d Releases; want 0 and 1 (the reaction is posted under the lock)", w-with, a-apart)
+	}
+}
+
+// TestCapSyncInlineAfterUnlockedCommit: with the cap pool's one slot
+// busy (PR 2's sync held by GitHub), a CI result that finds PR 3's sync
+// due at its cap, its lock already gone with its commit, takes the lock
+// again first in line and makes the sync before Handle returns, as the
+// pool would: a full pool slows the stream down, it drops nothing.
+func TestCapSyncInlineAfterUnlockedCommit(t *testing.T) {
+	r := newCapRig(t, 1)
+	m := r.mark()
+	if err := waitFor(t, r.handleAsync("issue_comment", r.commentOn(prNum, 950, "sam", "/approve sec")), "PR 2's event at the cap"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, r.held.entered, "PR 2's cap sync")
+	with, _ := lockCalls(r.st)
+	asked := 0
+	r.st.Do(func(s *trackertest.Store) { asked = len(s.Asked) })
+	r.handle("check_run", checkOn(t, 3, headB, r.clk.Now()))
+	if w, _ := lockCalls(r.st); w != with+1 {
+		t.Fatalf("PR 3's CI result made %d unlocks with its commit, want 1", w-with)
+	}
+	edits := 0
+	for _, w := range r.writes(m) {
+		if has([]string{w}, "EditIssueBody") && w != fmt.Sprintf("EditIssueBody %d", r.held.issue) {
+			edits++
+		}
+	}
+	if edits != 1 {
+		t.Fatalf("writes = %v, want PR 3's issue edited before its event's Handle returned", r.writes(m))
+	}
+	if r.dirty("Codertocat/Hello-World#3") {
+		t.Error("PR 3's mark stays after its inline sync")
+	}
+	r.st.Do(func(s *trackertest.Store) {
+		lead := 0
+		for _, a := range s.Asked[asked:] {
+			if a.Release == "Codertocat/Hello-World#3" && a.Place == (tracker.Place{}) {
+				lead++
+			}
+		}
+		if lead != 1 {
+			t.Errorf("the inline sync asked for PR 3's lock first in line %d times, want 1: %+v", lead, s.Asked[asked:])
+		}
+	})
+}
+
+// TestCapSyncInlineOutlivesTheEventsLock: the event's lock went with its
+// commit, so its renewal finds it gone while the inline cap sync runs;
+// that is no lost lock, and the sync is not abandoned (a renewal every
+// 2 ms, a sync of 40 ms).
+func TestCapSyncInlineOutlivesTheEventsLock(t *testing.T) {
+	r := newCapRigTuned(t, 1, nil, func(o *tracker.Options) { o.LockTTL = 6 * time.Millisecond })
+	s3, err := r.tr.Snapshot(context.Background(), release.Key{Owner: owner, Repo: repo, PR: 3})
+	if err != nil || s3 == nil || s3.Issue == 0 {
+		t.Fatalf("PR 3's record: %v %v", s3, err)
+	}
+	r.held.slow, r.held.slowFor = s3.Issue, 40*time.Millisecond
+	if err := waitFor(t, r.handleAsync("issue_comment", r.commentOn(prNum, 950, "sam", "/approve sec")), "PR 2's event at the cap"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, r.held.entered, "PR 2's cap sync")
+	r.handle("check_run", checkOn(t, 3, headB, r.clk.Now()))
+	if r.dirty("Codertocat/Hello-World#3") {
+		t.Error("PR 3's mark stays: its inline sync was abandoned when the event's lock, gone with its commit, could not be renewed")
+	}
+}
