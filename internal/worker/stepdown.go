@@ -15,8 +15,9 @@ const stepDownPoll = time.Millisecond
 // admit holds the next entry back while the workers step down: when the
 // webhook ingest is saturated (IngestBusy), an entry that has waited in
 // the queue past the order window is handed out only when none is in
-// hand, or once it has waited StepDownWait here. Under a flood the queue
-// holds a backlog, so its entries are past their window.
+// hand and the workers have rested after the last one for as long as it
+// took them, or once it has waited StepDownWait here. Under a flood the
+// queue holds a backlog, so its entries are past their window.
 //
 // Ingest comes first under a flood. Acknowledging a delivery within
 // GitHub's timeout is what keeps it; applying it can wait in the queue,
@@ -28,6 +29,13 @@ const stepDownPoll = time.Millisecond
 // them run again and drain what the flood left. The bound keeps an entry
 // that waits on GitHub (an opening, a sync at its cap) from holding the
 // queue: after StepDownWait the next entry goes to another worker.
+//
+// The rest halves what one entry at a time still took: one worker made
+// cheaper applied more events one after another, on the cores the
+// handler needed, so the flood's ingest gained nothing from it; rested,
+// the workers take at most half of one core while the ingest is
+// saturated (docs/benchmarks.md, "The workers rest", 2026-12-03). What
+// the flood leaves in the queue is drained once it is over.
 func (w *Worker) admit(ctx context.Context, d Delivery) {
 	if w.o.IngestBusy == nil || w.o.Monotonic().Sub(d.Received) < w.o.OrderWindow {
 		// A fresh entry is never held: the one in hand may be waiting in
@@ -37,7 +45,7 @@ func (w *Worker) admit(ctx context.Context, d Delivery) {
 	}
 	start := w.o.Monotonic()
 	held := false
-	for w.inHand.Load() > 0 && w.o.IngestBusy() && ctx.Err() == nil {
+	for (w.inHand.Load() > 0 || w.resting()) && w.o.IngestBusy() && ctx.Err() == nil {
 		if w.o.Monotonic().Sub(start) >= w.o.StepDownWait {
 			return
 		}
@@ -47,6 +55,19 @@ func (w *Worker) admit(ctx context.Context, d Delivery) {
 		}
 		sleep(ctx, stepDownPoll)
 	}
+}
+
+// finished counts an entry handed out at start out of hand, and starts
+// the workers' rest after it: as long as it took.
+func (w *Worker) finished(start time.Time) {
+	now := w.o.Monotonic()
+	w.restUntil.Store(int64(now.Sub(w.base) + now.Sub(start)))
+	w.inHand.Add(-1)
+}
+
+// resting says the workers' rest after the last entry lasts still.
+func (w *Worker) resting() bool {
+	return int64(w.o.Monotonic().Sub(w.base)) < w.restUntil.Load()
 }
 
 // SteppingDown reports whether the workers step down now: the ingest is

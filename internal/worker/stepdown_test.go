@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -244,6 +245,116 @@ func TestStepDownInRun(t *testing.T) {
 	for deadline := time.Now().Add(5 * time.Second); gh.asked.Load() < 2; {
 		if time.Now().After(deadline) {
 			t.Fatal("the second entry never started once the first was done")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestStepDownRests: while the ingest is saturated, once the entry in
+// hand is finished the next waits as long again as that entry took: the
+// workers apply events at most half the time, and the handler has the
+// cores the rest. Not saturated, nobody rests.
+func TestStepDownRests(t *testing.T) {
+	var busy atomic.Bool
+	busy.Store(true)
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	q := &queueOf{entries: make(chan Delivery, 8)}
+	w := New(Options{Store: q, IngestBusy: busy.Load, StepDownWait: time.Hour, Monotonic: clock})
+	old := time.Now().Add(-time.Minute)
+	for i := range 3 {
+		q.entries <- Delivery{ID: string(rune('a' + i)), Received: old}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	jobs := make(chan Delivery)
+	done := make(chan struct{})
+	go func() { w.read(ctx, jobs); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	if _, ok := received(jobs, 5*time.Second); !ok {
+		t.Fatal("the first entry was not handed out")
+	}
+	start := clock()
+	advance(40 * time.Millisecond) // it takes 40 ms
+	w.finished(start)
+	if d, ok := received(jobs, 50*time.Millisecond); ok {
+		t.Fatalf("entry %s handed out at once after one that took 40 ms, the ingest saturated", d.ID)
+	}
+	advance(39 * time.Millisecond)
+	if d, ok := received(jobs, 50*time.Millisecond); ok {
+		t.Fatalf("entry %s handed out 39 ms into a 40 ms rest", d.ID)
+	}
+	advance(time.Millisecond)
+	if _, ok := received(jobs, 5*time.Second); !ok {
+		t.Fatal("the next entry was not handed out once the rest was over")
+	}
+	start = clock()
+	advance(time.Second)
+	w.finished(start)
+	busy.Store(false)
+	if _, ok := received(jobs, 5*time.Second); !ok {
+		t.Fatal("an entry was held in a rest while the ingest was not saturated")
+	}
+}
+
+// TestStepDownRestsInRun: through Run, the rest after an entry counts
+// from when its handler is done, as long as it took.
+func TestStepDownRestsInRun(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	r := redistest.New(t)
+	st := redisstore.New(r.Client, r.Prefix)
+	gh := &blockingClients{release: make(chan struct{})}
+	w := New(Options{Store: st, GitHub: gh, IngestBusy: func() bool { return true }, StepDownWait: time.Hour, Workers: 4, Reconcile: -1,
+		RetryBudget: time.Nanosecond, Monotonic: clock})
+	ctx := context.Background()
+	body, err := os.ReadFile("../../testdata/webhooks/check_run/completed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"d-1", "d-2"} {
+		if _, err := st.Enqueue(ctx, Delivery{ID: id, Event: "check_run", Payload: body, Received: time.Now().Add(-time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { w.Run(run); close(done) }()
+	released := false
+	defer func() {
+		if !released {
+			close(gh.release)
+		}
+		stop()
+		<-done
+	}()
+	for deadline := time.Now().Add(5 * time.Second); gh.asked.Load() < 1; {
+		if time.Now().After(deadline) {
+			t.Fatal("the first entry never asked GitHub")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	advance(40 * time.Millisecond) // it waits on GitHub 40 ms
+	close(gh.release)
+	released = true
+	for deadline := time.Now().Add(5 * time.Second); w.inHand.Load() != 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the first entry never finished")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // the second entry, were it started, would ask now
+	if n := gh.asked.Load(); n != 1 {
+		t.Fatalf("%d entries started within the rest after one that took 40 ms, want 1", n)
+	}
+	advance(40 * time.Millisecond)
+	for deadline := time.Now().Add(5 * time.Second); gh.asked.Load() < 2; {
+		if time.Now().After(deadline) {
+			t.Fatal("the second entry never started once the rest was over")
 		}
 		time.Sleep(time.Millisecond)
 	}

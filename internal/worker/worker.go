@@ -115,6 +115,10 @@ type Worker struct {
 	breaker *breaker
 	// inHand counts the entries handed to the handlers and not finished.
 	inHand atomic.Int64
+	// restUntil is when the workers' rest after the last entry ends, as
+	// an offset from base on the Monotonic clock (stepdown.go).
+	base      time.Time
+	restUntil atomic.Int64
 }
 
 // New returns a worker with defaults filled in. The tracker fills the
@@ -157,7 +161,7 @@ func New(o Options) *Worker {
 	o.Clock, o.Monotonic, o.Log, o.Metrics, o.Consumer = shared.Clock, shared.Monotonic, shared.Log, shared.Metrics, shared.Consumer
 	o.OrderWindow = shared.OrderWindow
 	o.Reconcile = shared.Reconcile
-	w := &Worker{Tracker: t, o: o,
+	w := &Worker{Tracker: t, o: o, base: o.Monotonic(),
 		retry: retryPolicy{Base: o.RetryBase, Cap: o.RetryCap, Budget: o.RetryBudget}}
 	w.breaker = newBreaker(o)
 	return w
@@ -185,7 +189,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			defer wg.Done()
 			for d := range jobs {
 				func() {
-					defer w.inHand.Add(-1)
+					defer w.finished(w.o.Monotonic())
 					w.process(work, d)
 				}()
 			}
