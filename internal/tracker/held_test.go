@@ -2,10 +2,12 @@ package tracker_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
 
+	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/release"
 	"github.com/ag06mixer/golive/internal/tracker"
 	"github.com/ag06mixer/golive/internal/tracker/trackertest"
@@ -127,4 +129,37 @@ func TestCapSyncInlineOutlivesTheEventsLock(t *testing.T) {
 	if r.dirty("Codertocat/Hello-World#3") {
 		t.Error("PR 3's mark stays: its inline sync was abandoned when the event's lock, gone with its commit, could not be renewed")
 	}
+}
+
+// stolenAtCommit is a store whose lock passes to another holder just
+// before a commit that carries its unlock: the pass's lock expired while
+// it worked.
+type stolenAtCommit struct{ *trackertest.Store }
+
+func (s stolenAtCommit) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
+	if c.Unlock != "" {
+		s.Do(func(st *trackertest.Store) { st.Holders[c.Release] = "thief" })
+	}
+	return s.Store.Commit(ctx, c)
+}
+
+// TestLockLostAtTheCommitFailsThePass: a commit whose unlock finds the
+// lock another's fails the event, as a Release that finds it lost did
+// (the delivery is retried, and the retry finds it applied), and leaves
+// the new holder's lock alone.
+func TestLockLostAtTheCommitFailsThePass(t *testing.T) {
+	r := newCommitRig(t).rig
+	st := stolenAtCommit{r.st}
+	r.tr = tracker.New(tracker.Options{States: st, Locks: st, Index: st, Marks: st, Cache: st, Queue: st, GitHub: r.gh,
+		HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute,
+		Clock: func() time.Time { return t0.Add(time.Hour) }})
+	_, err := r.tr.Handle(context.Background(), queue.Delivery{ID: "d-lost", Event: "check_run", Payload: checkOn(t, prNum, headA, t0.Add(time.Minute)), Attempt: 1, Received: t0})
+	if !errors.Is(err, queue.ErrLockLost) {
+		t.Fatalf("Handle: %v, want ErrLockLost", err)
+	}
+	r.st.Do(func(s *trackertest.Store) {
+		if s.Holders[key.String()] != "thief" {
+			t.Errorf("the lock's holder is %q, want the thief, untouched", s.Holders[key.String()])
+		}
+	})
 }
