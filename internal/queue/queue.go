@@ -85,10 +85,14 @@ type Commit struct {
 	Mark            bool
 	Now, Since      time.Time
 	Window, MaxWait time.Duration
-	// Unlock, when set, is the token that holds the release's lock: the
-	// lock is released after the rest is written, in the same round trip
-	// (a pass's last write). Commit answers ErrLockLost when the token no
-	// longer held it; any other error leaves the lock's fate unknown, and
-	// the caller releases it as usual.
-	Unlock string
+	// Token, when set, is the token of the pass's lock on the release:
+	// the record is written only while that token holds the lock (a
+	// fenced save), so a pass whose lock expired while it worked writes
+	// nothing over the next holder's record; Commit answers ErrLockLost
+	// then. Unlock, with Token, releases the lock once the record is
+	// written (a pass's last write): after no error or ErrLockLost the
+	// lock is not the caller's any more; after any other error its fate is
+	// unknown, and the caller releases it as usual.
+	Token  string
+	Unlock bool
 }

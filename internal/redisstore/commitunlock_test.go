@@ -13,9 +13,9 @@ import (
 
 // TestCommitUnlocksInItsRoundTrip: a commit that carries its pass's lock
 // token saves, marks and releases the lock in one round trip; a token
-// that no longer holds the lock gets ErrLockLost, its record saved, and
-// the lock's new holder keeps it; a Redis that lost its scripts still
-// releases the lock.
+// that no longer holds the lock gets ErrLockLost, saves nothing, and the
+// lock's new holder keeps it; a Redis that lost its scripts still saves
+// and releases the lock.
 func TestCommitUnlocksInItsRoundTrip(t *testing.T) {
 	r := redistest.New(t)
 	s := redisstore.New(r.Client, r.Prefix)
@@ -32,7 +32,7 @@ func TestCommitUnlocksInItsRoundTrip(t *testing.T) {
 	}
 	commit := func(token, state string) error {
 		_, _, err := s.Commit(ctx, queue.Commit{Release: "o/r#1", State: []byte(state), Repo: "o/r",
-			Mark: true, Now: now, Window: time.Second, MaxWait: 10 * time.Second, Unlock: token})
+			Mark: true, Now: now, Window: time.Second, MaxWait: 10 * time.Second, Token: token, Unlock: true})
 		return err
 	}
 	take("a")
@@ -51,8 +51,8 @@ func TestCommitUnlocksInItsRoundTrip(t *testing.T) {
 	if err := commit("a", `{"n":2}`); !errors.Is(err, redisstore.ErrLockLost) {
 		t.Fatalf("a commit whose token lost the lock: %v, want ErrLockLost", err)
 	}
-	if got, _ := s.LoadState(ctx, "o/r#1"); string(got) != `{"n":2}` {
-		t.Errorf("record %s, want the one committed before the lost lock was found", got)
+	if got, _ := s.LoadState(ctx, "o/r#1"); string(got) != `{"n":1}` {
+		t.Errorf("record %s, want the last one saved under the lock, not the lost lock's", got)
 	}
 	if err := s.Extend(ctx, "o/r#1", "b", time.Minute); err != nil {
 		t.Fatalf("the lock's holder lost it to another's commit: %v", err)
@@ -66,5 +66,38 @@ func TestCommitUnlocksInItsRoundTrip(t *testing.T) {
 	take("c")
 	if err := s.Release(ctx, "o/r#1", "c"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCommitFencedByTheLock: a commit with its pass's token and no
+// unlock saves only while the token holds the lock, and keeps the lock;
+// a commit with no token saves as before.
+func TestCommitFencedByTheLock(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	commit := func(token, state string) error {
+		_, _, err := s.Commit(ctx, queue.Commit{Release: "o/r#1", State: []byte(state), Repo: "o/r", Token: token})
+		return err
+	}
+	if _, _, err := s.AcquireState(ctx, "o/r#1", "a", time.Minute, queue.Place{}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := commit("a", `{"n":1}`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Extend(ctx, "o/r#1", "a", time.Minute); err != nil {
+		t.Fatalf("a commit without Unlock released the lock: %v", err)
+	}
+	if err := commit("z", `{"n":2}`); !errors.Is(err, redisstore.ErrLockLost) {
+		t.Fatalf("a commit by a token not holding the lock: %v, want ErrLockLost", err)
+	}
+	if got, _ := s.LoadState(ctx, "o/r#1"); string(got) != `{"n":1}` {
+		t.Errorf("record %s, want the holder's", got)
+	}
+	if err := commit("", `{"n":3}`); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.LoadState(ctx, "o/r#1"); string(got) != `{"n":3}` {
+		t.Errorf("record %s, want the unfenced save's", got)
 	}
 }

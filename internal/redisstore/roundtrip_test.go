@@ -161,14 +161,13 @@ func TestCommitOneRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	commit.SHAs, commit.Refs, commit.WriteOpen = nil, nil, false
-	before = c.n.Load()
 	d, _, err = s.Commit(ctx, commit)
 	if err != nil || d.Gen != 2 {
 		t.Errorf("after SCRIPT FLUSH the mark is %+v (%v), want generation 2", d, err)
 	}
-	if n := c.n.Load() - before; n != 2 {
-		t.Errorf("after SCRIPT FLUSH Commit took %d round trips, want 2 (the script sent again)", n)
-	}
+	// Its round trips are not counted: the script cache is the server's,
+	// and another package's tests sharing a real Redis may load the
+	// script again between the flush and this commit (seen 2026-12-03).
 }
 
 // TestCommitFinishedLeavesTheOpenIndex: a commit that writes the open

@@ -1,9 +1,11 @@
 package tracker_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -137,29 +139,87 @@ func TestCapSyncInlineOutlivesTheEventsLock(t *testing.T) {
 type stolenAtCommit struct{ *trackertest.Store }
 
 func (s stolenAtCommit) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
-	if c.Unlock != "" {
+	if c.Token != "" {
 		s.Do(func(st *trackertest.Store) { st.Holders[c.Release] = "thief" })
 	}
 	return s.Store.Commit(ctx, c)
 }
 
-// TestLockLostAtTheCommitFailsThePass: a commit whose unlock finds the
-// lock another's fails the event, as a Release that finds it lost did
-// (the delivery is retried, and the retry finds it applied), and leaves
-// the new holder's lock alone.
+// TestLockLostAtTheCommitFailsThePass: a commit that finds the pass's
+// lock another's saves nothing (the record is the next holder's: written
+// over, a revoke the next holder applied would come undone) and fails the
+// event, which is retried and applied again on the next holder's record;
+// the new holder's lock is left alone.
 func TestLockLostAtTheCommitFailsThePass(t *testing.T) {
 	r := newCommitRig(t).rig
 	st := stolenAtCommit{r.st}
 	r.tr = tracker.New(tracker.Options{States: st, Locks: st, Index: st, Marks: st, Cache: st, Queue: st, GitHub: r.gh,
 		HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute,
 		Clock: func() time.Time { return t0.Add(time.Hour) }})
+	var before []byte
+	r.st.Do(func(s *trackertest.Store) { before = slices.Clone(s.States[key.String()]) })
 	_, err := r.tr.Handle(context.Background(), queue.Delivery{ID: "d-lost", Event: "check_run", Payload: checkOn(t, prNum, headA, t0.Add(time.Minute)), Attempt: 1, Received: t0})
 	if !errors.Is(err, queue.ErrLockLost) {
 		t.Fatalf("Handle: %v, want ErrLockLost", err)
 	}
 	r.st.Do(func(s *trackertest.Store) {
+		if !bytes.Equal(s.States[key.String()], before) {
+			t.Error("the pass that lost its lock saved its record over the next holder's")
+		}
+	})
+	r.st.Do(func(s *trackertest.Store) {
 		if s.Holders[key.String()] != "thief" {
 			t.Errorf("the lock's holder is %q, want the thief, untouched", s.Holders[key.String()])
+		}
+	})
+}
+
+// TestEventThatSyncsNowKeepsItsLock: an event whose sync is made at once
+// (no coalescing here) syncs after its commit, under the lock (what it
+// writes to GitHub, if anything, it writes there): that lock is released
+// on its own, after the sync.
+func TestEventThatSyncsNowKeepsItsLock(t *testing.T) {
+	r := newRig(t)
+	r.open()
+	with, apart := lockCalls(r.st)
+	r.handle("check_run", checkOn(t, prNum, headA, t0.Add(time.Minute)))
+	if w, a := lockCalls(r.st); w != with || a != apart+1 {
+		t.Errorf("the event made %d unlocks with a commit and %d Releases; want 0 and 1 (its sync writes under the lock)", w-with, a-apart)
+	}
+}
+
+// refusedCommit is a store whose commits that carry an unlock fail as a
+// dropped connection does: nothing is known of what Redis did.
+type refusedCommit struct{ *trackertest.Store }
+
+func (s refusedCommit) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
+	if c.Unlock {
+		return queue.Dirty{}, time.Time{}, errors.New("redis: connection reset by peer")
+	}
+	return s.Store.Commit(ctx, c)
+}
+
+// TestFailedCommitReleasesTheLock: a commit that carried the unlock and
+// failed leaves the lock's fate unknown: the pass fails and releases the
+// lock itself, so the release's next event does not wait for it to
+// expire.
+func TestFailedCommitReleasesTheLock(t *testing.T) {
+	r := newCommitRig(t).rig
+	st := refusedCommit{r.st}
+	r.tr = tracker.New(tracker.Options{States: st, Locks: st, Index: st, Marks: st, Cache: st, Queue: st, GitHub: r.gh,
+		HTTPStatus: trackertest.Status, OrderWindow: -1, Coalesce: time.Minute, MaxCoalesce: 5 * time.Minute,
+		Clock: func() time.Time { return t0.Add(time.Hour) }})
+	_, apart := lockCalls(r.st)
+	_, err := r.tr.Handle(context.Background(), queue.Delivery{ID: "d-refused", Event: "check_run", Payload: checkOn(t, prNum, headA, t0.Add(time.Minute)), Attempt: 1, Received: t0})
+	if err == nil {
+		t.Fatal("the pass succeeded though its commit failed")
+	}
+	if _, a := lockCalls(r.st); a != apart+1 {
+		t.Errorf("%d Releases after the failed commit, want 1", a-apart)
+	}
+	r.st.Do(func(s *trackertest.Store) {
+		if h, ok := s.Holders[key.String()]; ok {
+			t.Errorf("the lock is still held by %s", h)
 		}
 	})
 }

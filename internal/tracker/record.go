@@ -169,9 +169,12 @@ func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string
 	}
 	c.State = b
 	h := heldOf(ctx, k.String())
-	if unlock && h != nil {
-		c.Unlock = h.token
-		h.handing.Store(true)
+	if h != nil {
+		c.Token = h.token // a fenced save: see queue.Commit
+		if unlock {
+			c.Unlock = true
+			h.handing.Store(true)
+		}
 	}
 	var d queue.Dirty
 	var due time.Time
@@ -183,7 +186,7 @@ func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string
 	if err != nil {
 		rec.Indexed = prev // in this process; the retry reloads the record
 	}
-	if c.Unlock == "" {
+	if !c.Unlock {
 		return d, due, false, err
 	}
 	if err != nil && !errors.Is(err, ErrLockLost) {
@@ -195,7 +198,8 @@ func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string
 }
 
 // commitApart is commitWrite's calls one by one, for a store without
-// Commit: the index entries, the record, the mark, the unlock.
+// Commit: the index entries, the record (not fenced), the mark, the
+// unlock.
 func (tr *Tracker) commitApart(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
 	for _, sha := range c.SHAs {
 		if err := tr.o.Index.IndexCommit(ctx, c.Repo, sha, c.Release); err != nil {
@@ -218,8 +222,8 @@ func (tr *Tracker) commitApart(ctx context.Context, c queue.Commit) (queue.Dirty
 			return d, due, err
 		}
 	}
-	if c.Unlock != "" {
-		return d, due, tr.o.Locks.Release(ctx, c.Release, c.Unlock)
+	if c.Unlock {
+		return d, due, tr.o.Locks.Release(ctx, c.Release, c.Token)
 	}
 	return d, due, nil
 }

@@ -252,7 +252,7 @@ func TestStepDownInRun(t *testing.T) {
 
 // TestStepDownRests: while the ingest is saturated, once the entry in
 // hand is finished the next waits as long again as that entry took: the
-// workers apply events at most half the time, and the handler has the
+// workers apply events about half the time, and the handler has the
 // cores the rest. Not saturated, nobody rests.
 func TestStepDownRests(t *testing.T) {
 	var busy atomic.Bool

@@ -119,7 +119,8 @@ func (s *Store) SaveState(_ context.Context, rel string, state []byte, open bool
 }
 
 // Commit is redisstore's one-round-trip commit, as its own calls would
-// make it: the index entries named, the record, the mark.
+// make it: the index entries named, the mark, the record (fenced by the
+// lock when the commit names its token), the unlock.
 func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
 	s.mu.Lock()
 	s.CommitCalls++
@@ -138,7 +139,6 @@ func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.T
 		s.IndexRef(ctx, c.Repo, ref, c.Release)
 	}
 	s.mu.Lock()
-	s.States[c.Release] = slices.Clone(c.State)
 	if c.WriteOpen {
 		s.Open[c.Release] = c.Open
 	}
@@ -150,13 +150,14 @@ func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.T
 			return d, due, err
 		}
 	}
-	if c.Unlock != "" {
-		s.mu.Lock()
-		defer s.mu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.Token != "" && s.Holders[c.Release] != c.Token {
+		return d, due, queue.ErrLockLost // fenced: the record is the next holder's
+	}
+	s.States[c.Release] = slices.Clone(c.State)
+	if c.Unlock {
 		s.CommitUnlocks++
-		if s.Holders[c.Release] != c.Unlock {
-			return d, due, queue.ErrLockLost
-		}
 		delete(s.Holders, c.Release)
 	}
 	return d, due, nil
