@@ -32,10 +32,11 @@ const stepDownPoll = time.Millisecond
 //
 // The rest halves what one entry at a time still took: one worker made
 // cheaper applied more events one after another, on the cores the
-// handler needed, so the flood's ingest gained nothing from it; rested,
+// handler needed, so the flood's ingest gained little from it. Rested,
 // the workers take about half of one core while the ingest is saturated
-// (an entry held StepDownWait goes out whatever is in hand) (docs/benchmarks.md, "The workers rest", 2026-12-03). What
-// the flood leaves in the queue is drained once it is over.
+// (an entry held StepDownWait goes out whatever is in hand); what the
+// flood leaves in the queue is drained once it is over. Figures:
+// docs/benchmarks.md, "Three round trips per event, and the workers rest".
 func (w *Worker) admit(ctx context.Context, d Delivery) {
 	if w.o.IngestBusy == nil || w.o.Monotonic().Sub(d.Received) < w.o.OrderWindow {
 		// A fresh entry is never held: the one in hand may be waiting in
