@@ -104,6 +104,12 @@ func (tr *Tracker) capSync(k release.Key) {
 		delete(p.owed, name)
 		p.mu.Unlock()
 	}
+	tr.capSynced(name, locked, err)
+}
+
+// capSynced counts and logs a cap sync's outcome, and keeps the
+// release's backoff: locked says the sync took the lock (tried).
+func (tr *Tracker) capSynced(name string, locked bool, err error) {
 	var pe *PanicError
 	switch {
 	case errors.As(err, &pe):
@@ -140,17 +146,7 @@ func (tr *Tracker) capSyncInline(ctx context.Context, k release.Key, d queue.Dir
 		_, err := tr.o.Marks.ClearDirty(ctx, d)
 		return err
 	})
-	switch {
-	case !locked:
-		tr.o.Log.Debug("cap sync gave way", "release", name, "err", err)
-	case err != nil:
-		tr.o.Metrics.Syncs.WithLabelValues("error").Inc()
-		tr.o.Log.Warn("sync at the coalescing cap", "release", name, "err", err)
-		tr.backoff.failed(name, tr.o.Monotonic(), tr.o.SyncBackoff)
-	default:
-		tr.o.Metrics.Syncs.WithLabelValues("ok").Inc()
-		tr.backoff.ok(name)
-	}
+	tr.capSynced(name, locked, err)
 }
 
 // StopCapSyncs waits for the cap syncs handed over to finish, for at most

@@ -209,6 +209,13 @@ func TestCapSyncPoolFullSyncsInline(t *testing.T) {
 	}
 	waitFor(t, r.held.entered, "PR 2's cap sync")
 	r.handle("issue_comment", r.commentOn(3, 951, "sam", "/approve sec"))
+	r.syncedInline(m)
+}
+
+// syncedInline checks that PR 3's issue was edited once since mark m,
+// before its event's Handle returned, and its mark cleared.
+func (r *capRig) syncedInline(m int) {
+	r.t.Helper()
 	edits := 0
 	for _, w := range r.writes(m) {
 		if has([]string{w}, "EditIssueBody") && w != fmt.Sprintf("EditIssueBody %d", r.held.issue) {
@@ -216,10 +223,10 @@ func TestCapSyncPoolFullSyncsInline(t *testing.T) {
 		}
 	}
 	if edits != 1 {
-		t.Fatalf("writes = %v, want PR 3's issue edited before its event's Handle returned", r.writes(m))
+		r.t.Fatalf("writes = %v, want PR 3's issue edited before its event's Handle returned", r.writes(m))
 	}
 	if r.dirty("Codertocat/Hello-World#3") {
-		t.Error("PR 3's mark stays after its inline sync")
+		r.t.Error("PR 3's mark stays after its inline sync")
 	}
 }
 

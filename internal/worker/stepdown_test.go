@@ -190,6 +190,7 @@ func TestStepDownLetsFreshEntriesThrough(t *testing.T) {
 type blockingClients struct {
 	asked   atomic.Int64
 	release chan struct{}
+	once    sync.Once
 }
 
 func (b *blockingClients) Installation(int64) (GitHub, error) {
@@ -200,15 +201,20 @@ func (b *blockingClients) Installation(int64) (GitHub, error) {
 
 func (b *blockingClients) Installations(context.Context) ([]int64, error) { return nil, nil }
 
-// TestStepDownInRun: through Run, while the ingest is saturated and one
-// entry's handler waits on GitHub, the next entry is not started; it is
-// once the first is done.
-func TestStepDownInRun(t *testing.T) {
+// let releases the handlers waiting on GitHub, once.
+func (b *blockingClients) let() { b.once.Do(func() { close(b.release) }) }
+
+// runTwoEntries runs a worker (on monotonic, when set) whose ingest is
+// saturated over a queue of two CI results queued a minute ago, each
+// handler waiting on GitHub until gh.let is called (the test's cleanup
+// does, if the test did not).
+func runTwoEntries(t *testing.T, monotonic func() time.Time) (*Worker, *blockingClients) {
+	t.Helper()
 	r := redistest.New(t)
 	st := redisstore.New(r.Client, r.Prefix)
 	gh := &blockingClients{release: make(chan struct{})}
 	w := New(Options{Store: st, GitHub: gh, IngestBusy: func() bool { return true }, StepDownWait: time.Hour, Workers: 4, Reconcile: -1,
-		RetryBudget: time.Nanosecond})
+		RetryBudget: time.Nanosecond, Monotonic: monotonic})
 	ctx := context.Background()
 	body, err := os.ReadFile("../../testdata/webhooks/check_run/completed.json")
 	if err != nil {
@@ -222,14 +228,19 @@ func TestStepDownInRun(t *testing.T) {
 	run, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { w.Run(run); close(done) }()
-	released := false
-	defer func() {
-		if !released {
-			close(gh.release)
-		}
+	t.Cleanup(func() {
+		gh.let()
 		stop()
 		<-done
-	}()
+	})
+	return w, gh
+}
+
+// TestStepDownInRun: through Run, while the ingest is saturated and one
+// entry's handler waits on GitHub, the next entry is not started; it is
+// once the first is done.
+func TestStepDownInRun(t *testing.T) {
+	w, gh := runTwoEntries(t, nil)
 	for deadline := time.Now().Add(5 * time.Second); gh.asked.Load() < 1 || testutil.ToFloat64(w.o.Metrics.HeldBack) < 1; {
 		if time.Now().After(deadline) {
 			t.Fatalf("asked GitHub %d times, held back %v entries; want the first entry waiting and the second held", gh.asked.Load(), testutil.ToFloat64(w.o.Metrics.HeldBack))
@@ -240,8 +251,7 @@ func TestStepDownInRun(t *testing.T) {
 	if n := gh.asked.Load(); n != 1 {
 		t.Fatalf("%d entries started while one waited on GitHub and the ingest was saturated, want 1", n)
 	}
-	close(gh.release)
-	released = true
+	gh.let()
 	for deadline := time.Now().Add(5 * time.Second); gh.asked.Load() < 2; {
 		if time.Now().After(deadline) {
 			t.Fatal("the second entry never started once the first was done")
@@ -306,32 +316,7 @@ func TestStepDownRestsInRun(t *testing.T) {
 	now := time.Now()
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	r := redistest.New(t)
-	st := redisstore.New(r.Client, r.Prefix)
-	gh := &blockingClients{release: make(chan struct{})}
-	w := New(Options{Store: st, GitHub: gh, IngestBusy: func() bool { return true }, StepDownWait: time.Hour, Workers: 4, Reconcile: -1,
-		RetryBudget: time.Nanosecond, Monotonic: clock})
-	ctx := context.Background()
-	body, err := os.ReadFile("../../testdata/webhooks/check_run/completed.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range []string{"d-1", "d-2"} {
-		if _, err := st.Enqueue(ctx, Delivery{ID: id, Event: "check_run", Payload: body, Received: time.Now().Add(-time.Minute)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	run, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { w.Run(run); close(done) }()
-	released := false
-	defer func() {
-		if !released {
-			close(gh.release)
-		}
-		stop()
-		<-done
-	}()
+	w, gh := runTwoEntries(t, clock)
 	for deadline := time.Now().Add(5 * time.Second); gh.asked.Load() < 1; {
 		if time.Now().After(deadline) {
 			t.Fatal("the first entry never asked GitHub")
@@ -339,8 +324,7 @@ func TestStepDownRestsInRun(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	advance(40 * time.Millisecond) // it waits on GitHub 40 ms
-	close(gh.release)
-	released = true
+	gh.let()
 	for deadline := time.Now().Add(5 * time.Second); w.inHand.Load() != 0; {
 		if time.Now().After(deadline) {
 			t.Fatal("the first entry never finished")
