@@ -95,4 +95,20 @@ type Commit struct {
 	// unknown, and the caller releases it as usual.
 	Token  string
 	Unlock bool
+	// ClearUnsure, with Token, says the pass saw the release's unsure
+	// mark (Taken.Unsure) and acted on it: the save clears it.
+	ClearUnsure bool
+}
+
+// Taken is what a lock taken with the release's record hands over
+// (AcquireState).
+type Taken struct {
+	// State is the record read under the lock (nil: none saved), when
+	// Loaded; not Loaded, the read failed and the caller reads it itself.
+	State  []byte
+	Loaded bool
+	// Unsure says a pass whose lock expired while it worked had its
+	// save refused: what it wrote to GitHub before is unknown, so what
+	// the record says golive last wrote there is not to be trusted.
+	Unsure bool
 }

@@ -19,11 +19,13 @@ func TestAcquireStateReadsTheRecordWithTheLock(t *testing.T) {
 	if err := s.SaveState(ctx, "o/r#1", []byte(`{"state":1}`), true); err != nil {
 		t.Fatal(err)
 	}
-	st, loaded, err := s.AcquireState(ctx, "o/r#1", "a", time.Minute, queue.Place{At: lineT0}, true)
+	got, err := s.AcquireState(ctx, "o/r#1", "a", time.Minute, queue.Place{At: lineT0}, true)
+	st, loaded := got.State, got.Loaded
 	if err != nil || !loaded || string(st) != `{"state":1}` {
 		t.Fatalf("free lock: %q loaded=%v %v, want the record", st, loaded, err)
 	}
-	st, loaded, err = s.AcquireState(ctx, "o/r#1", "b", time.Minute, queue.Place{At: lineT0}, true)
+	got, err = s.AcquireState(ctx, "o/r#1", "b", time.Minute, queue.Place{At: lineT0}, true)
+	st, loaded = got.State, got.Loaded
 	if !errors.Is(err, queue.ErrLockQueued) || loaded || st != nil {
 		t.Fatalf("held lock: %q loaded=%v %v, want ErrLockQueued and nothing read", st, loaded, err)
 	}
@@ -33,11 +35,13 @@ func TestAcquireStateReadsTheRecordWithTheLock(t *testing.T) {
 	if err := s.Release(ctx, "o/r#1", "a"); err != nil {
 		t.Fatal(err)
 	}
-	st, loaded, err = s.AcquireState(ctx, "o/r#1", "b", time.Minute, queue.Place{At: lineT0}, true)
+	got, err = s.AcquireState(ctx, "o/r#1", "b", time.Minute, queue.Place{At: lineT0}, true)
+	st, loaded = got.State, got.Loaded
 	if err != nil || !loaded || string(st) != `{"state":2}` {
 		t.Fatalf("from the waiting room: %q loaded=%v %v, want the record saved since", st, loaded, err)
 	}
-	st, loaded, err = s.AcquireState(ctx, "o/r#2", "c", time.Minute, queue.Place{At: lineT0}, true)
+	got, err = s.AcquireState(ctx, "o/r#2", "c", time.Minute, queue.Place{At: lineT0}, true)
+	st, loaded = got.State, got.Loaded
 	if err != nil || !loaded || st != nil {
 		t.Fatalf("no record: %q loaded=%v %v, want nil, loaded", st, loaded, err)
 	}
@@ -56,7 +60,8 @@ func TestAcquireStateLeavesAnUnreadableRecordToTheCaller(t *testing.T) {
 	if err := r.Client.LPush(ctx, r.Prefix+":{rel:o/r#1}:state", "x").Err(); err != nil {
 		t.Fatal(err)
 	}
-	st, loaded, err := s.AcquireState(ctx, "o/r#1", "a", time.Minute, queue.Place{At: lineT0}, true)
+	got, err := s.AcquireState(ctx, "o/r#1", "a", time.Minute, queue.Place{At: lineT0}, true)
+	st, loaded := got.State, got.Loaded
 	if err != nil || loaded || st != nil {
 		t.Fatalf("got %q loaded=%v %v, want the lock and nothing loaded", st, loaded, err)
 	}

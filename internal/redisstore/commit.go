@@ -15,10 +15,18 @@ import (
 // expiry kept (retention.go); asked to (ARGV[3]), the lock is released
 // after. It answers 0, having written nothing, when the token no longer
 // holds the lock: a pass whose lock expired while it worked never writes
-// over the record of the pass that took the lock next.
+// over the record of the pass that took the lock next. That pass may
+// have written GitHub before it found out, though (a check run's stale
+// verdict), so a refused save marks the release unsure (KEYS[3]): the
+// next pass forgets what the record says golive last wrote, and writes
+// it all again; its save clears the mark (ARGV[4]).
 var saveScript = redis.NewScript(`
-if redis.call("GET", KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call("GET", KEYS[1]) ~= ARGV[1] then
+  redis.call("SET", KEYS[3], "1", "EX", 2592000)
+  return 0
+end
 redis.call("SET", KEYS[2], ARGV[2], "KEEPTTL")
+if ARGV[4] == "1" then redis.call("DEL", KEYS[3]) end
 if ARGV[3] == "1" then redis.call("DEL", KEYS[1]) end
 return 1`)
 
@@ -76,16 +84,20 @@ func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.T
 	stateKey := s.key(releaseTag(c.Release), "state")
 	lockKey := s.key(releaseTag(c.Release), "lock")
 	unlockHere := c.Token != "" && c.Unlock && !s.cluster()
-	saveArgs := []any{c.Token, c.State, "0"}
+	saveArgs := []any{c.Token, c.State, "0", "0"}
 	if unlockHere {
 		saveArgs[2] = "1"
 	}
+	if c.ClearUnsure {
+		saveArgs[3] = "1"
+	}
+	saveKeys := []string{lockKey, stateKey, s.unsureKey(c.Release)}
 	var set *redis.StatusCmd
 	var fenced *redis.Cmd
 	if c.Token == "" {
 		set = pipe.SetArgs(ctx, stateKey, c.State, redis.SetArgs{KeepTTL: true}) // an expiry set by retention.go stays
 	} else {
-		fenced = saveScript.EvalSha(ctx, pipe, []string{lockKey, stateKey}, saveArgs...)
+		fenced = saveScript.EvalSha(ctx, pipe, saveKeys, saveArgs...)
 	}
 	_, _ = pipe.Exec(ctx) // each command's own error is read below
 	for _, cmd := range index {
@@ -97,7 +109,7 @@ func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.T
 		mark = markScript.Eval(ctx, s.rdb, markKeys, markArgs...) // which loads it again
 	}
 	if fenced != nil && redis.HasErrorPrefix(fenced.Err(), "NOSCRIPT") {
-		fenced = saveScript.Eval(ctx, s.rdb, []string{lockKey, stateKey}, saveArgs...) // after the mark, as in the pipeline
+		fenced = saveScript.Eval(ctx, s.rdb, saveKeys, saveArgs...) // after the mark, as in the pipeline
 	}
 	var d queue.Dirty
 	var due time.Time

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/ag06mixer/golive/internal/queue"
 	"github.com/ag06mixer/golive/internal/redisstore"
 	"github.com/ag06mixer/golive/internal/redisstore/redistest"
@@ -26,7 +29,7 @@ func TestCommitUnlocksInItsRoundTrip(t *testing.T) {
 	at := queue.Place{At: now}
 	take := func(token string) {
 		t.Helper()
-		if _, _, err := s.AcquireState(ctx, "o/r#1", token, time.Minute, at, true); err != nil {
+		if _, err := s.AcquireState(ctx, "o/r#1", token, time.Minute, at, true); err != nil {
 			t.Fatalf("%s takes the lock: %v", token, err)
 		}
 	}
@@ -63,6 +66,9 @@ func TestCommitUnlocksInItsRoundTrip(t *testing.T) {
 	if err := commit("b", `{"n":3}`); err != nil {
 		t.Fatalf("after SCRIPT FLUSH: %v", err)
 	}
+	if got, _ := s.LoadState(ctx, "o/r#1"); string(got) != `{"n":3}` {
+		t.Errorf("record %s after SCRIPT FLUSH, want the commit's", got)
+	}
 	take("c")
 	if err := s.Release(ctx, "o/r#1", "c"); err != nil {
 		t.Fatal(err)
@@ -79,7 +85,7 @@ func TestCommitFencedByTheLock(t *testing.T) {
 		_, _, err := s.Commit(ctx, queue.Commit{Release: "o/r#1", State: []byte(state), Repo: "o/r", Token: token})
 		return err
 	}
-	if _, _, err := s.AcquireState(ctx, "o/r#1", "a", time.Minute, queue.Place{}, true); err != nil {
+	if _, err := s.AcquireState(ctx, "o/r#1", "a", time.Minute, queue.Place{}, true); err != nil {
 		t.Fatal(err)
 	}
 	if err := commit("a", `{"n":1}`); err != nil {
@@ -99,5 +105,88 @@ func TestCommitFencedByTheLock(t *testing.T) {
 	}
 	if got, _ := s.LoadState(ctx, "o/r#1"); string(got) != `{"n":3}` {
 		t.Errorf("record %s, want the unfenced save's", got)
+	}
+}
+
+// TestRefusedSaveMarksTheReleaseUnsure: a save refused by the fence
+// marks the release unsure, which the next lock taken with the record
+// says; a save that says it acted on the mark clears it, one that does
+// not keeps it.
+func TestRefusedSaveMarksTheReleaseUnsure(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	take := func(token string) queue.Taken {
+		t.Helper()
+		got, err := s.AcquireState(ctx, "o/r#1", token, time.Minute, queue.Place{}, true)
+		if err != nil {
+			t.Fatalf("%s takes the lock: %v", token, err)
+		}
+		return got
+	}
+	commit := func(token string, clear bool) error {
+		_, _, err := s.Commit(ctx, queue.Commit{Release: "o/r#1", State: []byte(`{}`), Repo: "o/r", Token: token, Unlock: true, ClearUnsure: clear})
+		return err
+	}
+	if take("a").Unsure {
+		t.Fatal("a new release is unsure")
+	}
+	if err := commit("gone", false); !errors.Is(err, redisstore.ErrLockLost) {
+		t.Fatalf("a refused save: %v", err)
+	}
+	if err := commit("a", false); err != nil {
+		t.Fatal(err)
+	}
+	if !take("b").Unsure {
+		t.Fatal("the lock after a refused save does not say the release is unsure")
+	}
+	if err := commit("b", true); err != nil {
+		t.Fatal(err)
+	}
+	if take("c").Unsure {
+		t.Error("still unsure after a save that acted on it")
+	}
+}
+
+// TestFencedSaveKeepsTheRecordsExpiry: a finished release's record keeps
+// the expiry retention gave it through a fenced save.
+func TestFencedSaveKeepsTheRecordsExpiry(t *testing.T) {
+	s, r := newStore(t)
+	ctx := context.Background()
+	if err := s.SaveState(ctx, "o/r#1", []byte(`{}`), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ExpireRelease(ctx, "o/r#1", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AcquireState(ctx, "o/r#1", "a", time.Minute, queue.Place{}, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Commit(ctx, queue.Commit{Release: "o/r#1", State: []byte(`{"n":1}`), Repo: "o/r", Token: "a", Unlock: true}); err != nil {
+		t.Fatal(err)
+	}
+	if ttl := r.Client.PTTL(ctx, r.Prefix+":{rel:o/r#1}:state").Val(); ttl <= 0 {
+		t.Errorf("the record's expiry after a fenced save: %v, want the hour kept", ttl)
+	}
+}
+
+// TestCommitUnlocksOnACluster: on a Redis Cluster client the unlock is
+// sent after the pipeline, and the lock is free after the commit.
+func TestCommitUnlocksOnACluster(t *testing.T) {
+	m := miniredis.RunT(t)
+	c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{m.Addr()}})
+	t.Cleanup(func() { c.Close() })
+	s := redisstore.New(c, "golive-test")
+	ctx := context.Background()
+	if _, err := s.AcquireState(ctx, "o/r#1", "a", time.Minute, queue.Place{}, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Commit(ctx, queue.Commit{Release: "o/r#1", State: []byte(`{"n":1}`), Repo: "o/r", Token: "a", Unlock: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AcquireState(ctx, "o/r#1", "b", time.Minute, queue.Place{}, true); err != nil {
+		t.Fatalf("the lock after a cluster commit with its unlock: %v", err)
+	}
+	if got, _ := s.LoadState(ctx, "o/r#1"); string(got) != `{"n":1}` {
+		t.Errorf("record %s", got)
 	}
 }

@@ -185,8 +185,9 @@ const waitBeat = 3 * time.Second
 // free lock, taken in two commands instead of ten (the room's seat added
 // and removed again); anyone waiting, even a waiter gone stale, takes the
 // room's way, which orders and clears them. Taken, it answers 1, or, asked
-// to (ARGV[8]), the release's record read under the lock just taken: {1,
-// state} (false for none), {1} when the read failed (the caller reads it
+// to (ARGV[8]), the release's record read under the lock just taken and
+// whether the release is marked unsure (saveScript): {1, state, unsure}
+// (false for no state), {1} when the read failed (the caller reads it
 // itself, and meets the error then). One round trip instead of two for
 // every event (AcquireState).
 var acquireScript = redis.NewScript(`
@@ -194,7 +195,7 @@ local function taken()
   if ARGV[8] ~= "1" then return 1 end
   local st = redis.pcall("GET", KEYS[4])
   if type(st) == "table" and st.err then return {1} end
-  return {1, st}
+  return {1, st, redis.call("EXISTS", KEYS[5])}
 end
 if ARGV[7] == "1" and redis.call("ZCARD", KEYS[2]) == 0 then
   if redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2], "NX") then return taken() end
@@ -235,19 +236,20 @@ func seat(p queue.Place, token string) string { return fmt.Sprintf("%020d|%s", m
 // first, so the caller polls it more often) and token keeps its seat
 // until it asks again within waitBeat, or calls Leave.
 func (s *Store) Acquire(ctx context.Context, release, token string, ttl time.Duration, p queue.Place, take bool) error {
-	_, _, err := s.acquire(ctx, release, token, ttl, p, take, false)
+	_, err := s.acquire(ctx, release, token, ttl, p, take, false)
 	return err
 }
 
 // AcquireState is Acquire that, when it takes the lock, also reads the
-// release's saved state under it (nil when there is none), in the same
-// round trip: loaded is false when that read failed, and the caller reads
-// the state itself (LoadState), meeting the error there.
-func (s *Store) AcquireState(ctx context.Context, release, token string, ttl time.Duration, p queue.Place, take bool) (state []byte, loaded bool, err error) {
+// release's saved state under it (nil when there is none) and its unsure
+// mark, in the same round trip: Loaded is false when that read failed,
+// and the caller reads the state itself (LoadState), meeting the error
+// there.
+func (s *Store) AcquireState(ctx context.Context, release, token string, ttl time.Duration, p queue.Place, take bool) (queue.Taken, error) {
 	return s.acquire(ctx, release, token, ttl, p, take, true)
 }
 
-func (s *Store) acquire(ctx context.Context, release, token string, ttl time.Duration, p queue.Place, take, load bool) ([]byte, bool, error) {
+func (s *Store) acquire(ctx context.Context, release, token string, ttl time.Duration, p queue.Place, take, load bool) (queue.Taken, error) {
 	lock, room, beats := s.roomKeys(release)
 	flag, loadFlag := "0", "0"
 	if take {
@@ -256,36 +258,40 @@ func (s *Store) acquire(ctx context.Context, release, token string, ttl time.Dur
 	if load {
 		loadFlag = "1"
 	}
-	keys := []string{lock, room, beats, s.key(releaseTag(release), "state")}
+	keys := []string{lock, room, beats, s.key(releaseTag(release), "state"), s.unsureKey(release)}
 	v, err := acquireScript.Run(ctx, s.rdb, keys, token, ttl.Milliseconds(), p.At.UnixMilli(), seat(p, token),
 		s.now().UnixMilli(), waitBeat.Milliseconds(), flag, loadFlag).Result()
 	if err != nil {
-		return nil, false, fmt.Errorf("lock %s: %w", release, err)
+		return queue.Taken{}, fmt.Errorf("lock %s: %w", release, err)
 	}
 	switch v := v.(type) {
 	case []any: // taken, with the state read (or not) under the lock
-		if len(v) < 2 {
-			return nil, false, nil
+		if len(v) < 3 {
+			return queue.Taken{}, nil
 		}
+		unsure, _ := v[2].(int64)
 		switch st := v[1].(type) {
 		case nil:
-			return nil, true, nil
+			return queue.Taken{Loaded: true, Unsure: unsure == 1}, nil
 		case string:
-			return []byte(st), true, nil
+			return queue.Taken{State: []byte(st), Loaded: true, Unsure: unsure == 1}, nil
 		}
-		return nil, false, nil
+		return queue.Taken{}, nil
 	case int64:
 		switch v {
 		case 1:
-			return nil, false, nil
+			return queue.Taken{}, nil
 		case 0:
-			return nil, false, queue.ErrLockQueued
+			return queue.Taken{}, queue.ErrLockQueued
 		case 2:
-			return nil, false, ErrLockHeld
+			return queue.Taken{}, ErrLockHeld
 		}
 	}
-	return nil, false, fmt.Errorf("lock %s: unexpected answer %v", release, v)
+	return queue.Taken{}, fmt.Errorf("lock %s: unexpected answer %v", release, v)
 }
+
+// unsureKey marks a release whose pass had its save refused (saveScript).
+func (s *Store) unsureKey(release string) string { return s.key(releaseTag(release), "unsure") }
 
 // Leave gives up token's seat in the release's waiting room.
 func (s *Store) Leave(ctx context.Context, release, token string, p queue.Place) error {

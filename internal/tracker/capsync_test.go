@@ -337,10 +337,10 @@ type leadRefused struct {
 	asks atomic.Int64
 }
 
-func (l *leadRefused) AcquireState(ctx context.Context, rel, token string, ttl time.Duration, p queue.Place, take bool) ([]byte, bool, error) {
+func (l *leadRefused) AcquireState(ctx context.Context, rel, token string, ttl time.Duration, p queue.Place, take bool) (queue.Taken, error) {
 	if p == (tracker.Place{}) {
 		l.asks.Add(1)
-		return nil, false, errors.New("redis: connection reset by peer")
+		return queue.Taken{}, errors.New("redis: connection reset by peer")
 	}
 	return l.Store.AcquireState(ctx, rel, token, ttl, p, take)
 }

@@ -153,7 +153,7 @@ func (tr *Tracker) commit(ctx context.Context, gh GitHub, rc repoConfig, rec *re
 // the budget (the faults scenario in CI, 2026-12-03).
 func (tr *Tracker) finishOrOwe(ctx context.Context, gh GitHub, rec *record, received time.Time) error {
 	err := tr.finish(ctx, gh, rec.State.Key, rec)
-	if err == nil || ctx.Err() != nil {
+	if err == nil || ctx.Err() != nil || errors.Is(err, ErrLockLost) {
 		return err // stopping, or the lock lost: the delivery is retried
 	}
 	if merr := tr.markDirty(ctx, rec.State, received); merr != nil {

@@ -24,6 +24,12 @@ type held struct {
 	raw    []byte
 	loaded bool
 	spent  atomic.Bool
+	// unsure says the release is marked unsure (queue.Taken): the first
+	// load forgets what the record says golive last wrote to the check
+	// run and the PR comment, and sets forgot, so that the pass's save
+	// marks a sync owed and clears the mark.
+	unsure bool
+	forgot atomic.Bool
 	// handing says the unlock went with a commit: the renewal stops
 	// without calling the lock lost. released says the commit's answer
 	// came back, so the lock is no longer the pass's to release.
@@ -42,11 +48,12 @@ func heldOf(ctx context.Context, name string) *held {
 }
 
 // takePreloaded returns the record read with name's lock, once, and
-// never after a save (which calls it to discard it).
-func takePreloaded(ctx context.Context, name string) ([]byte, bool) {
+// never after a save (which calls it to discard it); unsure says the
+// release was marked unsure.
+func takePreloaded(ctx context.Context, name string) (raw []byte, unsure, ok bool) {
 	h := heldOf(ctx, name)
 	if h == nil || !h.loaded || h.spent.Swap(true) {
-		return nil, false
+		return nil, false, false
 	}
-	return h.raw, true
+	return h.raw, h.unsure, true
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -213,4 +214,117 @@ func TestFailedCommitReleasesTheLock(t *testing.T) {
 			t.Errorf("the lock is still held by %s", h)
 		}
 	})
+}
+
+// stolenAtKeptCommit is a store whose lock passes to another holder just
+// before a commit that keeps the lock (a pass with more to do after it).
+type stolenAtKeptCommit struct{ *trackertest.Store }
+
+func (s stolenAtKeptCommit) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
+	if c.Token != "" && !c.Unlock {
+		s.Do(func(st *trackertest.Store) { st.Holders[c.Release] = "thief" })
+	}
+	return s.Store.Commit(ctx, c)
+}
+
+// TestFencedSaveWithTheLockKept: a save that keeps the lock (a sign-off,
+// whose reaction is posted after its commit) is fenced too: the lock
+// lost, nothing is saved and the pass fails.
+func TestFencedSaveWithTheLockKept(t *testing.T) {
+	r := commitRigOn(t, func(st *trackertest.Store) tracker.Store { return stolenAtKeptCommit{st} })
+	var before []byte
+	r.st.Do(func(s *trackertest.Store) { before = slices.Clone(s.States[key.String()]) })
+	_, err := r.tr.Handle(context.Background(), queue.Delivery{ID: "d-kept", Event: "issue_comment", Payload: r.comment(777, "rita", "/approve qa"), Attempt: 1, Received: t0})
+	if !errors.Is(err, queue.ErrLockLost) {
+		t.Fatalf("Handle: %v, want ErrLockLost", err)
+	}
+	r.st.Do(func(s *trackertest.Store) {
+		if !bytes.Equal(s.States[key.String()], before) {
+			t.Error("the pass that lost its lock saved its record over the next holder's")
+		}
+	})
+}
+
+// stealOnce is stolenAtCommit for its next commit with a token once
+// armed.
+type stealOnce struct {
+	*trackertest.Store
+	armed *atomic.Bool
+}
+
+func (s stealOnce) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
+	if c.Token != "" && s.armed.Swap(false) {
+		s.Do(func(st *trackertest.Store) { st.Holders[c.Release] = "thief" })
+	}
+	return s.Store.Commit(ctx, c)
+}
+
+// TestRefusedSaveRewritesTheCheckRun: a pass whose save was refused may
+// have written the check run before (a stale verdict GitHub now shows);
+// the next pass on the release writes it again, though the record says
+// it is written, and then the release is sure again.
+func TestRefusedSaveRewritesTheCheckRun(t *testing.T) {
+	var armed atomic.Bool
+	r := commitRigOn(t, func(st *trackertest.Store) tracker.Store { return stealOnce{st, &armed} })
+	sync := func() []string {
+		t.Helper()
+		m := r.mark()
+		if err := r.tr.UnderLock(context.Background(), key, func(ctx context.Context) error { return r.tr.Sync(ctx, key) }); err != nil {
+			t.Fatal(err)
+		}
+		return r.writes(m)
+	}
+	if w := sync(); !has(w, "CreateCheckRun") { // the opening's
+		t.Fatalf("writes %v, want the opening's", w)
+	}
+	armed.Store(true)
+	if _, err := r.tr.Handle(context.Background(), queue.Delivery{ID: "d-lost", Event: "check_run", Payload: checkOn(t, prNum, headA, t0.Add(time.Minute)), Attempt: 1, Received: t0}); !errors.Is(err, queue.ErrLockLost) {
+		t.Fatalf("Handle: %v, want ErrLockLost", err)
+	}
+	r.st.Do(func(s *trackertest.Store) { delete(s.Holders, key.String()) }) // the thief is done
+	if w := sync(); !has(w, "UpdateCheckRun") {
+		t.Errorf("writes %v after a refused save, want the check run written again", w)
+	}
+	if w := sync(); has(w, "UpdateCheckRun") {
+		t.Errorf("writes %v at the sync after, want none: the release is sure again", w)
+	}
+}
+
+// stealAt is stolenAtCommit for the n-th commit with a token.
+type stealAt struct {
+	*trackertest.Store
+	n *atomic.Int64
+}
+
+func (s stealAt) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
+	if c.Token != "" && s.n.Add(-1) == 0 {
+		s.Do(func(st *trackertest.Store) { st.Holders[c.Release] = "thief" })
+	}
+	return s.Store.Commit(ctx, c)
+}
+
+// TestLockLostAtTheOutboxSaveFailsThePass: the lock lost when the
+// outbox is saved after its reaction was posted fails the pass as lost,
+// not as a post GitHub refused: no sync is marked owed for a post that
+// went out.
+func TestLockLostAtTheOutboxSaveFailsThePass(t *testing.T) {
+	var n atomic.Int64
+	r := commitRigOn(t, func(st *trackertest.Store) tracker.Store { return stealAt{st, &n} })
+	gen := func() (g int64) {
+		r.st.Do(func(s *trackertest.Store) { g = s.Dirty[key.String()].Gen })
+		return g
+	}
+	was := gen()
+	n.Store(2) // the sign-off's commit, then the outbox's save after the reaction
+	m := r.mark()
+	_, err := r.tr.Handle(context.Background(), queue.Delivery{ID: "d-outbox", Event: "issue_comment", Payload: r.comment(778, "rita", "/approve qa"), Attempt: 1, Received: t0})
+	if !errors.Is(err, queue.ErrLockLost) {
+		t.Fatalf("Handle: %v, want ErrLockLost", err)
+	}
+	if !has(r.writes(m), "AddReaction") {
+		t.Fatalf("writes %v, want the reaction posted before the save", r.writes(m))
+	}
+	if g := gen(); g != was+1 {
+		t.Errorf("the sync mark's generation went from %d to %d, want one mark (the commit's), none for a post that went out", was, g)
+	}
 }

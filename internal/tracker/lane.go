@@ -65,9 +65,9 @@ func (tr *Tracker) withLockAt(ctx context.Context, name string, place Place, rec
 	h := &held{name: name, token: token}
 	for {
 		take := received.IsZero() || tr.o.Monotonic().Sub(received) >= tr.o.OrderWindow
-		state, loaded, err := tr.o.Locks.AcquireState(ctx, name, token, tr.o.LockTTL, place, take)
+		got, err := tr.o.Locks.AcquireState(ctx, name, token, tr.o.LockTTL, place, take)
 		if err == nil {
-			h.raw, h.loaded = state, loaded
+			h.raw, h.loaded, h.unsure = got.State, got.Loaded, got.Unsure
 			break
 		}
 		if !errors.Is(err, ErrLockHeld) {

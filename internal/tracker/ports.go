@@ -25,9 +25,10 @@ type States interface {
 type Locks interface {
 	// AcquireState seats token in the release's lock queue at its place
 	// and takes the lock if take is set and token is first; taken, it
-	// reads the release's saved state under it in the same round trip
-	// (loaded false: not read, and LoadState is asked instead).
-	AcquireState(ctx context.Context, release, token string, ttl time.Duration, p queue.Place, take bool) (state []byte, loaded bool, err error)
+	// reads the release's saved state and its unsure mark under it in the
+	// same round trip (not Loaded: not read, and LoadState is asked
+	// instead).
+	AcquireState(ctx context.Context, release, token string, ttl time.Duration, p queue.Place, take bool) (queue.Taken, error)
 	Leave(ctx context.Context, release, token string, p queue.Place) error
 	Extend(ctx context.Context, release, token string, ttl time.Duration) error
 	Release(ctx context.Context, release, token string) error

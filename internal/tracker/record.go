@@ -171,6 +171,9 @@ func (tr *Tracker) commitWrite(ctx context.Context, rec *record, mergeSHA string
 	h := heldOf(ctx, k.String())
 	if h != nil {
 		c.Token = h.token // a fenced save: see queue.Commit
+		if h.forgot.Load() {
+			c.ClearUnsure, c.Mark = true, true // and the sync that writes it all again is owed
+		}
 		if unlock {
 			c.Unlock = true
 			h.handing.Store(true)
@@ -229,7 +232,7 @@ func (tr *Tracker) commitApart(ctx context.Context, c queue.Commit) (queue.Dirty
 }
 
 func (tr *Tracker) load(ctx context.Context, k release.Key) (*record, error) {
-	raw, ok := takePreloaded(ctx, k.String())
+	raw, unsure, ok := takePreloaded(ctx, k.String())
 	if !ok {
 		var err error
 		if raw, err = tr.o.States.LoadState(ctx, k.String()); err != nil {
@@ -244,6 +247,15 @@ func (tr *Tracker) load(ctx context.Context, k release.Key) (*record, error) {
 		// A record golive cannot read is rebuilt from GitHub, not trusted.
 		tr.o.Log.Error("unreadable release state; rebuilding from GitHub", "release", k.String(), "err", err)
 		return nil, nil
+	}
+	if unsure && rec.State != nil {
+		// A pass whose lock expired may have written GitHub before its
+		// save was refused (a check run's stale verdict): what the record
+		// says golive last wrote there is not trusted, so the next sync
+		// writes it again.
+		tr.o.Log.Warn("a pass's save was refused after its lock expired; the check run and the PR comment are written again", "release", k.String())
+		rec.State.Written.CheckDigest, rec.State.Written.Comment = "", ""
+		heldOf(ctx, k.String()).forgot.Store(true)
 	}
 	return rec, nil
 }

@@ -50,6 +50,9 @@ type Store struct {
 	// Ahead is what Outstanding answers.
 	Ahead []queue.Delivery
 
+	// Unsure are the releases a refused save marked unsure (redisstore's
+	// saveScript).
+	Unsure map[string]bool
 	// LoadCalls counts the calls of LoadState (not the reads AcquireState
 	// makes with the lock).
 	LoadCalls int
@@ -153,9 +156,16 @@ func (s *Store) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.T
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c.Token != "" && s.Holders[c.Release] != c.Token {
+		if s.Unsure == nil {
+			s.Unsure = map[string]bool{}
+		}
+		s.Unsure[c.Release] = true
 		return d, due, queue.ErrLockLost // fenced: the record is the next holder's
 	}
 	s.States[c.Release] = slices.Clone(c.State)
+	if c.ClearUnsure {
+		delete(s.Unsure, c.Release)
+	}
 	if c.Unlock {
 		s.CommitUnlocks++
 		delete(s.Holders, c.Release)
@@ -192,16 +202,16 @@ func (s *Store) Acquire(_ context.Context, rel, token string, _ time.Duration, p
 
 // AcquireState is Acquire, then, the lock taken, the release's record
 // read (redisstore's one round trip).
-func (s *Store) AcquireState(ctx context.Context, rel, token string, ttl time.Duration, p queue.Place, take bool) ([]byte, bool, error) {
+func (s *Store) AcquireState(ctx context.Context, rel, token string, ttl time.Duration, p queue.Place, take bool) (queue.Taken, error) {
 	if err := s.Acquire(ctx, rel, token, ttl, p, take); err != nil {
-		return nil, false, err
+		return queue.Taken{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.LoadErr != nil {
-		return nil, false, nil
+		return queue.Taken{}, nil
 	}
-	return slices.Clone(s.States[rel]), true, nil
+	return queue.Taken{State: slices.Clone(s.States[rel]), Loaded: true, Unsure: s.Unsure[rel]}, nil
 }
 
 func (s *Store) Leave(context.Context, string, string, queue.Place) error { return nil }
