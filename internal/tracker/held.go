@@ -7,16 +7,18 @@ import (
 
 // held is a release's lock as a pass holds it (withLockAt), in the pass's
 // context, so that the pass's first read and last write share the lock's
-// round trips (issue #18: an event took six round trips to Redis, the
-// lock's two among them):
+// round trips (issue #18: an event took five round trips to Redis, the
+// lock's two among them), and that every save under it is fenced:
 //
 //   - the record the lock handed over, read under it in the lock's own
 //     round trip (Locks.AcquireState): the first load of the release
 //     takes it instead of asking Redis again, and a save before that
 //     load discards it, since it is stale then;
-//   - the unlock, sent with the pass's commit when nothing is left to do
-//     under the lock after it (commitWrite's unlock; tracker.commit says
-//     when): the pass then makes no Release of its own.
+//   - the token, with which every save of the release is fenced
+//     (queue.Commit.Token), and the unlock, sent with the pass's commit
+//     when nothing is left to do under the lock after it (commitWrite's
+//     unlock; tracker.commit says when): the pass then makes no Release of
+//     its own.
 type held struct {
 	name, token string
 	// raw is the record read with the lock (nil: none saved), when
