@@ -133,16 +133,24 @@ func commitRigOn(t *testing.T, wrap func(*trackertest.Store) tracker.Store) *rig
 	return r
 }
 
-// stolenAtCommit is a store whose lock passes to another holder just
-// before a commit that carries its unlock: the pass's lock expired while
-// it worked.
-type stolenAtCommit struct{ *trackertest.Store }
+// stealing is a store whose lock passes to another holder ("thief")
+// just before the commits with a token that when picks: the pass's lock
+// expired while it worked.
+type stealing struct {
+	*trackertest.Store
+	when func(queue.Commit) bool
+}
 
-func (s stolenAtCommit) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
-	if c.Token != "" {
+func (s stealing) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
+	if c.Token != "" && s.when(c) {
 		s.Do(func(st *trackertest.Store) { st.Holders[c.Release] = "thief" })
 	}
 	return s.Store.Commit(ctx, c)
+}
+
+// stealingOn is a commit rig on a store stealing as when says.
+func stealingOn(t *testing.T, when func(queue.Commit) bool) *rig {
+	return commitRigOn(t, func(st *trackertest.Store) tracker.Store { return &stealing{st, when} })
 }
 
 // TestLockLostAtTheCommitFailsThePass: a commit that finds the pass's
@@ -151,7 +159,7 @@ func (s stolenAtCommit) Commit(ctx context.Context, c queue.Commit) (queue.Dirty
 // event, which is retried and applied again on the next holder's record;
 // the new holder's lock is left alone.
 func TestLockLostAtTheCommitFailsThePass(t *testing.T) {
-	r := commitRigOn(t, func(st *trackertest.Store) tracker.Store { return stolenAtCommit{st} })
+	r := stealingOn(t, func(queue.Commit) bool { return true })
 	var before []byte
 	r.st.Do(func(s *trackertest.Store) { before = slices.Clone(s.States[key.String()]) })
 	_, err := r.tr.Handle(context.Background(), queue.Delivery{ID: "d-lost", Event: "check_run", Payload: checkOn(t, prNum, headA, t0.Add(time.Minute)), Attempt: 1, Received: t0})
@@ -216,22 +224,11 @@ func TestFailedCommitReleasesTheLock(t *testing.T) {
 	})
 }
 
-// stolenAtKeptCommit is a store whose lock passes to another holder just
-// before a commit that keeps the lock (a pass with more to do after it).
-type stolenAtKeptCommit struct{ *trackertest.Store }
-
-func (s stolenAtKeptCommit) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
-	if c.Token != "" && !c.Unlock {
-		s.Do(func(st *trackertest.Store) { st.Holders[c.Release] = "thief" })
-	}
-	return s.Store.Commit(ctx, c)
-}
-
 // TestFencedSaveWithTheLockKept: a save that keeps the lock (a sign-off,
 // whose reaction is posted after its commit) is fenced too: the lock
 // lost, nothing is saved and the pass fails.
 func TestFencedSaveWithTheLockKept(t *testing.T) {
-	r := commitRigOn(t, func(st *trackertest.Store) tracker.Store { return stolenAtKeptCommit{st} })
+	r := stealingOn(t, func(c queue.Commit) bool { return !c.Unlock })
 	var before []byte
 	r.st.Do(func(s *trackertest.Store) { before = slices.Clone(s.States[key.String()]) })
 	_, err := r.tr.Handle(context.Background(), queue.Delivery{ID: "d-kept", Event: "issue_comment", Payload: r.comment(777, "rita", "/approve qa"), Attempt: 1, Received: t0})
@@ -245,27 +242,13 @@ func TestFencedSaveWithTheLockKept(t *testing.T) {
 	})
 }
 
-// stealOnce is stolenAtCommit for its next commit with a token once
-// armed.
-type stealOnce struct {
-	*trackertest.Store
-	armed *atomic.Bool
-}
-
-func (s stealOnce) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
-	if c.Token != "" && s.armed.Swap(false) {
-		s.Do(func(st *trackertest.Store) { st.Holders[c.Release] = "thief" })
-	}
-	return s.Store.Commit(ctx, c)
-}
-
 // TestRefusedSaveRewritesTheCheckRun: a pass whose save was refused may
 // have written the check run before (a stale verdict GitHub now shows);
 // the next pass on the release writes it again, though the record says
 // it is written, and then the release is sure again.
 func TestRefusedSaveRewritesTheCheckRun(t *testing.T) {
 	var armed atomic.Bool
-	r := commitRigOn(t, func(st *trackertest.Store) tracker.Store { return stealOnce{st, &armed} })
+	r := stealingOn(t, func(queue.Commit) bool { return armed.Swap(false) })
 	sync := func() []string {
 		t.Helper()
 		m := r.mark()
@@ -290,26 +273,13 @@ func TestRefusedSaveRewritesTheCheckRun(t *testing.T) {
 	}
 }
 
-// stealAt is stolenAtCommit for the n-th commit with a token.
-type stealAt struct {
-	*trackertest.Store
-	n *atomic.Int64
-}
-
-func (s stealAt) Commit(ctx context.Context, c queue.Commit) (queue.Dirty, time.Time, error) {
-	if c.Token != "" && s.n.Add(-1) == 0 {
-		s.Do(func(st *trackertest.Store) { st.Holders[c.Release] = "thief" })
-	}
-	return s.Store.Commit(ctx, c)
-}
-
 // TestLockLostAtTheOutboxSaveFailsThePass: the lock lost when the
 // outbox is saved after its reaction was posted fails the pass as lost,
 // not as a post GitHub refused: no sync is marked owed for a post that
 // went out.
 func TestLockLostAtTheOutboxSaveFailsThePass(t *testing.T) {
 	var n atomic.Int64
-	r := commitRigOn(t, func(st *trackertest.Store) tracker.Store { return stealAt{st, &n} })
+	r := stealingOn(t, func(queue.Commit) bool { return n.Add(-1) == 0 })
 	gen := func() (g int64) {
 		r.st.Do(func(s *trackertest.Store) { g = s.Dirty[key.String()].Gen })
 		return g
