@@ -111,7 +111,7 @@ func TestE2ELockLineAppliesInGitHubOrder(t *testing.T) {
 		bodies = append(bodies, b)
 	}
 	rel := fmt.Sprintf("%s#%d", testRepo, prNum)
-	if err := sys.Store().Acquire(ctx, rel, "blocker", time.Minute, worker.Place{}, true); err != nil {
+	if _, err := sys.Store().AcquireState(ctx, rel, "blocker", time.Minute, worker.Place{}, true); err != nil {
 		t.Fatal(err)
 	}
 	line := h.redis.Prefix + ":{rel:" + rel + "}:lockq"

@@ -45,9 +45,6 @@ func TestAcquireStateReadsTheRecordWithTheLock(t *testing.T) {
 	if err != nil || !loaded || st != nil {
 		t.Fatalf("no record: %q loaded=%v %v, want nil, loaded", st, loaded, err)
 	}
-	if err := s.Acquire(ctx, "o/r#3", "d", time.Minute, queue.Place{At: lineT0}, true); err != nil {
-		t.Fatalf("Acquire, which reads nothing: %v", err)
-	}
 }
 
 // TestAcquireStateLeavesAnUnreadableRecordToTheCaller: a state key Redis

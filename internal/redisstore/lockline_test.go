@@ -26,7 +26,7 @@ func TestLockLineInGitHubOrder(t *testing.T) {
 		"y": {At: lineT0, Seq: 5}, // first by id, last by name
 	}
 	for _, tok := range []string{"c", "b", "y"} { // they join newest first
-		if err := s.Acquire(ctx, "o/r#1", tok, time.Minute, places[tok], false); !errors.Is(err, redisstore.ErrLockHeld) {
+		if err := acquire(ctx, s, "o/r#1", tok, time.Minute, places[tok], false); !errors.Is(err, redisstore.ErrLockHeld) {
 			t.Fatalf("%s joined and got %v, want ErrLockHeld", tok, err)
 		}
 	}
@@ -37,7 +37,7 @@ func TestLockLineInGitHubOrder(t *testing.T) {
 			if contains(got, tok) {
 				continue
 			}
-			err := s.Acquire(ctx, "o/r#1", tok, time.Minute, places[tok], true)
+			err := acquire(ctx, s, "o/r#1", tok, time.Minute, places[tok], true)
 			if err == nil {
 				took = tok
 				break
@@ -59,6 +59,12 @@ func TestLockLineInGitHubOrder(t *testing.T) {
 	}
 }
 
+// acquire asks for the lock as AcquireState does, its record not looked at.
+func acquire(ctx context.Context, s *redisstore.Store, release, token string, ttl time.Duration, p queue.Place, take bool) error {
+	_, err := s.AcquireState(ctx, release, token, ttl, p, take)
+	return err
+}
+
 func contains(xs []string, x string) bool {
 	for _, y := range xs {
 		if y == x {
@@ -74,16 +80,16 @@ func contains(xs []string, x string) bool {
 func TestLockLineHeadWaitsForHolder(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	if err := s.Acquire(ctx, "o/r#1", "holder", time.Minute, queue.Place{At: lineT0.Add(time.Hour)}, true); err != nil {
+	if err := acquire(ctx, s, "o/r#1", "holder", time.Minute, queue.Place{At: lineT0.Add(time.Hour)}, true); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Acquire(ctx, "o/r#1", "next", time.Minute, queue.Place{At: lineT0}, true); !errors.Is(err, queue.ErrLockQueued) {
+	if err := acquire(ctx, s, "o/r#1", "next", time.Minute, queue.Place{At: lineT0}, true); !errors.Is(err, queue.ErrLockQueued) {
 		t.Fatalf("got %v, want ErrLockQueued", err)
 	}
 	if err := s.Release(ctx, "o/r#1", "holder"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Acquire(ctx, "o/r#1", "next", time.Minute, queue.Place{At: lineT0}, true); err != nil {
+	if err := acquire(ctx, s, "o/r#1", "next", time.Minute, queue.Place{At: lineT0}, true); err != nil {
 		t.Fatalf("after release: %v", err)
 	}
 }
@@ -96,25 +102,25 @@ func TestLockLineForgetsTheGone(t *testing.T) {
 	now := time.Now()
 	redisstore.SetClock(s, func() time.Time { return now })
 	early, late := queue.Place{At: lineT0}, queue.Place{At: lineT0.Add(time.Second)}
-	s.Acquire(ctx, "o/r#1", "left", time.Minute, early, false)
-	if err := s.Acquire(ctx, "o/r#1", "me", time.Minute, late, true); !errors.Is(err, redisstore.ErrLockHeld) {
+	acquire(ctx, s, "o/r#1", "left", time.Minute, early, false)
+	if err := acquire(ctx, s, "o/r#1", "me", time.Minute, late, true); !errors.Is(err, redisstore.ErrLockHeld) {
 		t.Fatalf("got %v behind an earlier waiter", err)
 	}
 	if err := s.Leave(ctx, "o/r#1", "left", early); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Acquire(ctx, "o/r#1", "me", time.Minute, late, true); err != nil {
+	if err := acquire(ctx, s, "o/r#1", "me", time.Minute, late, true); err != nil {
 		t.Fatalf("after the earlier waiter left: %v", err)
 	}
 	s.Release(ctx, "o/r#1", "me")
 
-	s.Acquire(ctx, "o/r#1", "died", time.Minute, early, false)
+	acquire(ctx, s, "o/r#1", "died", time.Minute, early, false)
 	now = now.Add(2 * time.Second)
-	if err := s.Acquire(ctx, "o/r#1", "me", time.Minute, late, true); !errors.Is(err, redisstore.ErrLockHeld) {
+	if err := acquire(ctx, s, "o/r#1", "me", time.Minute, late, true); !errors.Is(err, redisstore.ErrLockHeld) {
 		t.Fatalf("got %v while the earlier waiter's heartbeat lives", err)
 	}
 	now = now.Add(2 * time.Second) // 4 s since it last asked: gone
-	if err := s.Acquire(ctx, "o/r#1", "me", time.Minute, late, true); err != nil {
+	if err := acquire(ctx, s, "o/r#1", "me", time.Minute, late, true); err != nil {
 		t.Fatalf("a dead waiter still blocks the line: %v", err)
 	}
 }
@@ -135,7 +141,7 @@ func TestLockLineExcludes(t *testing.T) {
 				p := queue.Place{At: lineT0.Add(time.Duration((w*7+i*3)%5) * time.Second), Seq: int64(w)}
 				deadline := time.Now().Add(10 * time.Second)
 				for {
-					err := s.Acquire(ctx, "o/r#1", tok, 5*time.Second, p, true)
+					err := acquire(ctx, s, "o/r#1", tok, 5*time.Second, p, true)
 					if err == nil {
 						break
 					}
@@ -169,22 +175,22 @@ func TestLockLineExcludes(t *testing.T) {
 func TestLockLineZeroPlaceLeads(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	if err := s.Acquire(ctx, "o/r#1", "holder", time.Minute, queue.Place{At: lineT0}, true); err != nil {
+	if err := acquire(ctx, s, "o/r#1", "holder", time.Minute, queue.Place{At: lineT0}, true); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Acquire(ctx, "o/r#1", "event", time.Minute, queue.Place{At: lineT0.Add(time.Second)}, true); !errors.Is(err, queue.ErrLockQueued) {
+	if err := acquire(ctx, s, "o/r#1", "event", time.Minute, queue.Place{At: lineT0.Add(time.Second)}, true); !errors.Is(err, queue.ErrLockQueued) {
 		t.Fatalf("the waiting event got %v, want ErrLockQueued", err)
 	}
-	if err := s.Acquire(ctx, "o/r#1", "capsync", time.Minute, queue.Place{}, true); !errors.Is(err, queue.ErrLockQueued) {
+	if err := acquire(ctx, s, "o/r#1", "capsync", time.Minute, queue.Place{}, true); !errors.Is(err, queue.ErrLockQueued) {
 		t.Fatalf("the cap sync got %v, want ErrLockQueued: first in line", err)
 	}
 	if err := s.Release(ctx, "o/r#1", "holder"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Acquire(ctx, "o/r#1", "event", time.Minute, queue.Place{At: lineT0.Add(time.Second)}, true); !errors.Is(err, redisstore.ErrLockHeld) || errors.Is(err, queue.ErrLockQueued) {
+	if err := acquire(ctx, s, "o/r#1", "event", time.Minute, queue.Place{At: lineT0.Add(time.Second)}, true); !errors.Is(err, redisstore.ErrLockHeld) || errors.Is(err, queue.ErrLockQueued) {
 		t.Fatalf("the event got %v, want ErrLockHeld behind the cap sync", err)
 	}
-	if err := s.Acquire(ctx, "o/r#1", "capsync", time.Minute, queue.Place{}, true); err != nil {
+	if err := acquire(ctx, s, "o/r#1", "capsync", time.Minute, queue.Place{}, true); err != nil {
 		t.Fatalf("the cap sync after the release: %v", err)
 	}
 }

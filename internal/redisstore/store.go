@@ -184,15 +184,14 @@ const waitBeat = 3 * time.Second
 // acquireScript's first lines are the common case, an empty room and a
 // free lock, taken in two commands instead of ten (the room's seat added
 // and removed again); anyone waiting, even a waiter gone stale, takes the
-// room's way, which orders and clears them. Taken, it answers 1, or, asked
-// to (ARGV[8]), the release's record read under the lock just taken and
-// whether the release is marked unsure (saveScript): {1, state, unsure}
+// room's way, which orders and clears them. Taken, it answers the
+// release's record read under the lock just taken and whether the
+// release is marked unsure (saveScript): {1, state, unsure}
 // (false for no state), {1} when the read failed (the caller reads it
 // itself, and meets the error then). One round trip instead of two for
 // every event (AcquireState).
 var acquireScript = redis.NewScript(`
 local function taken()
-  if ARGV[8] ~= "1" then return 1 end
   local st = redis.pcall("GET", KEYS[4])
   if type(st) == "table" and st.err then return {1} end
   return {1, st, redis.call("EXISTS", KEYS[5])}
@@ -230,37 +229,24 @@ func (s *Store) roomKeys(release string) (lock, room, beats string) {
 
 func seat(p queue.Place, token string) string { return fmt.Sprintf("%020d|%s", max(p.Seq, 0), token) }
 
-// Acquire queues token for the release's lock at its place and takes the
-// lock if token is first in the waiting room, take is set and nobody
-// holds it. Not taken, it answers ErrLockHeld (ErrLockQueued when token is
-// first, so the caller polls it more often) and token keeps its seat
-// until it asks again within waitBeat, or calls Leave.
-func (s *Store) Acquire(ctx context.Context, release, token string, ttl time.Duration, p queue.Place, take bool) error {
-	_, err := s.acquire(ctx, release, token, ttl, p, take, false)
-	return err
-}
-
-// AcquireState is Acquire that, when it takes the lock, also reads the
-// release's saved state under it (nil when there is none) and its unsure
-// mark, in the same round trip: Loaded is false when that read failed,
-// and the caller reads the state itself (LoadState), meeting the error
-// there.
+// AcquireState queues token for the release's lock at its place and
+// takes the lock if token is first in the waiting room, take is set and
+// nobody holds it. Not taken, it answers ErrLockHeld (ErrLockQueued when
+// token is first, so the caller polls it more often) and token keeps its
+// seat until it asks again within waitBeat, or calls Leave. Taken, it
+// also reads the release's saved state under the lock (nil when there is
+// none) and its unsure mark, in the same round trip: Loaded is false when
+// that read failed, and the caller reads the state itself (LoadState),
+// meeting the error there.
 func (s *Store) AcquireState(ctx context.Context, release, token string, ttl time.Duration, p queue.Place, take bool) (queue.Taken, error) {
-	return s.acquire(ctx, release, token, ttl, p, take, true)
-}
-
-func (s *Store) acquire(ctx context.Context, release, token string, ttl time.Duration, p queue.Place, take, load bool) (queue.Taken, error) {
 	lock, room, beats := s.roomKeys(release)
-	flag, loadFlag := "0", "0"
+	flag := "0"
 	if take {
 		flag = "1"
 	}
-	if load {
-		loadFlag = "1"
-	}
 	keys := []string{lock, room, beats, s.key(releaseTag(release), "state"), s.unsureKey(release)}
 	v, err := acquireScript.Run(ctx, s.rdb, keys, token, ttl.Milliseconds(), p.At.UnixMilli(), seat(p, token),
-		s.now().UnixMilli(), waitBeat.Milliseconds(), flag, loadFlag).Result()
+		s.now().UnixMilli(), waitBeat.Milliseconds(), flag).Result()
 	if err != nil {
 		return queue.Taken{}, fmt.Errorf("lock %s: %w", release, err)
 	}
@@ -279,8 +265,6 @@ func (s *Store) acquire(ctx context.Context, release, token string, ttl time.Dur
 		return queue.Taken{}, nil
 	case int64:
 		switch v {
-		case 1:
-			return queue.Taken{}, nil
 		case 0:
 			return queue.Taken{}, queue.ErrLockQueued
 		case 2:
