@@ -24,7 +24,11 @@ type Fake struct {
 	Server *httptest.Server
 	spec   *Spec
 
-	mu         sync.Mutex
+	mu sync.Mutex
+	// mux routes the API; built at the first request, served under mu.
+	mux *http.ServeMux
+	// body is the body of the request being served, under mu.
+	body       []byte
 	repos      map[string]*Repo
 	teams      map[string]map[string]bool // "org/slug" → logins
 	counts     map[string]int             // "METHOD /route/template" → n

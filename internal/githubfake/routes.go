@@ -15,13 +15,20 @@ func (f *Fake) route(w http.ResponseWriter, r *http.Request, route string, body 
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	mux := http.NewServeMux()
-	f.routeApp(mux, body)
-	f.routeRepo(mux, body)
-	f.routeIssues(mux, body)
-	f.routeChecks(mux, body)
-	f.routeHooks(mux)
-	mux.ServeHTTP(w, r)
+	if f.mux == nil {
+		// Built once: a ServeMux per request was a quarter of the fake's
+		// CPU in golive-load's runs (registering patterns, runtime.Caller),
+		// CPU the measured golive then had to share.
+		f.mux = http.NewServeMux()
+		f.routeApp(f.mux)
+		f.routeRepo(f.mux)
+		f.routeIssues(f.mux)
+		f.routeChecks(f.mux)
+		f.routeHooks(f.mux)
+	}
+	f.body = body
+	defer func() { f.body = nil }()
+	f.mux.ServeHTTP(w, r)
 }
 
 // location is the API address of something a create made, for Location.

@@ -8,7 +8,7 @@ import (
 )
 
 // routeApp registers the routes of the App, its installations, the signed-in user and team memberships.
-func (f *Fake) routeApp(mux *http.ServeMux, body []byte) {
+func (f *Fake) routeApp(mux *http.ServeMux) {
 	mux.HandleFunc("GET /app", func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
 			writeJSON(w, 401, map[string]string{"message": "A JSON web token could not be decoded"})

@@ -8,10 +8,10 @@ import (
 )
 
 // routeChecks registers the routes of check runs, commit statuses, compares and commits, deployments and their protection rules.
-func (f *Fake) routeChecks(mux *http.ServeMux, body []byte) {
+func (f *Fake) routeChecks(mux *http.ServeMux) {
 	mux.HandleFunc("POST /repos/{owner}/{repo}/check-runs", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		var c CheckRun
-		json.Unmarshal(body, &c)
+		json.Unmarshal(f.body, &c)
 		f.nextID++
 		c.ID = f.nextID
 		if c.Status == "" {
@@ -26,7 +26,7 @@ func (f *Fake) routeChecks(mux *http.ServeMux, body []byte) {
 		for _, c := range rp.CheckRuns {
 			if c.ID == id {
 				var in CheckRun
-				json.Unmarshal(body, &in)
+				json.Unmarshal(f.body, &in)
 				if in.Name != "" {
 					c.Name = in.Name
 				}
@@ -103,7 +103,7 @@ func (f *Fake) routeChecks(mux *http.ServeMux, body []byte) {
 			State   string `json:"state"`
 			Comment string `json:"comment"`
 		}
-		json.Unmarshal(body, &in)
+		json.Unmarshal(f.body, &in)
 		run, _ := strconv.ParseInt(r.PathValue("run"), 10, 64)
 		rp.GateReviews = append(rp.GateReviews, GateReview{RunID: run, Environment: in.Env, State: in.State, Comment: in.Comment})
 		w.WriteHeader(http.StatusNoContent)

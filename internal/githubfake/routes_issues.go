@@ -8,7 +8,7 @@ import (
 )
 
 // routeIssues registers the routes of issues, their comments and reactions (pull requests are issues too).
-func (f *Fake) routeIssues(mux *http.ServeMux, body []byte) {
+func (f *Fake) routeIssues(mux *http.ServeMux) {
 	mux.HandleFunc("GET /repos/{owner}/{repo}/issues", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		label, state := r.URL.Query().Get("labels"), r.URL.Query().Get("state")
 		if state == "" {
@@ -31,7 +31,7 @@ func (f *Fake) routeIssues(mux *http.ServeMux, body []byte) {
 			Body   string   `json:"body"`
 			Labels []string `json:"labels"`
 		}
-		json.Unmarshal(body, &in)
+		json.Unmarshal(f.body, &in)
 		is := &Issue{Number: rp.nextIssueNumber(), Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels, Author: BotLogin,
 			History: []Edit{{Editor: BotLogin, Bot: true, At: f.Now(), Body: in.Body}}} // the body as created is its first revision
 		rp.Issues = append(rp.Issues, is)
@@ -44,7 +44,7 @@ func (f *Fake) routeIssues(mux *http.ServeMux, body []byte) {
 	}))
 	mux.HandleFunc("PATCH /repos/{owner}/{repo}/issues/{n}", f.withIssue(func(w http.ResponseWriter, r *http.Request, rp *Repo, is *Issue) {
 		var in map[string]any
-		json.Unmarshal(body, &in)
+		json.Unmarshal(f.body, &in)
 		if v, ok := in["body"].(string); ok && v != is.Body {
 			is.revise(BotLogin, true, f.Now(), v) // the App's token edits as the App
 		}
@@ -81,7 +81,7 @@ func (f *Fake) routeIssues(mux *http.ServeMux, body []byte) {
 		var in struct {
 			Body string `json:"body"`
 		}
-		json.Unmarshal(body, &in)
+		json.Unmarshal(f.body, &in)
 		f.nextID++
 		c := &Comment{ID: f.nextID, Issue: n, Body: in.Body, Author: "golive[bot]"}
 		rp.Comments = append(rp.Comments, c)
@@ -94,7 +94,7 @@ func (f *Fake) routeIssues(mux *http.ServeMux, body []byte) {
 				var in struct {
 					Body string `json:"body"`
 				}
-				json.Unmarshal(body, &in)
+				json.Unmarshal(f.body, &in)
 				c.Body = in.Body
 				c.Edits++
 				writeJSON(w, 200, commentJSON(c))
@@ -108,7 +108,7 @@ func (f *Fake) routeIssues(mux *http.ServeMux, body []byte) {
 		var in struct {
 			Content string `json:"content"`
 		}
-		json.Unmarshal(body, &in)
+		json.Unmarshal(f.body, &in)
 		rp.Reactions = append(rp.Reactions, Reaction{CommentID: id, Content: in.Content})
 		f.nextID++
 		writeJSON(w, 201, map[string]any{"id": f.nextID, "content": in.Content})

@@ -9,7 +9,7 @@ import (
 )
 
 // routeRepo registers the routes of the repository: its file contents, collaborators, branch protection, rulesets and pull requests.
-func (f *Fake) routeRepo(mux *http.ServeMux, body []byte) {
+func (f *Fake) routeRepo(mux *http.ServeMux) {
 	mux.HandleFunc("GET /repos/{owner}/{repo}", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		out := map[string]any{"id": 1, "name": rp.Name, "full_name": rp.Owner + "/" + rp.Name, "default_branch": rp.DefaultBranch, "owner": map[string]any{"login": rp.Owner}, "private": rp.Private}
 		if login, ok := f.userOf(r); ok {
@@ -70,7 +70,7 @@ func (f *Fake) routeRepo(mux *http.ServeMux, body []byte) {
 		var in struct {
 			RSC map[string]any `json:"required_status_checks"`
 		}
-		json.Unmarshal(body, &in)
+		json.Unmarshal(f.body, &in)
 		rp.Protection[r.PathValue("branch")] = in.RSC
 		writeJSON(w, 200, map[string]any{"url": r.URL.String(), "required_status_checks": in.RSC})
 	}))
@@ -80,7 +80,7 @@ func (f *Fake) routeRepo(mux *http.ServeMux, body []byte) {
 			return
 		}
 		var in map[string]any
-		json.Unmarshal(body, &in)
+		json.Unmarshal(f.body, &in)
 		rp.Protection[r.PathValue("branch")] = in
 		writeJSON(w, 200, in)
 	}))
@@ -102,7 +102,7 @@ func (f *Fake) routeRepo(mux *http.ServeMux, body []byte) {
 	}))
 	mux.HandleFunc("POST /repos/{owner}/{repo}/rulesets", f.withRepo(func(w http.ResponseWriter, r *http.Request, rp *Repo) {
 		var rs map[string]any
-		json.Unmarshal(body, &rs)
+		json.Unmarshal(f.body, &rs)
 		f.nextID++
 		rs["id"], rs["source"], rs["source_type"] = f.nextID, rp.Owner+"/"+rp.Name, "Repository"
 		rp.Rulesets = append(rp.Rulesets, rs)
@@ -112,7 +112,7 @@ func (f *Fake) routeRepo(mux *http.ServeMux, body []byte) {
 		for i, rs := range rp.Rulesets {
 			if fmt.Sprint(rs["id"]) == r.PathValue("id") {
 				var in map[string]any
-				json.Unmarshal(body, &in)
+				json.Unmarshal(f.body, &in)
 				in["id"], in["source"], in["source_type"] = rs["id"], rs["source"], rs["source_type"]
 				rp.Rulesets[i] = in
 				writeJSON(w, 200, in)
