@@ -54,7 +54,7 @@ func writeSection(b *strings.Builder, sec *checklist.Section, items []release.It
 	if d <= detailNoLinks {
 		ticker = mostTicks(sec, items)
 	}
-	title := escape(sec.Title)
+	title := titleMemo.of(sec.Title)
 	switch {
 	case open == 0 && later < total:
 		b.WriteString("<details><summary>✅ ")
@@ -157,7 +157,7 @@ func writeItem(b *strings.Builder, ir release.ItemReport, d detail, page, ticker
 	b.WriteString("<!-- golive:item ") // release.ItemMarker
 	b.WriteString(ir.Item.ID)
 	b.WriteString(" --> ")
-	b.WriteString(escape(ir.Item.Title))
+	b.WriteString(titleMemo.of(ir.Item.Title))
 	if !ir.Item.IsRequired() && !strings.Contains(ir.Item.Title, "(optional)") {
 		b.WriteString(" _(optional)_")
 	}
@@ -169,13 +169,13 @@ func writeItem(b *strings.Builder, ir release.ItemReport, d detail, page, ticker
 		writeDone(b, ir, d, page, ticker)
 	case ir.State == release.ItemFailing && d < detailTerse:
 		b.WriteString(" — ❌ ")
-		b.WriteString(inline(ir.Note))
+		b.WriteString(noteMemo.of(ir.Note))
 	case ir.State == release.ItemPending && ir.Item.Evidence != nil && ir.Item.Evidence.Unconfigured != "" && d < detailTerse:
 		b.WriteString(" — ⚙️ ")
 		b.WriteString(inline(ir.Item.Evidence.Unconfigured))
 	case ir.State == release.ItemPending && ir.Item.Source() != checklist.SourceManual && d < detailTerse:
 		b.WriteString(" — ⏳ ")
-		b.WriteString(inline(ir.Note))
+		b.WriteString(noteMemo.of(ir.Note))
 	}
 	b.WriteByte('\n')
 }

@@ -183,7 +183,7 @@ var (
 // compress about eightfold), in base64.
 func LedgerLine(l Ledger, key []byte) string {
 	b, _ := json.Marshal(l)
-	data := base64.RawURLEncoding.EncodeToString(deflate(b))
+	data := ledgerMemo.encode(b)
 	return "<!-- golive:ledger v3 " + data + " " + sign("v3 "+data, key) + " -->"
 }
 
