@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -37,16 +38,18 @@ func ingest(d Deps) gin.HandlerFunc {
 		start := time.Now()
 		event := c.GetHeader("X-GitHub-Event")
 		id := c.GetHeader("X-GitHub-Delivery")
-		log := d.Log
+		// what says which delivery a log line is about; logged only when a
+		// line is written (a logger's With costs every delivery).
+		var what []any
 		answer := func(status int, outcome, msg string) {
 			d.Metrics.Deliveries.WithLabelValues(metricEvent(event, d.Handled), outcome).Inc()
 			d.Metrics.DeliveryDuration.WithLabelValues(outcome).Observe(time.Since(start).Seconds())
 			if status >= 400 {
-				log.Warn("webhook refused", "status", status, "reason", msg)
+				d.Log.Warn("webhook refused", append(what, "status", status, "reason", msg)...)
 				c.JSON(status, gin.H{"error": msg})
 				return
 			}
-			c.JSON(status, gin.H{"status": outcome})
+			c.Data(status, jsonType, statusBody(outcome))
 		}
 
 		// 1. Headers, before a byte of the body is read. Only the SHA-256
@@ -70,17 +73,17 @@ func ingest(d Deps) gin.HandlerFunc {
 			return
 		}
 		if !deliveryID.MatchString(id) {
-			log = log.With("delivery_bytes", len(id))
+			what = append(what, "delivery_bytes", len(id))
 			answer(http.StatusBadRequest, "bad_request", "X-GitHub-Delivery is not a GitHub delivery id (letters, digits and '-', at most 64)")
 			return
 		}
-		log = log.With("delivery", id)
+		what = append(what, "delivery", id)
 		if !eventName.MatchString(event) {
 			event = "other"
 			answer(http.StatusBadRequest, "bad_request", "X-GitHub-Event is not an event name")
 			return
 		}
-		log = log.With("event", event)
+		what = append(what, "event", event)
 
 		// 2. Size: refuse before reading what GitHub itself would not send,
 		// or what this server could never hold at once.
@@ -168,7 +171,7 @@ func ingest(d Deps) gin.HandlerFunc {
 		// 7. Dedupe on the delivery id and queue, in one step.
 		dup, err := d.Queue.Enqueue(c.Request.Context(), queue.Delivery{ID: id, Event: event, Payload: payload, Received: time.Now()})
 		if err != nil {
-			log.Error("queue unavailable", "err", err)
+			d.Log.Error("queue unavailable", append(what, "err", err)...)
 			answer(http.StatusServiceUnavailable, "error", "queue unavailable; redeliver from the App's settings")
 			return
 		}
@@ -176,9 +179,31 @@ func ingest(d Deps) gin.HandlerFunc {
 			answer(http.StatusOK, "duplicate", "")
 			return
 		}
-		log.Debug("queued")
+		d.Log.Debug("queued", what...)
 		answer(http.StatusAccepted, "queued", "")
 	}
+}
+
+// jsonType is what gin's JSON answers are sent as.
+const jsonType = "application/json; charset=utf-8"
+
+// statusBodies are the bodies of the answers that are not refusals, as
+// gin's JSON would write them, made once instead of per delivery.
+var statusBodies = func() map[string][]byte {
+	m := map[string][]byte{}
+	for _, outcome := range []string{"queued", "duplicate", "ignored", "ping"} {
+		m[outcome], _ = json.Marshal(map[string]string{"status": outcome})
+	}
+	return m
+}()
+
+// statusBody is {"status": outcome}.
+func statusBody(outcome string) []byte {
+	if b, ok := statusBodies[outcome]; ok {
+		return b
+	}
+	b, _ := json.Marshal(map[string]string{"status": outcome})
+	return b
 }
 
 // parseSignature reads "sha256=<64 hex digits>".
