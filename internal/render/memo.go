@@ -38,22 +38,28 @@ func (m *encodingMemo) encode(b []byte) string {
 		return s
 	}
 	s = base64.RawURLEncoding.EncodeToString(deflate(b))
-	cost := len(s) + sha256.Size
+	cost := len(s) + sha256.Size + entryOverhead
+	if cost > m.budget {
+		return s // never kept, and no reason to forget the others
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.m[sum]; ok {
 		return s
 	}
 	if m.held+cost > m.budget {
-		clear(m.m)
+		m.m = map[[sha256.Size]byte]string{} // a new map: clear would keep the old one's table
 		m.held = 0
 	}
-	if cost <= m.budget {
-		m.m[sum] = s
-		m.held += cost
-	}
+	m.m[sum] = s
+	m.held += cost
 	return s
 }
+
+// entryOverhead is what a memo's entry costs beyond the bytes of its key
+// and value: its map slot and string headers, estimated on the high side,
+// so a memo of many short entries stays within its budget too.
+const entryOverhead = 96
 
 // titleMemo keeps the escaped titles of checklist items and sections,
 // and noteMemo the escaped notes of items pending or failing: titles come
@@ -88,16 +94,20 @@ func (t *textMemo) of(s string) string {
 		return v
 	}
 	v = t.f(s)
-	cost := len(s) + len(v)
+	cost := len(s) + len(v) + entryOverhead
+	if cost > t.budget {
+		return v // never kept, and no reason to forget the others
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if _, ok := t.m[s]; ok {
+		return v
+	}
 	if t.held+cost > t.budget {
-		clear(t.m)
+		t.m = map[string]string{}
 		t.held = 0
 	}
-	if _, ok := t.m[s]; !ok && cost <= t.budget {
-		t.m[s] = v
-		t.held += cost
-	}
+	t.m[s] = v
+	t.held += cost
 	return v
 }

@@ -106,3 +106,28 @@ func TestTextMemoAnswersAsItsFunction(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoKeepsItsEntriesPastOneTooBig: an entry larger than the whole
+// budget is answered and not kept, and the entries already kept stay: a
+// single huge title in one repository's config must not empty the memo
+// every other release renders from.
+func TestMemoKeepsItsEntriesPastOneTooBig(t *testing.T) {
+	tm := newTextMemo(escape, 1000)
+	tm.of("a title")
+	if got := tm.of(strings.Repeat("huge title ", 200)); got != escape(strings.Repeat("huge title ", 200)) {
+		t.Fatalf("the huge title escaped as %q", got)
+	}
+	if _, ok := tm.m["a title"]; !ok || len(tm.m) != 1 {
+		t.Fatalf("a title too big to keep emptied the title memo or was kept: %v", tm.m)
+	}
+	em := newEncodingMemo(1000)
+	em.encode([]byte(`{"r":"o/r","p":1}`))
+	var noise strings.Builder // hex of a hash chain: deflate cannot shrink it below the budget
+	for sum := sha256.Sum256(nil); noise.Len() < 4000; sum = sha256.Sum256(sum[:]) {
+		fmt.Fprintf(&noise, "%x", sum)
+	}
+	em.encode([]byte(`{"r":"o/r","p":2,"x":"` + noise.String() + `"}`))
+	if len(em.m) != 1 {
+		t.Fatalf("a ledger too big to keep emptied the ledger memo or was kept: %d entries", len(em.m))
+	}
+}

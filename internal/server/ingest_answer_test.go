@@ -21,8 +21,11 @@ import (
 func TestIngestAnswersAndLogs(t *testing.T) {
 	r := redistest.New(t)
 	var logged bytes.Buffer
-	h := server.New(server.Deps{Queue: redisstore.New(r.Client, r.Prefix), Secrets: [][]byte{[]byte("s")}, Handled: webhook.Handled,
-		Log: slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelInfo}))})
+	level := new(slog.LevelVar)
+	level.Set(slog.LevelInfo)
+	q := &downQueue{Store: redisstore.New(r.Client, r.Prefix)}
+	h := server.New(server.Deps{Queue: q, Secrets: [][]byte{[]byte("s")}, Handled: webhook.Handled,
+		Log: slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: level}))})
 	body := readPayload(t, "check_run/completed.json")
 	send := func(event, id, sig string, body []byte) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
@@ -58,5 +61,27 @@ func TestIngestAnswersAndLogs(t *testing.T) {
 	if w.Code != http.StatusUnauthorized || !strings.Contains(line, "webhook refused") || !strings.Contains(line, "delivery=answer-4") ||
 		!strings.Contains(line, "event=check_run") || !strings.Contains(line, "status=401") {
 		t.Errorf("a refused delivery answered %d and logged %q: want its delivery, event and status", w.Code, line)
+	}
+	// Redis down: the error names the delivery and event, and its cause.
+	logged.Reset()
+	q.down.Store(true)
+	w = send("check_run", "answer-5", sign("s", body), body)
+	line = ""
+	for l := range strings.Lines(logged.String()) {
+		if strings.Contains(l, `msg="queue unavailable"`) {
+			line = l // its own line, not the refusal logged after it
+		}
+	}
+	if w.Code != http.StatusServiceUnavailable || line == "" || !strings.Contains(line, "delivery=answer-5") ||
+		!strings.Contains(line, "event=check_run") || !strings.Contains(line, "connection refused") {
+		t.Errorf("a delivery Redis did not take answered %d and logged %q: want its delivery, event and cause", w.Code, line)
+	}
+	// At debug, an accepted delivery says which it was.
+	logged.Reset()
+	q.down.Store(false)
+	level.Set(slog.LevelDebug)
+	w = send("check_run", "answer-6", sign("s", body), body)
+	if line = logged.String(); w.Code != http.StatusAccepted || !strings.Contains(line, "msg=queued") || !strings.Contains(line, "delivery=answer-6") || !strings.Contains(line, "event=check_run") {
+		t.Errorf("an accepted delivery answered %d and logged %q at debug: want its delivery and event", w.Code, line)
 	}
 }
