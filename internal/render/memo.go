@@ -15,52 +15,6 @@ import (
 // bytes a fresh encoding would.
 var ledgerMemo = newEncodingMemo(4 << 20)
 
-// encodingMemo is bounded by the bytes it holds: past the budget it
-// starts again empty, which costs only fresh encodings.
-type encodingMemo struct {
-	mu     sync.Mutex
-	m      map[[sha256.Size]byte]string
-	held   int
-	budget int
-}
-
-func newEncodingMemo(budget int) *encodingMemo {
-	return &encodingMemo{m: map[[sha256.Size]byte]string{}, budget: budget}
-}
-
-// encode returns base64(deflate(b)), from the memo when b was seen.
-func (m *encodingMemo) encode(b []byte) string {
-	sum := sha256.Sum256(b)
-	m.mu.Lock()
-	s, ok := m.m[sum]
-	m.mu.Unlock()
-	if ok {
-		return s
-	}
-	s = base64.RawURLEncoding.EncodeToString(deflate(b))
-	cost := len(s) + sha256.Size + entryOverhead
-	if cost > m.budget {
-		return s // never kept, and no reason to forget the others
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.m[sum]; ok {
-		return s
-	}
-	if m.held+cost > m.budget {
-		m.m = map[[sha256.Size]byte]string{} // a new map: clear would keep the old one's table
-		m.held = 0
-	}
-	m.m[sum] = s
-	m.held += cost
-	return s
-}
-
-// entryOverhead is what a memo's entry costs beyond the bytes of its key
-// and value: its map slot and string headers, estimated on the high side,
-// so a memo of many short entries stays within its budget too.
-const entryOverhead = 96
-
 // titleMemo keeps the escaped titles of checklist items and sections,
 // and noteMemo the escaped notes of items pending or failing: titles come
 // from the resolved config, notes from the config and the state, and both
@@ -71,43 +25,84 @@ var (
 	noteMemo  = newTextMemo(inline, 1<<20)
 )
 
-// textMemo memoizes a pure escaping function by its input, bounded by
-// the bytes it holds like encodingMemo.
-type textMemo struct {
-	f      func(string) string
+// bounded is a memo's store, bounded by the bytes it holds: past the
+// budget it starts again empty, which costs only fresh answers.
+type bounded[K comparable] struct {
 	mu     sync.RWMutex
-	m      map[string]string
+	m      map[K]string
 	held   int
 	budget int
 }
 
+// entryOverhead is what a memo's entry costs beyond the bytes of its key
+// and value: its map slot and string headers, estimated on the high side,
+// so a memo of many short entries stays within its budget too.
+const entryOverhead = 96
+
+func (b *bounded[K]) get(k K) (string, bool) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	v, ok := b.m[k]
+	return v, ok
+}
+
+// put keeps v for k at cost bytes. An entry over the whole budget is not
+// kept, and empties nothing: one huge title in one repository's config
+// must not empty the memo every other release renders from.
+func (b *bounded[K]) put(k K, v string, cost int) {
+	cost += entryOverhead
+	if cost > b.budget {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, ok := b.m[k]; ok {
+		return
+	}
+	if b.held+cost > b.budget {
+		b.m = map[K]string{} // a new map: clear would keep the old one's table
+		b.held = 0
+	}
+	b.m[k] = v
+	b.held += cost
+}
+
+// encodingMemo memoizes the ledger's encoding by the SHA-256 of its JSON.
+type encodingMemo struct {
+	bounded[[sha256.Size]byte]
+}
+
+func newEncodingMemo(budget int) *encodingMemo {
+	return &encodingMemo{bounded[[sha256.Size]byte]{m: map[[sha256.Size]byte]string{}, budget: budget}}
+}
+
+// encode returns base64(deflate(b)), from the memo when b was seen.
+func (m *encodingMemo) encode(b []byte) string {
+	sum := sha256.Sum256(b)
+	if s, ok := m.get(sum); ok {
+		return s
+	}
+	s := base64.RawURLEncoding.EncodeToString(deflate(b))
+	m.put(sum, s, len(s)+sha256.Size)
+	return s
+}
+
+// textMemo memoizes a pure escaping function by its input.
+type textMemo struct {
+	bounded[string]
+	f func(string) string
+}
+
 func newTextMemo(f func(string) string, budget int) *textMemo {
-	return &textMemo{f: f, m: map[string]string{}, budget: budget}
+	return &textMemo{bounded[string]{m: map[string]string{}, budget: budget}, f}
 }
 
 // of returns f(s), from the memo when s was seen.
 func (t *textMemo) of(s string) string {
-	t.mu.RLock()
-	v, ok := t.m[s]
-	t.mu.RUnlock()
-	if ok {
+	if v, ok := t.get(s); ok {
 		return v
 	}
-	v = t.f(s)
-	cost := len(s) + len(v) + entryOverhead
-	if cost > t.budget {
-		return v // never kept, and no reason to forget the others
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if _, ok := t.m[s]; ok {
-		return v
-	}
-	if t.held+cost > t.budget {
-		t.m = map[string]string{}
-		t.held = 0
-	}
-	t.m[s] = v
-	t.held += cost
+	v := t.f(s)
+	t.put(s, v, len(s)+len(v))
 	return v
 }
