@@ -28,7 +28,9 @@ type Config struct {
 	// Transport under the auth and rate-limit layers; nil means default.
 	Transport http.RoundTripper
 	Clock     Clock
-	// MaxWait caps one rate-limit wait (default 2 minutes).
+	// MaxWait caps one rate-limit wait (default 2 minutes); a longer one
+	// fails at once. The request's own deadline (the client's 30 s) and
+	// its context end a wait sooner.
 	MaxWait time.Duration
 	// OnRequest, when set, is told of each request: route, status.
 	OnRequest func(method, path string, status int, d time.Duration)

@@ -1,6 +1,7 @@
 package githubapi
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"sync"
@@ -8,16 +9,27 @@ import (
 )
 
 // Clock is the time source of the rate-limit transport; tests slow it
-// down or observe it.
+// down or observe it. Sleep returns early, with ctx's error, when ctx is
+// done first: a request given up on does not wait out a rate limit.
 type Clock interface {
 	Now() time.Time
-	Sleep(d time.Duration)
+	Sleep(ctx context.Context, d time.Duration) error
 }
 
 type realClock struct{}
 
-func (realClock) Now() time.Time        { return time.Now() }
-func (realClock) Sleep(d time.Duration) { time.Sleep(d) }
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // SecondaryMinWait is how long golive waits on a secondary rate limit
 // that names no Retry-After or reset (GitHub's docs, seen 2026-11: "wait
@@ -40,8 +52,13 @@ type RateLimited struct {
 	mu       sync.Mutex
 	until    time.Time
 	backoff  time.Duration
-	writes   sync.Mutex
 	onUpdate func(remaining int)
+
+	// writes holds one token while a mutating request is in flight: a
+	// channel, not a mutex, so that a request whose context ends while it
+	// waits for its turn gives up instead of queueing on.
+	writesOnce sync.Once
+	writes     chan struct{}
 }
 
 // ErrRateLimited is returned when the wait would exceed MaxWait.
@@ -58,8 +75,13 @@ func (t *RateLimited) RoundTrip(r *http.Request) (*http.Response, error) {
 		clock = realClock{}
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		t.writes.Lock()
-		defer t.writes.Unlock()
+		t.writesOnce.Do(func() { t.writes = make(chan struct{}, 1) })
+		select {
+		case t.writes <- struct{}{}:
+			defer func() { <-t.writes }()
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
 	}
 	for attempt := 0; ; attempt++ {
 		for {
@@ -72,7 +94,9 @@ func (t *RateLimited) RoundTrip(r *http.Request) (*http.Response, error) {
 			if t.MaxWait > 0 && wait > t.MaxWait {
 				return nil, &ErrRateLimited{Until: clock.Now().Add(wait)}
 			}
-			clock.Sleep(wait)
+			if err := clock.Sleep(r.Context(), wait); err != nil {
+				return nil, err
+			}
 		}
 		resp, err := t.Base.RoundTrip(r)
 		if err != nil {
